@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TokenGuard } from './auth/token.guard.js';
+import { DatasetsModule } from './datasets/datasets.module.js';
+import type { DriverEnv } from './driver-env.js';
+import { HealthController } from './health/health.controller.js';
+import { InfraModule } from './infra/infra.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { WorkersController } from './workers/workers.controller.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: DriverEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(env), DatasetsModule, JobsModule],
+      controllers: [HealthController, WorkersController],
+      providers: [{ provide: APP_GUARD, useClass: TokenGuard }],
+    };
+  }
+}

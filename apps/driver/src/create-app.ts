@@ -1,0 +1,25 @@
+import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { selectBackend } from '@tusk/model';
+import { AppModule } from './app.module.js';
+import type { DriverEnv } from './driver-env.js';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the driver app (used by main.ts and by the end-to-end tests, which boot the real module). */
+export async function createDriverApp(env: DriverEnv): Promise<INestApplication> {
+  await selectBackend(env.TUSK_BACKEND);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+    bodyParser: false,
+  });
+  // JSON bodies above 1 MiB are refused with 413; datasets go through the multipart upload.
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  const docs = new DocumentBuilder().setTitle('Tusk driver').setDescription('Datasets, jobs, models, evaluation').addBearerAuth().build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
+  return app;
+}

@@ -1,0 +1,27 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const csvList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const S3_KEY = /^(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,512}$/;
+
+/** Objects already in the bucket to ingest instead of uploaded files (same roles as the upload's file fields). */
+export class DatasetSourceDto {
+  @IsOptional() @Matches(S3_KEY) file?: string;
+  @IsOptional() @Matches(S3_KEY) features?: string;
+  @IsOptional() @Matches(S3_KEY) images?: string;
+  @IsOptional() @Matches(S3_KEY) labels?: string;
+}
+
+/** `POST /datasets`: multipart fields next to the files, or a JSON body with `source` keys in S3. */
+export class CreateDatasetDto {
+  @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @IsIn(['csv', 'npy', 'idx']) format: 'csv' | 'npy' | 'idx';
+  /** CSV only: the label column(s), as an array or a comma-separated string. */
+  @IsOptional() @Transform(csvList) @IsString({ each: true }) labelColumns?: string[];
+  @IsOptional() @Transform(csvList) @IsString({ each: true }) featureColumns?: string[];
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1024) partitions?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(2 ** 31 - 1) seed?: number;
+  /** npy only: multiplier applied to the features when training (e.g. 1/255). */
+  @IsOptional() @Type(() => Number) @IsNumber() @IsPositive() scale?: number;
+  @IsOptional() @IsObject() @Type(() => DatasetSourceDto) source?: DatasetSourceDto;
+}

@@ -1,0 +1,18 @@
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { BaseEnv } from '@tusk/config';
+
+/** The driver's environment, validated at boot (see the README's table). */
+export class DriverEnv extends BaseEnv {
+  @IsInt() @Min(0) @Max(65535) PORT: number = 8080;
+  /** When set, every API call but /health needs `Authorization: Bearer <token>`. */
+  @IsOptional() @IsString() @MinLength(8) TUSK_API_TOKEN?: string;
+  @IsInt() @Min(1024) TUSK_MAX_UPLOAD_BYTES: number = 512 * 1024 * 1024;
+  @IsInt() @Min(1) TUSK_MAX_PARAMS: number = 50_000_000;
+  @IsInt() @Min(1) @Max(1024) TUSK_MAX_PARTITIONS: number = 256;
+  @IsInt() @Min(1) @Max(100_000) TUSK_MAX_EPOCHS: number = 1_000;
+  /** A round whose partitions have not all reported by then fails its job with the missing partitions named. */
+  @IsInt() @Min(1) TUSK_ROUND_TIMEOUT_S: number = 1_800;
+  @IsInt() @Min(1) TUSK_TASK_ACK_WAIT_S: number = 60;
+  @IsInt() @Min(1) @Max(100) TUSK_TASK_MAX_ATTEMPTS: number = 5;
+  @IsInt() @Min(1) @Max(1024) TUSK_DATASET_PARTITIONS: number = 8;
+}

@@ -1,0 +1,32 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
+  Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { TRAINING_MODES, type TrainingMode } from '@tusk/contracts';
+
+export class CompileDto {
+  /** A name (`"adam"`) or Keras' `{ className, config }`; checked against the known optimizers. */
+  @IsDefined() optimizer: string | { className: string; config?: Record<string, unknown> };
+  @IsString() @MaxLength(100) loss: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) metrics?: string[];
+}
+
+export class TrainingDto {
+  @IsOptional() @IsIn(TRAINING_MODES) mode?: TrainingMode;
+  @IsInt() @Min(1) epochs: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) batchSize?: number;
+  @IsOptional() @IsInt() @Min(1) partitions?: number;
+  @IsOptional() @IsInt() @Min(1) localEpochs?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(0.9) validationSplit?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1) seed?: number;
+}
+
+/** `POST /jobs`: the model, how to compile it, the data and how to train. */
+export class CreateJobDto {
+  @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @IsObject() model: Record<string, unknown>;
+  @IsDefined() @ValidateNested() @Type(() => CompileDto) compile: CompileDto;
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'datasetId must be a dataset id' }) datasetId: string;
+  @IsDefined() @ValidateNested() @Type(() => TrainingDto) training: TrainingDto;
+}

@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { encodeMessage, eventSubject, type JobEvent, type JobRecord, type RoundRecord } from '@tusk/contracts';
+import { Infra } from '@tusk/infra';
+
+/** Progress (0..1) and a naive ETA from the mean round time so far. */
+export function progressOf(job: JobRecord): { progress: number; etaSeconds: number | null } {
+  const progress = job.totalRounds === 0 ? 1 : job.round / job.totalRounds;
+  if (job.history.length === 0) return { progress, etaSeconds: null };
+  const mean = job.history.reduce((s, r) => s + r.seconds, 0) / job.history.length;
+  return { progress, etaSeconds: Math.round(mean * (job.totalRounds - job.round)) };
+}
+
+export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRecord): JobEvent {
+  return { jobId: job.id, type, status: job.status, round: job.round, totalRounds: job.totalRounds, ...progressOf(job), record, error: job.error, at: new Date().toISOString() };
+}
+
+/** Publishes progress on `tusk.events.<job>` for the SSE endpoint and the CLI. */
+@Injectable()
+export class JobEvents {
+  constructor(@Inject(Infra) private readonly infra: Infra) {}
+
+  publish(job: JobRecord, type: JobEvent['type'], record?: RoundRecord): void {
+    this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record)));
+  }
+}

@@ -1,0 +1,64 @@
+import type { DatasetManifest, JobSpec } from '@tusk/contracts';
+import { buildModel, countParams, ModelSpecError, normalizeLoss, topologyOf } from '@tusk/model';
+import type { DriverEnv } from '../driver-env.js';
+import type { CreateJobDto } from './dto/create-job.dto.js';
+
+const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+const CLASS_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'categoricalHinge']);
+
+/** Model output units that the dataset's labels can fill, or the reason they cannot. */
+function checkOutput(units: number, manifest: DatasetManifest, loss: string): string | null {
+  const labels = manifest.labels;
+  if (CLASS_LOSSES.has(loss)) {
+    if (!labels.numClasses) return `loss ${loss} needs integer class labels, the dataset's labels have shape [${labels.shape}]`;
+    if (units < labels.numClasses) return `the model outputs ${units} units but the dataset's labels have ${labels.numClasses} classes`;
+    return null;
+  }
+  const width = product(labels.shape);
+  if (units !== width) return `the model outputs ${units} units but each label has ${width} values`;
+  return null;
+}
+
+/**
+ * Checks a job against its dataset and the configured limits before anything is stored or queued,
+ * building the model once to catch unknown layers, shapes that do not fit and oversized models.
+ */
+export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; manifest: DatasetManifest; env: DriverEnv }): Promise<{ spec: JobSpec; params: number }> {
+  const t = dto.training;
+  const mode = t.mode ?? 'synchronous';
+  if (mode !== 'synchronous') throw new ModelSpecError('training.mode', `${mode} training is not available yet; use synchronous`);
+  if (t.epochs > env.TUSK_MAX_EPOCHS) throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
+  const available = manifest.partitions.length;
+  const partitions = t.partitions ?? available;
+  if (partitions > available) throw new ModelSpecError('training.partitions', `the dataset has ${available} partitions; a job can use at most that many`);
+  if (partitions > env.TUSK_MAX_PARTITIONS) throw new ModelSpecError('training.partitions', `at most ${env.TUSK_MAX_PARTITIONS} (TUSK_MAX_PARTITIONS)`);
+  const localEpochs = Math.min(t.localEpochs ?? 1, t.epochs);
+  const compile = { optimizer: dto.compile.optimizer, loss: dto.compile.loss, metrics: dto.compile.metrics ?? [] };
+  const seed = t.seed ?? 42;
+
+  const model = await buildModel({ topology: dto.model, compile, seed });
+  try {
+    const params = countParams(model);
+    if (params > env.TUSK_MAX_PARAMS) throw new ModelSpecError('model', `${params} parameters is over the limit of ${env.TUSK_MAX_PARAMS} (TUSK_MAX_PARAMS)`);
+    const inputShape = model.inputs[0].shape.slice(1);
+    if (inputShape.some((d) => d === null)) throw new ModelSpecError('model', `the input shape [${inputShape}] must be fully defined`);
+    if (product(inputShape as number[]) !== product(manifest.features.shape)) {
+      throw new ModelSpecError('model', `the model's input shape [${inputShape}] does not fit the dataset's features of shape [${manifest.features.shape}]`);
+    }
+    const outputShape = model.outputs[0].shape;
+    const units = outputShape[outputShape.length - 1] ?? 0;
+    const outputProblem = checkOutput(units, manifest, normalizeLoss(compile.loss));
+    if (outputProblem) throw new ModelSpecError('model', outputProblem);
+    const spec: JobSpec = {
+      name: dto.name ?? `job on ${manifest.name}`,
+      model: topologyOf(dto.model),
+      compile,
+      datasetId: manifest.id,
+      training: { mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed },
+    };
+    return { spec, params };
+  } finally {
+    model.optimizer?.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, Inject, NotFoundException, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import type { Response } from 'express';
+import { Observable } from 'rxjs';
+import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type JobEvent, type JobRecord } from '@tusk/contracts';
+import { ObjectNotFoundError } from '@tusk/storage';
+import { Infra } from '@tusk/infra';
+import { CreateJobDto } from './dto/create-job.dto.js';
+import { eventOf } from './job-events.js';
+import { JobsService } from './jobs.service.js';
+import { JobIdPipe } from './job-id.pipe.js';
+
+@Controller('jobs')
+export class JobsController {
+  constructor(@Inject(JobsService) private readonly jobs: JobsService, @Inject(Infra) private readonly infra: Infra) {}
+
+  @Post()
+  create(@Body() dto: CreateJobDto): Promise<JobRecord> {
+    return this.jobs.create(dto);
+  }
+
+  @Get()
+  list(): Promise<JobRecord[]> {
+    return this.jobs.list();
+  }
+
+  @Get(':id')
+  get(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
+    return this.jobs.get(id);
+  }
+
+  @Delete(':id')
+  cancel(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
+    return this.jobs.cancel(id);
+  }
+
+  /** Live progress as server-sent events: the current state first, then every change until the job ends. */
+  @Sse(':id/events')
+  async events(@Param('id', JobIdPipe) id: string): Promise<Observable<MessageEvent>> {
+    const job = await this.jobs.get(id);
+    return new Observable<MessageEvent>((subscriber) => {
+      const first = eventOf(job, 'status');
+      subscriber.next({ data: first });
+      if (FINAL_STATUSES.includes(job.status)) return subscriber.complete();
+      const sub = this.infra.nc.subscribe(eventSubject(id));
+      void (async () => {
+        for await (const m of sub) {
+          const event = m.json<JobEvent>();
+          subscriber.next({ data: event });
+          if (FINAL_STATUSES.includes(event.status)) break;
+        }
+        subscriber.complete();
+      })();
+      return () => sub.unsubscribe();
+    });
+  }
+
+  /** The trained model's `model.json`; its weights manifest points at `model/weights.bin` beside it. */
+  @Get([':id/model', ':id/model/model.json'])
+  async modelJson(@Param('id', JobIdPipe) id: string, @Res() res: Response): Promise<void> {
+    res.type('application/json').send(Buffer.from(await this.artifact(id, modelJsonKey(id))));
+  }
+
+  @Get(':id/model/weights.bin')
+  async modelWeights(@Param('id', JobIdPipe) id: string, @Res() res: Response): Promise<void> {
+    res.type('application/octet-stream').send(Buffer.from(await this.artifact(id, modelWeightsKey(id))));
+  }
+
+  private async artifact(id: string, key: string): Promise<Uint8Array> {
+    const job = await this.jobs.get(id);
+    if (!job.modelReady) throw new NotFoundException(`job ${id} has no model yet (status ${job.status})`);
+    try {
+      return await this.infra.store.getBytes(key);
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) throw new NotFoundException(`the model of job ${id} is missing from S3`);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DatasetsModule } from '../datasets/datasets.module.js';
+import { JobEvents } from './job-events.js';
+import { JobStore } from './job-store.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
+import { SyncTrainer } from './sync-trainer.js';
+
+@Module({
+  imports: [DatasetsModule],
+  controllers: [JobsController],
+  providers: [JobStore, JobEvents, SyncTrainer, JobsService],
+  exports: [JobsService, JobStore],
+})
+export class JobsModule {}

@@ -1,0 +1,68 @@
+import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { FINAL_STATUSES, type JobRecord } from '@tusk/contracts';
+import { ModelSpecError } from '@tusk/model';
+import { DriverEnv } from '../driver-env.js';
+import { DatasetsService } from '../datasets/datasets.service.js';
+import type { CreateJobDto } from './dto/create-job.dto.js';
+import { JobEvents } from './job-events.js';
+import { JobStore } from './job-store.js';
+import { validateJob } from './job-validator.js';
+import { SyncTrainer } from './sync-trainer.js';
+
+/** Unguessable job ids (128 random bits), safe in NATS subjects and KV keys. */
+export const newJobId = (): string => `job-${randomBytes(16).toString('hex')}`;
+
+@Injectable()
+export class JobsService {
+  constructor(
+    @Inject(JobStore) private readonly jobs: JobStore,
+    @Inject(DatasetsService) private readonly datasets: DatasetsService,
+    @Inject(SyncTrainer) private readonly trainer: SyncTrainer,
+    @Inject(JobEvents) private readonly events: JobEvents,
+    @Inject(DriverEnv) private readonly env: DriverEnv,
+  ) {}
+
+  /** Validates everything first; only a job that can run is stored and queued. */
+  async create(dto: CreateJobDto): Promise<JobRecord> {
+    const manifest = await this.datasets.manifestForJob(dto.datasetId);
+    let validated;
+    try {
+      validated = await validateJob({ dto, manifest, env: this.env });
+    } catch (err) {
+      if (err instanceof ModelSpecError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
+      throw err;
+    }
+    const { spec, params } = validated;
+    const now = new Date().toISOString();
+    const record: JobRecord = {
+      id: newJobId(), spec, status: 'queued', createdAt: now, updatedAt: now, round: 0,
+      totalRounds: Math.ceil(spec.training.epochs / spec.training.localEpochs), params, history: [], backends: [], modelReady: false,
+    };
+    await this.jobs.create(record);
+    this.events.publish(record, 'status');
+    this.trainer.start(record.id);
+    return record;
+  }
+
+  async get(id: string): Promise<JobRecord> {
+    const job = await this.jobs.get(id);
+    if (!job) throw new NotFoundException(`job ${id} not found`);
+    return job;
+  }
+
+  list(): Promise<JobRecord[]> {
+    return this.jobs.list();
+  }
+
+  async cancel(id: string): Promise<JobRecord> {
+    const job = await this.get(id);
+    if (FINAL_STATUSES.includes(job.status)) throw new ConflictException(`job ${id} is already ${job.status}`);
+    const cancelled = await this.jobs.update(id, (j) => {
+      if (!FINAL_STATUSES.includes(j.status)) Object.assign(j, { status: 'cancelled', finishedAt: new Date().toISOString() });
+    });
+    await this.trainer.stop(id);
+    this.events.publish(cancelled, 'status');
+    return cancelled;
+  }
+}

@@ -1,0 +1,33 @@
+import type { ResultMessage, RoundRecord, WorkerRoundStat } from '@tusk/contracts';
+
+/** Metrics averaged over partitions, weighted by how many samples each saw. */
+export function weightedMetrics(results: Pick<ResultMessage, 'samples' | 'metrics'>[]): Record<string, number> {
+  const total = results.reduce((n, r) => n + r.samples, 0);
+  const sums: Record<string, number> = {};
+  for (const r of results) {
+    for (const [name, value] of Object.entries(r.metrics)) sums[name] = (sums[name] ?? 0) + value * (total > 0 ? r.samples / total : 0);
+  }
+  return sums;
+}
+
+/** The history entry of one averaged round. */
+export function roundRecord({ round, epoch, epochsTrained, results, seconds }: { round: number; epoch: number; epochsTrained: number; results: ResultMessage[]; seconds: number }): RoundRecord {
+  const samples = results.reduce((n, r) => n + r.samples, 0);
+  const workers: WorkerRoundStat[] = results.map((r) => ({
+    workerId: r.workerId,
+    partition: r.partition,
+    samples: r.samples,
+    seconds: r.seconds,
+    samplesPerSecond: r.seconds > 0 ? Math.round((r.samples * epochsTrained) / r.seconds) : 0,
+    backend: r.backend,
+  }));
+  return {
+    round,
+    epoch,
+    metrics: weightedMetrics(results),
+    samples,
+    seconds,
+    samplesPerSecond: seconds > 0 ? Math.round((samples * epochsTrained) / seconds) : 0,
+    workers,
+  };
+}

@@ -1,0 +1,189 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  deltaKey, encodeMessage, FINAL_STATUSES, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
+  TASKS_STREAM, taskSubject, weightsKey, type JobRecord, type TaskMessage,
+} from '@tusk/contracts';
+import { applyDelta, averageDeltas, buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
+import { DriverEnv } from '../driver-env.js';
+import { Infra } from '@tusk/infra';
+import { JobEvents } from './job-events.js';
+import { JobStore } from './job-store.js';
+import { ResultCollector, WaitAbortedError } from './result-collector.js';
+import { roundRecord } from './round-math.js';
+
+interface RunningJob {
+  abort: AbortController;
+  done: Promise<void>;
+  collector: ResultCollector;
+}
+
+/**
+ * The synchronous round loop: publish one task per partition, wait for every delta, average them by
+ * samples into the next weights version. All state lives in KV, so a restarted driver resumes a job.
+ */
+@Injectable()
+export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SyncTrainer.name);
+  private readonly running = new Map<string, RunningJob>();
+
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(JobStore) private readonly jobs: JobStore,
+    @Inject(JobEvents) private readonly events: JobEvents,
+    @Inject(DriverEnv) private readonly env: DriverEnv,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const job of await this.jobs.list()) {
+      if (job.status === 'queued' || job.status === 'running') {
+        this.logger.log(`resuming job ${job.id} at round ${job.round}/${job.totalRounds}`);
+        this.start(job.id);
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const r of all) r.abort.abort();
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  start(jobId: string): void {
+    if (this.running.has(jobId)) return;
+    const abort = new AbortController();
+    const collector = new ResultCollector(this.infra.js, jobId);
+    const done = this.run(jobId, collector, abort.signal).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, { abort, done, collector });
+  }
+
+  /** Stops the loop and removes the job's queued tasks; the record is marked cancelled by the caller. */
+  async stop(jobId: string): Promise<void> {
+    const run = this.running.get(jobId);
+    run?.abort.abort();
+    await run?.done;
+    await this.purgeTasks(jobId);
+  }
+
+  private async run(jobId: string, collector: ResultCollector, signal: AbortSignal): Promise<void> {
+    try {
+      await collector.start();
+      let job = await this.jobs.get(jobId);
+      if (!job || FINAL_STATUSES.includes(job.status)) return;
+      if (job.status === 'queued') job = await this.initialize(job);
+      while (job.round < job.totalRounds) {
+        if (signal.aborted || job.status !== 'running') return;
+        job = await this.runRound(job, collector, signal);
+      }
+      if (job.status === 'running') await this.finish(job);
+    } catch (err) {
+      if (err instanceof WaitAbortedError || signal.aborted) return;
+      await this.fail(jobId, err instanceof Error ? err.message : String(err));
+    } finally {
+      await collector.stop().catch(() => undefined);
+    }
+  }
+
+  private async initialize(job: JobRecord): Promise<JobRecord> {
+    const { model: topology, compile, training } = job.spec;
+    const model = await buildModel({ topology, compile, seed: training.seed });
+    try {
+      await this.infra.blobs.put(weightsKey(job.id, 0), float32ToBytes(getFlatWeights(model)));
+    } finally {
+      model.optimizer?.dispose();
+      model.dispose();
+    }
+    const next = await this.jobs.update(job.id, (j) => {
+      if (j.status === 'queued') Object.assign(j, { status: 'running', startedAt: new Date().toISOString(), round: 0 });
+    });
+    this.events.publish(next, 'status');
+    return next;
+  }
+
+  private async runRound(job: JobRecord, collector: ResultCollector, signal: AbortSignal): Promise<JobRecord> {
+    const { training } = job.spec;
+    const round = job.round;
+    const group = ResultCollector.groupOf({ kind: 'train', round });
+    const epochsThisRound = Math.min(training.localEpochs, training.epochs - round * training.localEpochs);
+    const partitions = Array.from({ length: training.partitions }, (_, p) => p);
+    const started = Date.now();
+    const seen = collector.received(group);
+    for (const partition of partitions.filter((p) => !seen.has(p))) {
+      const task: TaskMessage = {
+        jobId: job.id, kind: 'train', round, partition, datasetId: job.spec.datasetId,
+        weightsKey: weightsKey(job.id, round), epochs: epochsThisRound, batchSize: training.batchSize,
+        seed: training.seed + round * 7919 + partition,
+      };
+      await this.infra.js.publish(taskSubject(job.id), encodeMessage(task), { msgID: `${job.id}.train.${round}.${partition}` });
+    }
+    const results = await collector.waitFor({ group, partitions, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal });
+    const failed = results.find((r) => !r.ok);
+    if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
+
+    const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, round)));
+    const deltas = await Promise.all(results.map(async (r) => ({ delta: bytesToFloat32(await this.infra.blobs.get(r.deltaKey ?? deltaKey(job.id, round, r.partition))), samples: r.samples, partition: r.partition })));
+    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
+    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
+    const next = applyDelta(base, averageDeltas(deltas));
+    await this.infra.blobs.put(weightsKey(job.id, round + 1), float32ToBytes(next));
+
+    const record = roundRecord({
+      round: round + 1,
+      epoch: Math.min(training.epochs, round * training.localEpochs + epochsThisRound),
+      epochsTrained: epochsThisRound,
+      results,
+      seconds: (Date.now() - started) / 1000,
+    });
+    const updated = await this.jobs.update(job.id, (j) => {
+      if (j.round !== round) return;
+      j.round = round + 1;
+      j.history.push(record);
+      j.backends = [...new Set([...j.backends, ...results.map((r) => r.backend)])];
+    });
+    this.events.publish(updated, 'round', record);
+    collector.forget(group);
+    await Promise.all([
+      ...results.map((r) => this.infra.blobs.delete(r.deltaKey ?? deltaKey(job.id, round, r.partition))),
+      this.infra.blobs.delete(weightsKey(job.id, round)),
+    ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
+    return updated;
+  }
+
+  private async finish(job: JobRecord): Promise<void> {
+    const { model: topology, compile, training } = job.spec;
+    const model = await buildModel({ topology, compile, seed: training.seed });
+    try {
+      setFlatWeights(model, bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, job.round))));
+      const files = await toArtifactFiles(model);
+      await this.infra.store.putBytes(modelWeightsKey(job.id), files.weightsBin);
+      await this.infra.store.putJson(modelJsonKey(job.id), files.modelJson);
+    } finally {
+      model.optimizer?.dispose();
+      model.dispose();
+    }
+    const done = await this.jobs.update(job.id, (j) => {
+      if (j.status !== 'running') return;
+      Object.assign(j, { status: 'succeeded', modelReady: true, finishedAt: new Date().toISOString() });
+    });
+    this.events.publish(done, 'status');
+    this.logger.log(`job ${job.id} ${done.status} after ${done.round} rounds`);
+  }
+
+  private async fail(jobId: string, reason: string): Promise<void> {
+    this.logger.error(`job ${jobId} failed: ${reason}`);
+    const failed = await this.jobs.update(jobId, (j) => {
+      if (FINAL_STATUSES.includes(j.status)) return;
+      Object.assign(j, { status: 'failed', error: reason, finishedAt: new Date().toISOString() });
+    });
+    this.events.publish(failed, 'status');
+    await this.purgeTasks(jobId);
+  }
+
+  private async purgeTasks(jobId: string): Promise<void> {
+    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: taskSubject(jobId) }).catch(() => undefined);
+  }
+
+  /** Drops a finished job's results from the stream. */
+  async purgeResults(jobId: string): Promise<void> {
+    await this.infra.jsm.streams.purge(RESULTS_STREAM, { filter: resultSubject(jobId) }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadEnv } from '@tusk/config';
+import { createDriverApp } from './create-app.js';
+import { DriverEnv } from './driver-env.js';
+
+async function main(): Promise<void> {
+  let env: DriverEnv;
+  try {
+    env = loadEnv(DriverEnv);
+  } catch (err) {
+    console.error(`driver: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const app = await createDriverApp(env);
+  await app.listen(env.PORT, '0.0.0.0');
+  new Logger('Driver').log(`listening on :${env.PORT}`);
+}
+
+main().catch((err) => {
+  console.error('driver failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { WorkerHeartbeat } from '@tusk/contracts';
+import { Infra } from '@tusk/infra';
+
+@Controller('workers')
+export class WorkersController {
+  constructor(@Inject(Infra) private readonly infra: Infra) {}
+
+  /** Workers whose heartbeat has not expired: who is training what, on which backend, how fast. */
+  @Get()
+  async list(): Promise<WorkerHeartbeat[]> {
+    const kv = this.infra.buckets.workers;
+    const out: WorkerHeartbeat[] = [];
+    for await (const key of await kv.keys()) {
+      const entry = await kv.get(key);
+      if (entry && entry.operation === 'PUT') out.push(entry.json<WorkerHeartbeat>());
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+}

@@ -1,0 +1,28 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Infra } from '@tusk/infra';
+import { HealthController } from './health/health.controller.js';
+import { ParameterServerEnv } from './ps-env.js';
+
+/** Connects to NATS and S3 and reports health; the push handlers of asynchronous jobs attach here. */
+@Module({})
+export class ParameterServerModule implements OnApplicationShutdown {
+  constructor(@Inject(Infra) private readonly infra: Infra) {}
+
+  static forRoot(env: ParameterServerEnv): DynamicModule {
+    const connect = async () => {
+      const infra = await Infra.connect({ name: 'tusk-parameter-server', env, taskAckWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, taskMaxAttempts: env.TUSK_TASK_MAX_ATTEMPTS });
+      const logger = new Logger('Nats');
+      infra.onStatus((text) => logger.warn(text));
+      return infra;
+    };
+    return {
+      module: ParameterServerModule,
+      controllers: [HealthController],
+      providers: [{ provide: ParameterServerEnv, useValue: env }, { provide: Infra, useFactory: connect }],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.infra.close();
+  }
+}

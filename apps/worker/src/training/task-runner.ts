@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  datasetManifestKey, deltaKey, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
+} from '@tusk/contracts';
+import type { Infra } from '@tusk/infra';
+import { bytesToFloat32, computeDelta, float32ToBytes, getFlatWeights, setFlatWeights } from '@tusk/model';
+import { JobModels } from './job-models.js';
+import { PartitionCache } from './partition-cache.js';
+import { partitionTensors, type PartitionTensors } from './partition-tensors.js';
+
+/** A task that can never succeed, however often it is retried. */
+export class PermanentTaskError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentTaskError';
+  }
+}
+
+/** tfjs says `acc`; Keras users read `accuracy`. */
+const metricName = (name: string) => name.replace(/^acc$/, 'accuracy').replace(/^val_acc$/, 'val_accuracy');
+
+/** Trains or evaluates one partition: loads weights and data (cached), runs tfjs, stores the delta. */
+export class TaskRunner {
+  private readonly models = new JobModels();
+  private readonly partitions: PartitionCache;
+  private readonly manifests = new Map<string, DatasetManifest>();
+
+  constructor(private readonly infra: Infra, private readonly workerId: string, private readonly backend: string, cacheBytes: number) {
+    this.partitions = new PartitionCache(cacheBytes);
+  }
+
+  async run(task: TaskMessage): Promise<ResultMessage> {
+    const started = performance.now();
+    const job = await this.job(task.jobId);
+    const model = await this.models.get(job);
+    const manifest = await this.manifest(task.datasetId);
+    const data = await this.data({ task, job, manifest, model });
+    const base = bytesToFloat32(await this.infra.blobs.get(task.weightsKey));
+    setFlatWeights(model, base);
+    const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, backend: this.backend, ok: true, samples: data.rows };
+    if (task.kind === 'evaluate') {
+      const metrics = this.evaluate(model, data, task.batchSize);
+      return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
+    }
+    const history = await model.fit(data.x, data.y, {
+      epochs: task.epochs,
+      batchSize: task.batchSize,
+      shuffle: true,
+      validationSplit: job.spec.training.validationSplit || undefined,
+      verbose: 0,
+      yieldEvery: 500, // ms: lets heartbeats and ack extensions run during long epochs
+    });
+    const delta = computeDelta(base, getFlatWeights(model));
+    const key = deltaKey(task.jobId, task.round, task.partition);
+    await this.infra.blobs.put(key, float32ToBytes(delta));
+    const metrics: Record<string, number> = {};
+    for (const [name, values] of Object.entries(history.history)) metrics[metricName(name)] = Number(values[values.length - 1]);
+    const trainedRows = Math.round(data.rows * (1 - (job.spec.training.validationSplit || 0)));
+    return { ...common, samples: trainedRows, deltaKey: key, metrics, seconds: (performance.now() - started) / 1000 };
+  }
+
+  private evaluate(model: tf.LayersModel, data: PartitionTensors, batchSize: number): Record<string, number> {
+    const out = model.evaluate(data.x, data.y, { batchSize, verbose: 0 });
+    const scalars = Array.isArray(out) ? out : [out];
+    const metrics: Record<string, number> = {};
+    scalars.forEach((s, i) => { metrics[metricName(model.metricsNames[i] ?? `metric_${i}`)] = s.dataSync()[0]; });
+    tf.dispose(scalars);
+    return metrics;
+  }
+
+  private async data({ task, job, manifest, model }: { task: TaskMessage; job: JobRecord; manifest: DatasetManifest; model: tf.LayersModel }): Promise<PartitionTensors> {
+    // A training task covers dataset parts p, p+P, p+2P...; an evaluation task covers exactly one part.
+    const stride = task.kind === 'train' ? job.spec.training.partitions : manifest.partitions.length;
+    const parts = manifest.partitions.filter((p) => p.index % stride === task.partition);
+    if (parts.length === 0) throw new PermanentTaskError(`dataset ${manifest.id} has no partition ${task.partition}`);
+    const inputShape = model.inputs[0].shape.slice(1) as number[];
+    const outputShape = model.outputs[0].shape;
+    const key = `${task.jobId}:${manifest.id}:${stride}:${task.partition}`;
+    return this.partitions.getOrLoad(key, async () => {
+      const bytes = await Promise.all(parts.map((p) => this.infra.store.getBytes(p.key)));
+      return partitionTensors({ parts: bytes, manifest, inputShape, outputUnits: outputShape[outputShape.length - 1] ?? 1, loss: job.spec.compile.loss });
+    });
+  }
+
+  private async job(jobId: string): Promise<JobRecord> {
+    const entry = await this.infra.buckets.jobs.get(jobRecordKey(jobId));
+    if (!entry || entry.operation !== 'PUT') throw new PermanentTaskError(`job ${jobId} is not in ${JOBS_BUCKET}`);
+    return entry.json<JobRecord>();
+  }
+
+  private async manifest(datasetId: string): Promise<DatasetManifest> {
+    const cached = this.manifests.get(datasetId);
+    if (cached) return cached;
+    const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(datasetId));
+    this.manifests.set(datasetId, manifest);
+    return manifest;
+  }
+
+  /** Frees everything a finished job held. */
+  dispose(): void {
+    this.models.clear();
+    this.partitions.clear();
+  }
+}

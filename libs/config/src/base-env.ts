@@ -1,0 +1,23 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Variables every Tusk service reads: where NATS and S3 are, and how to log. */
+export class BaseEnv {
+  @Matches(/^(nats|tls|wss?):\/\/[^\s]+$/, { message: 'must be a nats:// URL (comma-separated for a cluster)' })
+  NATS_URL: string = 'nats://127.0.0.1:4222';
+  @IsOptional() @IsString() NATS_USER?: string;
+  @IsOptional() @IsString() NATS_PASS?: string;
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s):// URL' })
+  S3_ENDPOINT: string = 'http://127.0.0.1:9000';
+  @IsString() S3_REGION: string = 'us-east-1';
+  @IsString() S3_ACCESS_KEY: string = 'S3RVER';
+  @IsString() S3_SECRET_KEY: string = 'S3RVER';
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' })
+  S3_BUCKET: string = 'tusk';
+  @IsIn(BACKEND_CHOICES) TUSK_BACKEND: (typeof BACKEND_CHOICES)[number] = 'auto';
+  @IsIn(['text', 'json']) LOG_FORMAT: 'text' | 'json' = 'text';
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+  /** Every wait on NATS or S3 ends after this many milliseconds with a clear error. */
+  @IsInt() @Min(100) @Max(600_000) TUSK_REQUEST_TIMEOUT_MS: number = 30_000;
+}

@@ -1,0 +1,96 @@
+export const TRAINING_MODES = ['synchronous', 'asynchronous', 'hogwild'] as const;
+export type TrainingMode = (typeof TRAINING_MODES)[number];
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export interface CompileSpec {
+  optimizer: string | { className: string; config?: Record<string, unknown> };
+  loss: string;
+  metrics: string[];
+}
+
+export interface TrainingSpec {
+  mode: TrainingMode;
+  epochs: number;
+  batchSize: number;
+  partitions: number;
+  /** Epochs each worker trains on its partition between two averagings (synchronous). */
+  localEpochs: number;
+  validationSplit: number;
+  seed: number;
+}
+
+/** What `POST /jobs` accepted, after validation and defaults. */
+export interface JobSpec {
+  name: string;
+  /** Keras / tfjs-layers JSON topology (`model.to_json()` / `model.toJSON()`). */
+  model: Record<string, unknown>;
+  compile: CompileSpec;
+  datasetId: string;
+  training: TrainingSpec;
+}
+
+export interface WorkerRoundStat {
+  workerId: string;
+  partition: number;
+  samples: number;
+  seconds: number;
+  samplesPerSecond: number;
+  backend: string;
+}
+
+/** One completed round of a job: what the history and the events carry. */
+export interface RoundRecord {
+  round: number;
+  /** Epochs completed once this round is averaged. */
+  epoch: number;
+  metrics: Record<string, number>;
+  samples: number;
+  seconds: number;
+  samplesPerSecond: number;
+  workers: WorkerRoundStat[];
+}
+
+export interface EvaluationRecord {
+  id: string;
+  datasetId: string;
+  status: 'running' | 'succeeded' | 'failed';
+  samples: number;
+  metrics: Record<string, number>;
+  error?: string;
+}
+
+/** A job as stored in the `tusk-jobs` KV bucket (updated with compare-and-set). */
+export interface JobRecord {
+  id: string;
+  spec: JobSpec;
+  status: JobStatus;
+  error?: string;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Rounds completed; the weights of version `round` are the newest. */
+  round: number;
+  totalRounds: number;
+  params: number;
+  history: RoundRecord[];
+  backends: string[];
+  modelReady: boolean;
+}
+
+/** A progress event on `tusk.events.<job>`, streamed to clients as server-sent events. */
+export interface JobEvent {
+  jobId: string;
+  type: 'status' | 'round' | 'evaluation';
+  status: JobStatus;
+  round: number;
+  totalRounds: number;
+  progress: number;
+  etaSeconds: number | null;
+  record?: RoundRecord;
+  error?: string;
+  at: string;
+}

@@ -1,0 +1,26 @@
+import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { TASK_KINDS, type TaskKind } from './task.message.js';
+
+/** A worker's answer to one task, published on `tusk.results.<job>`; keyed by (job, round, partition). */
+export class ResultMessage {
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/) jobId: string;
+  @IsIn(TASK_KINDS) kind: TaskKind;
+  @IsInt() @Min(0) round: number;
+  @IsInt() @Min(0) partition: number;
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) evaluationId?: string;
+  @IsString() workerId: string;
+  @IsString() backend: string;
+  @IsBoolean() ok: boolean;
+  /** Why the task failed for good (retries exhausted or the input can never work). */
+  @IsOptional() @IsString() error?: string;
+  /** KV key of the delta blob (training tasks). */
+  @IsOptional() @IsString() deltaKey?: string;
+  @IsInt() @Min(0) samples: number;
+  /** Loss and metrics, averaged over the task's samples (last epoch for training). */
+  @IsObject() metrics: Record<string, number>;
+  @IsNumber() seconds: number;
+}
+
+/** The id a result is deduplicated by inside the results stream. */
+export const resultMessageId = (r: { jobId: string; kind: string; round: number; partition: number; evaluationId?: string }): string =>
+  `${r.jobId}.${r.kind}.${r.evaluationId ?? r.round}.${r.partition}`;

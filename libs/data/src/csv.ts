@@ -1,0 +1,101 @@
+import { parseCsvRecords } from './csv-records.js';
+import { DatasetArgumentError, DatasetFormatError } from './errors.js';
+
+/** What to read from a CSV upload; featureColumns defaults to every non-label column. */
+export interface CsvOptions {
+  text: string;
+  labelColumns: string[];
+  featureColumns?: string[];
+}
+
+/** A parsed CSV: shapes include the row dimension. */
+export interface CsvData {
+  rows: number;
+  features: { dtype: 'float32'; shape: [number, number]; data: Float32Array; names: string[] };
+  /** float32 [rows, nLabels], or int32 [rows] class labels when a single label column holds non-negative integers. */
+  labels:
+    | { dtype: 'float32'; shape: [number, number]; data: Float32Array; names: string[] }
+    | { dtype: 'int32'; shape: [number]; data: Int32Array; names: string[]; numClasses: number };
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses numeric CSV with a header row into feature and label arrays, so tabular data can be trained on. */
+export function parseCsv(options: CsvOptions): CsvData {
+  const records = parseCsvRecords(options.text);
+  if (records.length === 0) throw new DatasetFormatError('CSV is empty: expected a header row');
+  const header = records[0].fields.map((h) => h.trim());
+  const index = new Map<string, number>();
+  header.forEach((name, k) => {
+    if (name === '') throw new DatasetFormatError(`CSV header column ${k + 1} has no name`);
+    if (index.has(name)) throw new DatasetFormatError(`CSV header has duplicate column "${name}"`);
+    index.set(name, k);
+  });
+  const labelNames = options.labelColumns;
+  if (labelNames.length === 0) throw new DatasetArgumentError('CSV needs at least one label column');
+  const featureNames = options.featureColumns ?? header.filter((h) => !labelNames.includes(h));
+  const labelIdx = resolveColumns(labelNames, 'label', index, header);
+  const featureIdx = resolveColumns(featureNames, 'feature', index, header);
+  if (featureIdx.length === 0) throw new DatasetArgumentError('CSV has no feature columns besides the label columns');
+  const overlap = featureNames.find((f) => labelNames.includes(f));
+  if (overlap !== undefined) throw new DatasetArgumentError(`CSV column "${overlap}" cannot be both a feature and a label`);
+
+  const rows = records.length - 1;
+  if (rows === 0) throw new DatasetFormatError('CSV has a header but no data rows');
+  const features = new Float32Array(rows * featureIdx.length);
+  const labelValues = new Float64Array(rows * labelIdx.length);
+  for (let r = 0; r < rows; r++) {
+    const { line, fields } = records[r + 1];
+    if (fields.length !== header.length) {
+      throw new DatasetFormatError(`CSV row ${r + 1} (line ${line}) has ${fields.length} fields, expected ${header.length}`);
+    }
+    const read = (col: number): number => {
+      const raw = fields[col].trim();
+      const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(Math.fround(value))) {
+        const why = Number.isNaN(value) ? 'is not a number' : 'is out of float32 range';
+        const where = `CSV row ${r + 1} (line ${line}), column "${header[col]}"`;
+        throw new DatasetFormatError(`${where}: "${fields[col]}" ${why}`);
+      }
+      return value;
+    };
+    featureIdx.forEach((col, k) => (features[r * featureIdx.length + k] = read(col)));
+    labelIdx.forEach((col, k) => (labelValues[r * labelIdx.length + k] = read(col)));
+  }
+  const names = [...labelNames];
+  const featurePart: CsvData['features'] = {
+    dtype: 'float32',
+    shape: [rows, featureIdx.length],
+    data: features,
+    names: [...featureNames],
+  };
+  const numClasses = labelIdx.length === 1 ? classCount(labelValues) : undefined;
+  const labels: CsvData['labels'] =
+    numClasses !== undefined
+      ? { dtype: 'int32', shape: [rows], data: Int32Array.from(labelValues), names, numClasses }
+      : { dtype: 'float32', shape: [rows, labelIdx.length], data: Float32Array.from(labelValues), names };
+  return { rows, features: featurePart, labels };
+}
+
+function resolveColumns(names: string[], role: string, index: Map<string, number>, header: string[]): number[] {
+  const seen = new Set<string>();
+  return names.map((name) => {
+    const col = index.get(name);
+    if (col === undefined) {
+      throw new DatasetArgumentError(`CSV ${role} column "${name}" not found in header (columns: ${header.join(', ')})`);
+    }
+    if (seen.has(name)) throw new DatasetArgumentError(`CSV ${role} column "${name}" is listed twice`);
+    seen.add(name);
+    return col;
+  });
+}
+
+/** max+1 when every value is a non-negative int32-range integer, else undefined. */
+function classCount(values: Float64Array): number | undefined {
+  let max = -1;
+  for (const v of values) {
+    if (!Number.isInteger(v) || v < 0 || v > 0x7ffffffe) return undefined;
+    if (v > max) max = v;
+  }
+  return max + 1;
+}

@@ -1,0 +1,75 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  BlobStore,
+  connectNats,
+  ensureResultStream,
+  ensureTaskConsumer,
+  ensureTaskStream,
+  natsIsHealthy,
+  openBuckets,
+  type TuskBuckets,
+} from '@tusk/messaging';
+import { ObjectStore } from '@tusk/storage';
+import type { BaseEnv } from '@tusk/config';
+
+export interface InfraOptions {
+  /** Connection name shown by the NATS server (`tusk-driver`, `tusk-worker-3`, ...). */
+  name: string;
+  env: BaseEnv;
+  /** How tasks are redelivered; every service ensures the same streams, consumer and buckets. */
+  taskAckWaitMs: number;
+  taskMaxAttempts: number;
+}
+
+/** A service's connections: NATS (JetStream, KV, blobs) and S3, with Tusk's streams, consumer and buckets created. */
+export class Infra {
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly buckets: TuskBuckets,
+    readonly blobs: BlobStore,
+    readonly store: ObjectStore,
+  ) {}
+
+  static async connect({ name, env, taskAckWaitMs, taskMaxAttempts }: InfraOptions): Promise<Infra> {
+    const nc = await connectNats({ url: env.NATS_URL, name, user: env.NATS_USER, pass: env.NATS_PASS, timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS });
+    const jsm = await jetstreamManager(nc);
+    await ensureTaskStream(jsm);
+    await ensureResultStream(jsm);
+    await ensureTaskConsumer(jsm, { ackWaitMs: taskAckWaitMs, maxDeliver: taskMaxAttempts });
+    const buckets = await openBuckets(nc);
+    const store = new ObjectStore({
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      accessKeyId: env.S3_ACCESS_KEY,
+      secretAccessKey: env.S3_SECRET_KEY,
+      bucket: env.S3_BUCKET,
+      timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS,
+    });
+    await store.ensureBucket();
+    const infra = new Infra(nc, jetstream(nc), jsm, buckets, new BlobStore(buckets.weights, nc.info?.max_payload ?? 1024 * 1024), store);
+    return infra;
+  }
+
+  /** Reports NATS disconnects and reconnects, which are otherwise silent. */
+  onStatus(log: (text: string) => void): void {
+    void (async () => {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'reconnect') log(`nats ${s.type}`);
+      }
+    })();
+  }
+
+  async health(): Promise<{ nats: boolean; s3: boolean }> {
+    const [nats, s3] = await Promise.all([natsIsHealthy(this.nc), this.store.isHealthy()]);
+    return { nats, s3 };
+  }
+
+  /** Drains NATS so that in-flight publishes are flushed before the process exits. */
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+    this.store.destroy();
+  }
+}

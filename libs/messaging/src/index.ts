@@ -1,0 +1,4 @@
+export * from './connect-nats.js';
+export * from './streams.js';
+export * from './buckets.js';
+export * from './blob-store.js';

@@ -1,0 +1,76 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import {
+  RESULTS_STREAM,
+  RESULTS_SUBJECT_PREFIX,
+  TASKS_CONSUMER,
+  TASKS_STREAM,
+  TASKS_SUBJECT_PREFIX,
+} from '@tusk/contracts';
+
+const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
+const NS_PER_MS = 1e6;
+
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+    await jsm.streams.update(config.name, config);
+  } catch (err) {
+    if (!/not found/i.test(String(err))) throw err;
+    await jsm.streams.add(config);
+  }
+}
+
+/** Creates the work-queue stream of partition tasks: a message is deleted once a worker acks it. */
+export async function ensureTaskStream(jsm: JetStreamManager): Promise<void> {
+  await ensureStream(jsm, {
+    name: TASKS_STREAM,
+    subjects: [`${TASKS_SUBJECT_PREFIX}.>`],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: DUPLICATE_WINDOW_NS,
+  });
+}
+
+/** Creates the results stream; `Nats-Msg-Id` dedupes a result published twice after a redelivery. */
+export async function ensureResultStream(jsm: JetStreamManager): Promise<void> {
+  await ensureStream(jsm, {
+    name: RESULTS_STREAM,
+    subjects: [`${RESULTS_SUBJECT_PREFIX}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    duplicate_window: DUPLICATE_WINDOW_NS,
+    max_age: 7 * 24 * 3600 * 1e9,
+  });
+}
+
+export interface TaskConsumerOptions {
+  ackWaitMs: number;
+  maxDeliver: number;
+}
+
+/** Creates the one durable pull consumer that every worker shares. */
+export async function ensureTaskConsumer(jsm: JetStreamManager, { ackWaitMs, maxDeliver }: TaskConsumerOptions): Promise<void> {
+  const config = {
+    durable_name: TASKS_CONSUMER,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: ackWaitMs * NS_PER_MS,
+    max_deliver: maxDeliver,
+    filter_subject: `${TASKS_SUBJECT_PREFIX}.>`,
+    max_ack_pending: -1,
+  };
+  try {
+    await jsm.consumers.info(TASKS_STREAM, TASKS_CONSUMER);
+    await jsm.consumers.update(TASKS_STREAM, TASKS_CONSUMER, { ack_wait: config.ack_wait, max_deliver: maxDeliver });
+  } catch (err) {
+    if (!/not found/i.test(String(err))) throw err;
+    await jsm.consumers.add(TASKS_STREAM, config);
+  }
+}

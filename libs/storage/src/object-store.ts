@@ -1,0 +1,110 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+
+export interface S3Options {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  timeoutMs?: number;
+}
+
+/** An object that should exist does not. */
+export class ObjectNotFoundError extends Error {
+  constructor(key: string) {
+    super(`object ${key} not found`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+/** The few S3 operations Tusk needs, on one bucket; path-style so MinIO, s3rver and AWS all work. */
+export class ObjectStore {
+  readonly client: S3Client;
+  readonly bucket: string;
+
+  constructor({ endpoint, region, accessKeyId, secretAccessKey, bucket, timeoutMs = 30_000 }: S3Options) {
+    this.bucket = bucket;
+    this.client = new S3Client({
+      endpoint,
+      region,
+      forcePathStyle: true,
+      credentials: { accessKeyId, secretAccessKey },
+      maxAttempts: 3,
+      requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 5_000) },
+    });
+  }
+
+  /** Creates the bucket when it is missing (idempotent). */
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch {
+      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+    }
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(2_000) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async putBytes(key: string, body: Uint8Array, contentType = 'application/octet-stream'): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.putBytes(key, new TextEncoder().encode(JSON.stringify(value)), 'application/json');
+  }
+
+  async getBytes(key: string): Promise<Uint8Array> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) throw new ObjectNotFoundError(key);
+      return await out.Body.transformToByteArray();
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') throw new ObjectNotFoundError(key);
+      throw err;
+    }
+  }
+
+  async getJson<T>(key: string): Promise<T> {
+    return JSON.parse(new TextDecoder().decode(await this.getBytes(key))) as T;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const obj of page.Contents ?? []) if (obj.Key) keys.push(obj.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    const keys = await this.list(prefix);
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+      await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch } }));
+    }
+    return keys.length;
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,97 @@
+// Checks docker-compose.yml with `docker-compose config`, which needs no Docker engine.
+// docker-compose 1.29 prints YAML only, so the per-service checks read its
+// normalised output (two-space service names, four-space keys) line by line.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from '@jest/globals';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const composeFile = join(repoRoot, 'docker-compose.yml');
+const MISSING = 'docker-compose is missing: apt-get install docker-compose';
+const API_TOKEN = 'compose-spec-token';
+
+/** The host environment without the settings the compose file interpolates, plus a known token. */
+function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(NATS_|S3_|TUSK_|LOG_|COMPOSE_|DOCKER_)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+function compose(args: string[], extra: Record<string, string> = { TUSK_API_TOKEN: API_TOKEN }): string {
+  try {
+    return execFileSync('docker-compose', ['-f', composeFile, ...args], {
+      cwd: repoRoot,
+      env: composeEnv(extra),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { status?: number | null; stderr?: string };
+    if (e.code === 'ENOENT') throw new Error(MISSING);
+    throw new Error(`docker-compose ${args.join(' ')} exited ${e.status ?? e.code}: ${e.stderr ?? e.message}`);
+  }
+}
+
+/** The lines of one service's block in `docker-compose config` output. */
+function serviceBlock(config: string, service: string): string {
+  const lines = config.split('\n');
+  const start = lines.indexOf(`  ${service}:`);
+  if (start < 0) throw new Error(`service ${service} not found in docker-compose config output`);
+  const block: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^ {0,2}\S/.test(line)) break; // next service or next top-level key
+    block.push(line);
+  }
+  return block.join('\n');
+}
+
+const APPS = ['driver', 'parameter-server', 'worker'] as const;
+
+describe('docker-compose.yml', () => {
+  it('is valid for docker-compose', () => {
+    expect(() => compose(['config', '-q'])).not.toThrow();
+  });
+
+  it('defines exactly the Tusk services', () => {
+    const services = compose(['config', '--services']).split('\n').map((s) => s.trim()).filter(Boolean).sort();
+    expect(services).toEqual(['driver', 'minio', 'minio-init', 'nats', 'parameter-server', 'worker']);
+  });
+
+  it('lets the worker scale: no container_name and no published ports', () => {
+    const config = compose(['config']);
+    const worker = serviceBlock(config, 'worker');
+    expect(worker).toMatch(/^ {4}image: /m); // the block was really found
+    expect(worker).not.toMatch(/^ {4}container_name:/m);
+    expect(worker).not.toMatch(/^ {4}ports:/m);
+    // the same checks do see a published port where there is one
+    expect(serviceBlock(config, 'driver')).toMatch(/^ {4}ports:\n(?: {4}.*\n)*? {4}- published: 8080\n {6}target: 8080$/m);
+  });
+
+  it('builds the apps from deploy/Dockerfile with health checks, restart policy and ordered start-up', () => {
+    const config = compose(['config']);
+    for (const app of APPS) {
+      const block = serviceBlock(config, app);
+      expect(block).toContain('dockerfile: deploy/Dockerfile');
+      expect(block).toMatch(new RegExp(`^ {6}APP: ${app}$`, 'm'));
+      expect(block).toMatch(/^ {4}restart: unless-stopped$/m);
+      expect(block).toMatch(/^ {4}healthcheck:$/m);
+      expect(block).toMatch(/^ {6}NATS_URL: nats:\/\/nats:4222$/m);
+      expect(block).toMatch(/^ {6}S3_ENDPOINT: http:\/\/minio:9000$/m);
+      expect(block).toMatch(/^ {6}nats:\n {8}condition: service_healthy$/m);
+      expect(block).toMatch(/^ {6}minio:\n {8}condition: service_healthy$/m);
+      expect(block).toMatch(/^ {6}minio-init:\n {8}condition: service_completed_successfully$/m);
+    }
+    expect(serviceBlock(config, 'driver')).toMatch(/127\.0\.0\.1:8080\/health/);
+    expect(serviceBlock(config, 'parameter-server')).toMatch(/127\.0\.0\.1:8082\/health/);
+    expect(serviceBlock(config, 'worker')).toMatch(/127\.0\.0\.1:8081\/health/);
+  });
+
+  it('takes the driver API token from the environment, with a placeholder default', () => {
+    expect(serviceBlock(compose(['config']), 'driver')).toMatch(new RegExp(`^ {6}TUSK_API_TOKEN: ${API_TOKEN}$`, 'm'));
+    expect(serviceBlock(compose(['config'], {}), 'driver')).toMatch(/^ {6}TUSK_API_TOKEN: change-me$/m);
+  });
+});
