@@ -28,6 +28,8 @@ export interface ClusterOptions {
   bucket?: string;
   /** Extra environment for every service. */
   env?: Record<string, string>;
+  /** false: no driver process (a test boots the driver module in-process). */
+  driver?: boolean;
   /** Where prefixed logs go; null silences the services. */
   logSink?: NodeJS.WritableStream | null;
 }
@@ -64,7 +66,7 @@ export class LocalCluster {
     };
     const driverPort = this.options.driverPort ?? (await freePort());
     this.driverUrl = `http://127.0.0.1:${driverPort}`;
-    await this.startService('driver', 'driver', { PORT: String(driverPort) }, `${this.driverUrl}/health`);
+    if (this.options.driver !== false) await this.startService('driver', 'driver', { PORT: String(driverPort) }, `${this.driverUrl}/health`);
     await this.startService('parameter-server', 'parameter-server', {}, null);
     await Promise.all(Array.from({ length: this.options.workers }, () => this.addWorker()));
     return this;

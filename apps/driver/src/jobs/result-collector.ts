@@ -35,7 +35,7 @@ export class ResultCollector {
   }
 
   async start(): Promise<void> {
-    const consumer = await this.js.consumers.get(RESULTS_STREAM, { filter_subjects: [resultSubject(this.jobId)], deliver_policy: DeliverPolicy.All });
+    const consumer = await this.js.consumers.get(RESULTS_STREAM, { filter_subjects: resultSubject(this.jobId), deliver_policy: DeliverPolicy.All });
     const messages = await consumer.consume();
     this.stopConsumer = async () => { await messages.close(); };
     void (async () => {
