@@ -18,7 +18,6 @@ export async function createDriverApp(env: DriverEnv): Promise<INestApplication>
   // JSON bodies above 1 MiB are refused with 413; datasets go through the multipart upload.
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
   const docs = new DocumentBuilder().setTitle('Tusk driver').setDescription('Datasets, jobs, models, evaluation').addBearerAuth().build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));
   return app;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadEnv } from '@tusk/config';
+import { closeOnSignals, loadEnv } from '@tusk/config';
 import { createDriverApp } from './create-app.js';
 import { DriverEnv } from './driver-env.js';
 
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createDriverApp(env);
+  closeOnSignals(() => app.close());
   await app.listen(env.PORT, '0.0.0.0');
   new Logger('Driver').log(`listening on :${env.PORT}`);
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadEnv } from '@tusk/config';
+import { closeOnSignals, loadEnv } from '@tusk/config';
 import { ParameterServerModule } from './ps.module.js';
 import { ParameterServerEnv } from './ps-env.js';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await NestFactory.create(ParameterServerModule.forRoot(env), { logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1) });
-  app.enableShutdownHooks();
+  closeOnSignals(() => app.close());
   await app.listen(env.HEALTH_PORT, '0.0.0.0');
   new Logger('ParameterServer').log(`health on :${env.HEALTH_PORT}`);
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadEnv } from '@tusk/config';
+import { closeOnSignals, loadEnv } from '@tusk/config';
 import { selectBackend } from '@tusk/model';
 import { WorkerEnv } from './worker-env.js';
 import { defaultWorkerId } from './worker-identity.js';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend(env.TUSK_BACKEND);
   const identity = { id: env.WORKER_ID ?? defaultWorkerId(), backend };
   const app = await NestFactory.create(WorkerModule.forRoot(env, identity), { logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1) });
-  app.enableShutdownHooks();
+  closeOnSignals(() => app.close());
   await app.listen(env.HEALTH_PORT, '0.0.0.0');
   new Logger('Worker').log(`worker ${identity.id} on backend ${backend}, health on :${env.HEALTH_PORT}`);
 }

@@ -1,2 +1,3 @@
 export * from './load-env.js';
 export * from './base-env.js';
+export * from './shutdown.js';
