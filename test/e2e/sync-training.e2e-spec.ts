@@ -85,6 +85,20 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     expect(accuracy).toBeGreaterThan(0.9);
     tf.dispose(x);
     model.dispose();
+
+    const evaluation = await http.post(`/jobs/${jobId}/evaluate`).send({ datasetId: upload.body.id });
+    expect(evaluation.status).toBe(200);
+    expect(evaluation.body.samples).toBe(600);
+    expect(evaluation.body.metrics.accuracy).toBeCloseTo(accuracy, 2);
+    expect((await http.get(`/jobs/${jobId}`)).body.evaluations.map((e: { id: string }) => e.id)).toEqual([evaluation.body.id]);
+
+    const predict = await http.post(`/jobs/${jobId}/predict`).send({ instances: rows.slice(0, 3).map((r) => r.slice(0, 4)) });
+    expect(predict.status).toBe(200);
+    expect(predict.body.predictions).toHaveLength(3);
+    for (const p of predict.body.predictions as number[][]) expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    const badPredict = await http.post(`/jobs/${jobId}/predict`).send({ instances: [[1, 2, 3]] });
+    expect(badPredict.status).toBe(422);
+    expect(badPredict.body.message).toBe('instances[0]: expected 4 finite numbers (input shape [4])');
   }, 240_000);
 
   it('refuses a bad job with a 4xx that names the field, and stores nothing', async () => {

@@ -1,17 +1,25 @@
-import { Body, Controller, Delete, Get, Inject, NotFoundException, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type JobEvent, type JobRecord } from '@tusk/contracts';
+import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobRecord } from '@tusk/contracts';
 import { ObjectNotFoundError } from '@tusk/storage';
 import { Infra } from '@tusk/infra';
 import { CreateJobDto } from './dto/create-job.dto.js';
+import { EvaluateDto, PredictDto } from './dto/evaluate.dto.js';
+import { Evaluator } from './evaluator.js';
+import { Predictor } from './predictor.js';
 import { eventOf } from './job-events.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 
 @Controller('jobs')
 export class JobsController {
-  constructor(@Inject(JobsService) private readonly jobs: JobsService, @Inject(Infra) private readonly infra: Infra) {}
+  constructor(
+    @Inject(JobsService) private readonly jobs: JobsService,
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(Evaluator) private readonly evaluator: Evaluator,
+    @Inject(Predictor) private readonly predictor: Predictor,
+  ) {}
 
   @Post()
   create(@Body() dto: CreateJobDto): Promise<JobRecord> {
@@ -31,6 +39,23 @@ export class JobsController {
   @Delete(':id')
   cancel(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
     return this.jobs.cancel(id);
+  }
+
+  /** Evaluates the trained model on a dataset, on the workers; waits for the metrics. */
+  @Post(':id/evaluate')
+  @HttpCode(200)
+  async evaluate(@Param('id', JobIdPipe) id: string, @Body() dto: EvaluateDto): Promise<EvaluationRecord> {
+    await this.jobs.get(id);
+    return this.evaluator.evaluate(id, dto);
+  }
+
+  /** Predictions for a small batch, answered by the driver from the saved model. */
+  @Post(':id/predict')
+  @HttpCode(200)
+  async predict(@Param('id', JobIdPipe) id: string, @Body() dto: PredictDto): Promise<{ predictions: number[][] }> {
+    const job = await this.jobs.get(id);
+    if (!job.modelReady) throw new NotFoundException(`job ${id} has no model yet (status ${job.status})`);
+    return { predictions: await this.predictor.predict(id, dto.instances) };
   }
 
   /** Live progress as server-sent events: the current state first, then every change until the job ends. */

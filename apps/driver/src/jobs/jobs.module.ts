@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DatasetsModule } from '../datasets/datasets.module.js';
+import { Evaluator } from './evaluator.js';
 import { JobEvents } from './job-events.js';
+import { Predictor } from './predictor.js';
 import { JobStore } from './job-store.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
@@ -9,7 +11,7 @@ import { SyncTrainer } from './sync-trainer.js';
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, SyncTrainer, JobsService],
+  providers: [JobStore, JobEvents, SyncTrainer, JobsService, Evaluator, Predictor],
   exports: [JobsService, JobStore],
 })
 export class JobsModule {}

@@ -79,6 +79,7 @@ export interface JobRecord {
   history: RoundRecord[];
   backends: string[];
   modelReady: boolean;
+  evaluations?: EvaluationRecord[];
 }
 
 /** A progress event on `tusk.events.<job>`, streamed to clients as server-sent events. */
