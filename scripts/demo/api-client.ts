@@ -63,8 +63,8 @@ export class TuskClient {
     form.set('name', upload.name);
     form.set('partitions', String(upload.partitions));
     if (upload.seed !== undefined) form.set('seed', String(upload.seed));
-    form.set('images', new Blob([upload.images]), 'images.idx.gz');
-    form.set('labels', new Blob([upload.labels]), 'labels.idx.gz');
+    form.set('images', new Blob([new Uint8Array(upload.images)]), 'images.idx.gz');
+    form.set('labels', new Blob([new Uint8Array(upload.labels)]), 'labels.idx.gz');
     return (await this.request('POST', '/datasets', { body: form })).json() as Promise<DatasetManifest>;
   }
 

@@ -23,7 +23,7 @@ export async function startClusterSession({ workers, label, env = {} }: { worker
   mkdirSync(dataDir, { recursive: true });
   const logPath = join(dataDir, 'services.log');
   const logSink: WriteStream = createWriteStream(logPath, { flags: 'a' });
-  const cluster = new LocalCluster({ dataDir, workers, logSink, env: { LOG_LEVEL: 'log', ...env } });
+  const cluster = new LocalCluster({ dataDir, workers, logSink, env: { LOG_LEVEL: 'log', NO_COLOR: '1', ...env } });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -43,7 +43,10 @@ export async function startClusterSession({ workers, label, env = {} }: { worker
   };
   const onSignal = (signal: NodeJS.Signals, code: number) => {
     process.stderr.write(`\n${signal}: stopping the local cluster...\n`);
-    void stop().finally(() => process.exit(code));
+    void stop().finally(() => {
+      process.stderr.write('stopped: no process left behind\n');
+      process.exit(code);
+    });
   };
   const onSigint = () => onSignal('SIGINT', 130);
   const onSigterm = () => onSignal('SIGTERM', 143);

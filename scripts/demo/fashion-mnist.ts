@@ -59,10 +59,13 @@ export function decodeSplit(files: SplitFiles): DecodedSplit {
   const { images: imageBytes, labels: labelBytes } = readSplitBytes(files);
   const images = parseIdx(imageBytes);
   const labels = parseIdx(labelBytes);
+  if (images.data instanceof BigInt64Array || labels.data instanceof BigInt64Array) throw new Error(`${files.images}: 64-bit IDX data is not expected in Fashion-MNIST`);
+  const imageData = images.data;
+  const labelData = labels.data;
   const rows = images.shape[0];
   if (labels.shape[0] !== rows) throw new Error(`${files.images} has ${rows} images but ${files.labels} has ${labels.shape[0]} labels`);
   const rowSize = images.shape.slice(1).reduce((a, b) => a * b, 1);
   const pixels = new Float32Array(images.data.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
-  return { rows, rowSize, images: pixels, labels: Int32Array.from(labels.data) };
+  for (let i = 0; i < pixels.length; i++) pixels[i] = imageData[i] / 255;
+  return { rows, rowSize, images: pixels, labels: Int32Array.from(labelData) };
 }

@@ -12,7 +12,11 @@ export class ManagedProcess {
   }
 
   static start({ name, command, args, options }: { name: string; command: string; args: string[]; options?: SpawnOptions }): ManagedProcess {
-    return new ManagedProcess(name, spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options }));
+    const proc = new ManagedProcess(name, spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options }));
+    // Keep reading until someone attaches a log sink: an unread pipe fills and blocks the child.
+    proc.child.stdout?.resume();
+    proc.child.stderr?.resume();
+    return proc;
   }
 
   get running(): boolean {

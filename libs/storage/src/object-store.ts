@@ -33,6 +33,8 @@ export class ObjectStore {
 
   constructor({ endpoint, region, accessKeyId, secretAccessKey, bucket, timeoutMs = 30_000 }: S3Options) {
     this.bucket = bucket;
+    // The pinned SDK supports Node 20; its notice about future releases would repeat in every service log.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       endpoint,
       region,

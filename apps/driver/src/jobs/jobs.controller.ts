@@ -61,13 +61,17 @@ export class JobsController {
   /** Live progress as server-sent events: the current state first, then every change until the job ends. */
   @Sse(':id/events')
   async events(@Param('id', JobIdPipe) id: string): Promise<Observable<MessageEvent>> {
-    const job = await this.jobs.get(id);
+    await this.jobs.get(id);
     return new Observable<MessageEvent>((subscriber) => {
-      const first = eventOf(job, 'status');
-      subscriber.next({ data: first });
-      if (FINAL_STATUSES.includes(job.status)) return subscriber.complete();
+      // Subscribe before reading the record, so no event can fall between the two.
       const sub = this.infra.nc.subscribe(eventSubject(id));
       void (async () => {
+        const job = await this.jobs.get(id);
+        subscriber.next({ data: eventOf(job, 'status') });
+        if (FINAL_STATUSES.includes(job.status)) {
+          sub.unsubscribe();
+          return subscriber.complete();
+        }
         for await (const m of sub) {
           const event = m.json<JobEvent>();
           subscriber.next({ data: event });

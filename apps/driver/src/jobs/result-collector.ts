@@ -69,8 +69,8 @@ export class ResultCollector {
       if (signal.aborted) throw new WaitAbortedError();
       if (Date.now() >= deadline) throw new RoundTimeoutError(group, missing, Math.round(timeoutMs / 1000));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(1_000, Math.max(0, deadline - Date.now())));
         const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); this.wakers.delete(done); resolve(); };
+        const timer = setTimeout(done, Math.min(1_000, Math.max(0, deadline - Date.now())));
         this.wakers.add(done);
         signal.addEventListener('abort', done, { once: true });
       });

@@ -11,6 +11,21 @@ export interface CompileSpec {
   metrics: string[];
 }
 
+export const PUSH_FREQUENCIES = ['epoch', 'batch'] as const;
+export type PushFrequency = (typeof PUSH_FREQUENCIES)[number];
+export const STALE_POLICIES = ['reject', 'scale'] as const;
+export type StalePolicy = (typeof STALE_POLICIES)[number];
+
+/** How asynchronous and hogwild workers talk to the parameter server (Elephas' `frequency`). */
+export interface AsyncSpec {
+  frequency: PushFrequency;
+  /** With frequency `batch`: pull and push every this many batches. */
+  pushEvery: number;
+  /** A delta computed on a version more than this many versions old is stale; null: no bound. */
+  maxStaleness: number | null;
+  stalePolicy: StalePolicy;
+}
+
 export interface TrainingSpec {
   mode: TrainingMode;
   epochs: number;
@@ -20,6 +35,17 @@ export interface TrainingSpec {
   localEpochs: number;
   validationSplit: number;
   seed: number;
+  /** Asynchronous and hogwild modes only. */
+  async?: AsyncSpec;
+}
+
+/** What the parameter server counted for one asynchronous or hogwild job. */
+export interface PushStats {
+  pushes: number;
+  stale: number;
+  rejected: number;
+  scaled: number;
+  version: number;
 }
 
 /** What `POST /jobs` accepted, after validation and defaults. */
@@ -80,6 +106,8 @@ export interface JobRecord {
   backends: string[];
   modelReady: boolean;
   evaluations?: EvaluationRecord[];
+  /** Asynchronous and hogwild jobs: what the parameter server applied. */
+  pushStats?: PushStats;
 }
 
 /** A progress event on `tusk.events.<job>`, streamed to clients as server-sent events. */

@@ -22,3 +22,8 @@ export const weightsKey = (jobId: string, version: number | 'final'): string => 
 export const deltaKey = (jobId: string, round: number, partition: number): string => `d.${jobId}.${round}.${partition}`;
 export const jobRecordKey = (jobId: string): string => `job.${jobId}`;
 export const workerHeartbeatKey = (workerId: string): string => `worker.${workerId}`;
+/** Newest-version pointer of an asynchronous job's weights (updated with compare-and-set). */
+export const weightsHeadKey = (jobId: string): string => `h.${jobId}`;
+/** One queue group: any parameter-server replica may take any push; compare-and-set keeps them consistent. */
+export const PS_QUEUE_GROUP = 'tusk-parameter-servers';
+export const psPushWildcard = (): string => `${PS_SUBJECT_PREFIX}.*.push`;
