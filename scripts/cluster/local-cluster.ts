@@ -67,9 +67,17 @@ export class LocalCluster {
     const driverPort = this.options.driverPort ?? (await freePort());
     this.driverUrl = `http://127.0.0.1:${driverPort}`;
     if (this.options.driver !== false) await this.startService('driver', 'driver', { PORT: String(driverPort) }, `${this.driverUrl}/health`);
-    await this.startService('parameter-server', 'parameter-server', {}, null);
+    await this.addParameterServer();
     await Promise.all(Array.from({ length: this.options.workers }, () => this.addWorker()));
     return this;
+  }
+
+  private psCount = 0;
+
+  /** Starts one more parameter-server replica (they share pushes through a NATS queue group). */
+  async addParameterServer(): Promise<ServiceHandle> {
+    const n = ++this.psCount;
+    return this.startService(n === 1 ? 'parameter-server' : `parameter-server-${n}`, 'parameter-server', {}, null);
   }
 
   /** Starts one more worker and waits until it is healthy. */

@@ -2,8 +2,9 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { Infra } from '@tusk/infra';
 import { HealthController } from './health/health.controller.js';
 import { ParameterServerEnv } from './ps-env.js';
+import { PushService } from './push/push.service.js';
 
-/** Connects to NATS and S3 and reports health; the push handlers of asynchronous jobs attach here. */
+/** The parameter server: applies the pushes of asynchronous and hogwild jobs, reports health. */
 @Module({})
 export class ParameterServerModule implements OnApplicationShutdown {
   constructor(@Inject(Infra) private readonly infra: Infra) {}
@@ -18,7 +19,7 @@ export class ParameterServerModule implements OnApplicationShutdown {
     return {
       module: ParameterServerModule,
       controllers: [HealthController],
-      providers: [{ provide: ParameterServerEnv, useValue: env }, { provide: Infra, useFactory: connect }],
+      providers: [{ provide: ParameterServerEnv, useValue: env }, { provide: Infra, useFactory: connect }, PushService],
     };
   }
 

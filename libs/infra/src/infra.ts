@@ -8,6 +8,7 @@ import {
   ensureTaskStream,
   natsIsHealthy,
   openBuckets,
+  VersionedWeights,
   type TuskBuckets,
 } from '@tusk/messaging';
 import { ObjectStore } from '@tusk/storage';
@@ -24,6 +25,9 @@ export interface InfraOptions {
 
 /** A service's connections: NATS (JetStream, KV, blobs) and S3, with Tusk's streams, consumer and buckets created. */
 export class Infra {
+  /** Live weights of asynchronous and hogwild jobs. */
+  readonly versions: VersionedWeights;
+
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
@@ -31,7 +35,9 @@ export class Infra {
     readonly buckets: TuskBuckets,
     readonly blobs: BlobStore,
     readonly store: ObjectStore,
-  ) {}
+  ) {
+    this.versions = new VersionedWeights(buckets.weights, blobs);
+  }
 
   static async connect({ name, env, taskAckWaitMs, taskMaxAttempts }: InfraOptions): Promise<Infra> {
     const nc = await connectNats({ url: env.NATS_URL, name, user: env.NATS_USER, pass: env.NATS_PASS, timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS });

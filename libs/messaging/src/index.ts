@@ -2,3 +2,4 @@ export * from './connect-nats.js';
 export * from './streams.js';
 export * from './buckets.js';
 export * from './blob-store.js';
+export * from './versioned-weights.js';

@@ -26,7 +26,9 @@ function checkOutput(units: number, manifest: DatasetManifest, loss: string): st
 export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; manifest: DatasetManifest; env: DriverEnv }): Promise<{ spec: JobSpec; params: number }> {
   const t = dto.training;
   const mode = t.mode ?? 'synchronous';
-  if (mode !== 'synchronous') throw new ModelSpecError('training.mode', `${mode} training is not available yet; use synchronous`);
+  const asyncOnly = (['frequency', 'pushEvery', 'maxStaleness', 'stalePolicy'] as const).find((k) => t[k] !== undefined);
+  if (mode === 'synchronous' && asyncOnly) throw new ModelSpecError(`training.${asyncOnly}`, 'applies to asynchronous and hogwild jobs only');
+  if (t.localEpochs !== undefined && mode !== 'synchronous') throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
   if (t.epochs > env.TUSK_MAX_EPOCHS) throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
   const partitions = t.partitions ?? available;
@@ -54,7 +56,10 @@ export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; m
       model: topologyOf(dto.model),
       compile,
       datasetId: manifest.id,
-      training: { mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed },
+      training: {
+        mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed,
+        ...(mode === 'synchronous' ? {} : { async: { frequency: t.frequency ?? 'epoch', pushEvery: t.pushEvery ?? 1, maxStaleness: t.maxStaleness ?? null, stalePolicy: t.stalePolicy ?? 'reject' } }),
+      },
     };
     return { spec, params };
   } finally {

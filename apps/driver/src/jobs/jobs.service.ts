@@ -37,7 +37,7 @@ export class JobsService {
     const now = new Date().toISOString();
     const record: JobRecord = {
       id: newJobId(), spec, status: 'queued', createdAt: now, updatedAt: now, round: 0,
-      totalRounds: Math.ceil(spec.training.epochs / spec.training.localEpochs), params, history: [], backends: [], modelReady: false,
+      totalRounds: spec.training.mode === 'synchronous' ? Math.ceil(spec.training.epochs / spec.training.localEpochs) : 1, params, history: [], backends: [], modelReady: false,
     };
     await this.jobs.create(record);
     this.events.publish(record, 'status');

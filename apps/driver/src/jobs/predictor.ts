@@ -43,6 +43,6 @@ export class Predictor {
       this.infra.store.getJson<{ modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }>(modelJsonKey(jobId)),
       this.infra.store.getBytes(modelWeightsKey(jobId)),
     ]).catch(() => { throw new NotFoundException(`job ${jobId} has no model yet`); });
-    return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer }));
+    return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(weights).buffer }));
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   deltaKey, encodeMessage, FINAL_STATUSES, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
-  TASKS_STREAM, taskSubject, weightsKey, type JobRecord, type TaskMessage,
+  TASKS_STREAM, taskSubject, weightsKey, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import { applyDelta, averageDeltas, buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
@@ -87,7 +87,9 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     const { model: topology, compile, training } = job.spec;
     const model = await buildModel({ topology, compile, seed: training.seed });
     try {
-      await this.infra.blobs.put(weightsKey(job.id, 0), float32ToBytes(getFlatWeights(model)));
+      const initial = float32ToBytes(getFlatWeights(model));
+      await this.infra.blobs.put(weightsKey(job.id, 0), initial);
+      if (training.mode !== 'synchronous') await this.infra.versions.init(job.id, initial);
     } finally {
       model.optimizer?.dispose();
       model.dispose();
@@ -103,7 +105,8 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     const { training } = job.spec;
     const round = job.round;
     const group = ResultCollector.groupOf({ kind: 'train', round });
-    const epochsThisRound = Math.min(training.localEpochs, training.epochs - round * training.localEpochs);
+    // Asynchronous and hogwild jobs are one round in which every worker trains all its epochs.
+    const epochsThisRound = training.mode === 'synchronous' ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
     const partitions = Array.from({ length: training.partitions }, (_, p) => p);
     const started = Date.now();
     const seen = collector.received(group);
@@ -119,16 +122,19 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     const failed = results.find((r) => !r.ok);
     if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
 
-    const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, round)));
-    const deltas = await Promise.all(results.map(async (r) => ({ delta: bytesToFloat32(await this.infra.blobs.get(r.deltaKey ?? deltaKey(job.id, round, r.partition))), samples: r.samples, partition: r.partition })));
-    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
-    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
-    const next = applyDelta(base, averageDeltas(deltas));
-    await this.infra.blobs.put(weightsKey(job.id, round + 1), float32ToBytes(next));
+    let pushStats: PushStats | undefined;
+    if (training.mode === 'synchronous') {
+      await this.averageRound(job.id, round, results);
+    } else {
+      // The parameter server holds the newest weights: freeze them as the job's final version.
+      const live = await this.infra.versions.read(job.id);
+      await this.infra.blobs.put(weightsKey(job.id, round + 1), live.bytes);
+      pushStats = live.stats;
+    }
 
     const record = roundRecord({
       round: round + 1,
-      epoch: Math.min(training.epochs, round * training.localEpochs + epochsThisRound),
+      epoch: training.mode === 'synchronous' ? Math.min(training.epochs, round * training.localEpochs + epochsThisRound) : training.epochs,
       epochsTrained: epochsThisRound,
       results,
       seconds: (Date.now() - started) / 1000,
@@ -138,14 +144,25 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       j.round = round + 1;
       j.history.push(record);
       j.backends = [...new Set([...j.backends, ...results.map((r) => r.backend)])];
+      if (pushStats) j.pushStats = pushStats;
     });
     this.events.publish(updated, 'round', record);
     collector.forget(group);
     await Promise.all([
-      ...results.map((r) => this.infra.blobs.delete(r.deltaKey ?? deltaKey(job.id, round, r.partition))),
+      ...results.filter((r) => r.deltaKey).map((r) => this.infra.blobs.delete(r.deltaKey!)),
       this.infra.blobs.delete(weightsKey(job.id, round)),
     ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
     return updated;
+  }
+
+  /** FedAvg: the sample-weighted mean of the partitions' deltas, added to this round's weights. */
+  private async averageRound(jobId: string, round: number, results: ResultMessage[]): Promise<void> {
+    const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
+    const deltas = await Promise.all(results.map(async (r) => ({ delta: bytesToFloat32(await this.infra.blobs.get(r.deltaKey ?? deltaKey(jobId, round, r.partition))), samples: r.samples, partition: r.partition })));
+    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
+    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
+    const next = applyDelta(base, averageDeltas(deltas));
+    await this.infra.blobs.put(weightsKey(jobId, round + 1), float32ToBytes(next));
   }
 
   private async finish(job: JobRecord): Promise<void> {

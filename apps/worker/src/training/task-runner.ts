@@ -4,9 +4,11 @@ import {
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { bytesToFloat32, computeDelta, float32ToBytes, getFlatWeights, setFlatWeights } from '@tusk/model';
+import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
 import { partitionTensors, type PartitionTensors } from './partition-tensors.js';
+import { ParameterServerClient } from './ps-client.js';
 
 /** A task that can never succeed, however often it is retried. */
 export class PermanentTaskError extends Error {
@@ -25,7 +27,7 @@ export class TaskRunner {
   private readonly partitions: PartitionCache;
   private readonly manifests = new Map<string, DatasetManifest>();
 
-  constructor(private readonly infra: Infra, private readonly workerId: string, private readonly backend: string, cacheBytes: number) {
+  constructor(private readonly infra: Infra, private readonly workerId: string, private readonly backend: string, cacheBytes: number, private readonly pushTimeoutMs = 30_000) {
     this.partitions = new PartitionCache(cacheBytes);
   }
 
@@ -35,9 +37,15 @@ export class TaskRunner {
     const model = await this.models.get(job);
     const manifest = await this.manifest(task.datasetId);
     const data = await this.data({ task, job, manifest, model });
+    const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, backend: this.backend, ok: true, samples: data.rows };
+    if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
+      const ps = new ParameterServerClient(this.infra, task.jobId, this.workerId, this.pushTimeoutMs);
+      const outcome = await trainAsynchronously({ model, data, job, task, ps });
+      const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
+      return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
+    }
     const base = bytesToFloat32(await this.infra.blobs.get(task.weightsKey));
     setFlatWeights(model, base);
-    const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, backend: this.backend, ok: true, samples: data.rows };
     if (task.kind === 'evaluate') {
       const metrics = this.evaluate(model, data, task.batchSize);
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };

@@ -20,4 +20,6 @@ export interface PushReply {
 /** `h.<job>`: which weights version is the newest, for asynchronous and hogwild jobs. */
 export interface WeightsHead {
   version: number;
+  /** Blob key of that version: unique per writer, so a writer that loses the race never touches the winner's blob. */
+  key: string;
 }

@@ -3,7 +3,7 @@ import {
   ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
   Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { TRAINING_MODES, type TrainingMode } from '@tusk/contracts';
+import { PUSH_FREQUENCIES, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
 
 export class CompileDto {
   /** A name (`"adam"`) or Keras' `{ className, config }`; checked against the known optimizers. */
@@ -20,6 +20,12 @@ export class TrainingDto {
   @IsOptional() @IsInt() @Min(1) localEpochs?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(0.9) validationSplit?: number;
   @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1) seed?: number;
+  /** Asynchronous and hogwild: pull and push every epoch or every `pushEvery` batches. */
+  @IsOptional() @IsIn(PUSH_FREQUENCIES) frequency?: PushFrequency;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) pushEvery?: number;
+  /** Asynchronous and hogwild: deltas more than this many versions behind are stale. */
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000) maxStaleness?: number;
+  @IsOptional() @IsIn(STALE_POLICIES) stalePolicy?: StalePolicy;
 }
 
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */

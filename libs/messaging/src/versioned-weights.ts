@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { KV } from '@nats-io/kv';
+import { weightsHeadKey, weightsKey, type PushStats, type WeightsHead } from '@tusk/contracts';
+import { BlobNotFoundError, type BlobStore } from './blob-store.js';
+
+/** Another writer moved the head first; reload and try again. */
+export class HeadConflictError extends Error {
+  constructor(jobId: string) {
+    super(`weights head of job ${jobId} moved concurrently`);
+    this.name = 'HeadConflictError';
+  }
+}
+
+export interface HeadEntry extends WeightsHead {
+  revision: number;
+  stats?: PushStats;
+}
+
+const READ_RETRIES = 5;
+
+/**
+ * The live weights of an asynchronous job: immutable versions `w.<job>.<v>` plus a head `h.<job>`
+ * that names the newest. A new version is written first and the head moved after with
+ * compare-and-set, so a reader never sees half a version and two writers cannot both win.
+ */
+export class VersionedWeights {
+  constructor(private readonly kv: KV, private readonly blobs: BlobStore) {}
+
+  async head(jobId: string): Promise<HeadEntry | null> {
+    const entry = await this.kv.get(weightsHeadKey(jobId));
+    if (!entry || entry.operation !== 'PUT') return null;
+    const head = entry.json<WeightsHead & { stats?: PushStats }>();
+    return { ...head, revision: entry.revision };
+  }
+
+  /** The newest version; retried when a version is pruned between reading the head and the blob. */
+  async read(jobId: string): Promise<{ version: number; revision: number; key: string; bytes: Uint8Array; stats?: PushStats }> {
+    for (let attempt = 0; ; attempt++) {
+      const head = await this.head(jobId);
+      if (!head) throw new Error(`job ${jobId} has no weights head`);
+      try {
+        return { version: head.version, revision: head.revision, stats: head.stats, key: head.key, bytes: await this.blobs.get(head.key) };
+      } catch (err) {
+        if (!(err instanceof BlobNotFoundError) || attempt >= READ_RETRIES) throw err;
+      }
+    }
+  }
+
+  async init(jobId: string, bytes: Uint8Array): Promise<void> {
+    const key = weightsKey(jobId, 0);
+    await this.blobs.put(key, bytes);
+    await this.kv.put(weightsHeadKey(jobId), JSON.stringify({ version: 0, key }));
+  }
+
+  /**
+   * Writes `version` and moves the head to it. With `expectedRevision` the move is a
+   * compare-and-set (asynchronous mode); without it, a plain put (hogwild).
+   */
+  async commit({ jobId, version, bytes, expectedRevision, stats }: { jobId: string; version: number; bytes: Uint8Array; expectedRevision?: number; stats?: PushStats }): Promise<{ revision: number; key: string }> {
+    const key = `${weightsKey(jobId, version)}-${randomBytes(4).toString('hex')}`;
+    await this.blobs.put(key, bytes);
+    const head = JSON.stringify({ version, key, stats });
+    if (expectedRevision === undefined) return { revision: await this.kv.put(weightsHeadKey(jobId), head), key };
+    try {
+      return { revision: await this.kv.update(weightsHeadKey(jobId), head, expectedRevision), key };
+    } catch (err) {
+      if (!/wrong last sequence/i.test(String(err))) throw err;
+      await this.blobs.delete(key).catch(() => undefined);
+      throw new HeadConflictError(jobId);
+    }
+  }
+
+  /** Rewrites the head's counters without a new version (a refused stale push), with compare-and-set. */
+  async touch({ jobId, version, key, stats, expectedRevision }: { jobId: string; version: number; key: string; stats: PushStats; expectedRevision: number }): Promise<number> {
+    try {
+      return await this.kv.update(weightsHeadKey(jobId), JSON.stringify({ version, key, stats }), expectedRevision);
+    } catch (err) {
+      if (!/wrong last sequence/i.test(String(err))) throw err;
+      throw new HeadConflictError(jobId);
+    }
+  }
+
+  /** Deletes a superseded version (readers that raced with it retry from the head). */
+  async prune(key: string): Promise<void> {
+    await this.blobs.delete(key);
+  }
+}
