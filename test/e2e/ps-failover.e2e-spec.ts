@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { JobRecord } from '@tusk/contracts';
+import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalNats } from '../../scripts/local-services/index.js';
+import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { blobsCsv, blobsModel } from './synthetic-data.js';
+
+describe('a parameter server killed in the middle of an asynchronous job', () => {
+  let nats: LocalNats;
+  let cluster: LocalCluster;
+
+  const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${cluster.driverUrl}${path}`, init);
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<T>;
+  };
+
+  beforeAll(async () => {
+    nats = await suiteNats();
+    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu' };
+    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    await cluster.addParameterServer();
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await nats?.process.stop();
+  });
+
+  it('goes on with the other replica from KV and loses no acknowledged push', async () => {
+    const form = new FormData();
+    form.set('format', 'csv');
+    form.set('labelColumns', 'label');
+    form.set('partitions', '2');
+    form.set('file', new Blob([blobsCsv({ rows: 3000, seed: 9 })]), 'blobs.csv');
+    const dataset = await call<{ id: string }>('/datasets', { method: 'POST', body: form });
+    const submitted = await call<JobRecord>('/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: blobsModel,
+        compile: { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+        datasetId: dataset.id,
+        training: { mode: 'asynchronous', epochs: 4, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 2, seed: 5 },
+      }),
+    });
+    const [first] = cluster.services.filter((s) => s.name.startsWith('parameter-server'));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await call<JobRecord>(`/jobs/${submitted.id}`)).status).toBe('running');
+    first.process.kill('SIGKILL');
+
+    const done = await eventually(async () => {
+      const j = await call<JobRecord>(`/jobs/${submitted.id}`);
+      return ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : null;
+    }, { timeoutMs: 200_000, what: 'the job to finish' });
+    expect(done.error).toBeUndefined();
+    expect(done.status).toBe('succeeded');
+    // 1500 rows a partition, 32 rows a step: 47 steps an epoch, 4 epochs, 2 partitions.
+    const acknowledged = done.history[0].workers.length * 47 * 4;
+    expect(done.pushStats!.version).toBeGreaterThanOrEqual(acknowledged);
+  }, 240_000);
+});
