@@ -66,10 +66,16 @@ export class LocalCluster {
     };
     const driverPort = this.options.driverPort ?? (await freePort());
     this.driverUrl = `http://127.0.0.1:${driverPort}`;
-    if (this.options.driver !== false) await this.startService('driver', 'driver', { PORT: String(driverPort) }, `${this.driverUrl}/health`);
+    if (this.options.driver !== false) await this.startDriver();
     await this.addParameterServer();
     await Promise.all(Array.from({ length: this.options.workers }, () => this.addWorker()));
     return this;
+  }
+
+  /** Starts the driver on the cluster's port (again, after a test killed it). */
+  async startDriver(): Promise<ServiceHandle> {
+    const port = new URL(this.driverUrl).port;
+    return this.startService('driver', 'driver', { PORT: port }, `${this.driverUrl}/health`);
   }
 
   private psCount = 0;

@@ -1,9 +1,10 @@
 import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { selectBackend } from '@tusk/model';
 import { AppModule } from './app.module.js';
+import { OutageFilter } from './outage.filter.js';
 import type { DriverEnv } from './driver-env.js';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -17,6 +18,7 @@ export async function createDriverApp(env: DriverEnv): Promise<INestApplication>
   });
   // JSON bodies above 1 MiB are refused with 413; datasets go through the multipart upload.
   app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalFilters(new OutageFilter(app.get(HttpAdapterHost).httpAdapter));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const docs = new DocumentBuilder().setTitle('Tusk driver').setDescription('Datasets, jobs, models, evaluation').addBearerAuth().build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, docs));

@@ -26,13 +26,30 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** S3 did not answer (refused, reset, timed out, 5xx): worth retrying, and named as such when it is not. */
+export class StorageUnavailableError extends Error {
+  constructor(endpoint: string, cause: unknown) {
+    super(`S3 unreachable at ${endpoint}: ${(cause as Error)?.message || (cause as Error)?.name || String(cause)}`, { cause });
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
+  return (e?.code !== undefined && NETWORK_CODES.has(e.code)) || e?.name === 'TimeoutError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
 /** The few S3 operations Tusk needs, on one bucket; path-style so MinIO, s3rver and AWS all work. */
 export class ObjectStore {
   readonly client: S3Client;
   readonly bucket: string;
 
+  private readonly endpoint: string;
+
   constructor({ endpoint, region, accessKeyId, secretAccessKey, bucket, timeoutMs = 30_000 }: S3Options) {
     this.bucket = bucket;
+    this.endpoint = endpoint;
     // The pinned SDK supports Node 20; its notice about future releases would repeat in every service log.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
@@ -63,8 +80,18 @@ export class ObjectStore {
     }
   }
 
+  /** Sends a command; network failures become StorageUnavailableError naming the endpoint. */
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      if (isUnavailable(err)) throw new StorageUnavailableError(this.endpoint, err);
+      throw err;
+    }
+  }
+
   async putBytes(key: string, body: Uint8Array, contentType = 'application/octet-stream'): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.call(() => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })));
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
@@ -73,9 +100,9 @@ export class ObjectStore {
 
   async getBytes(key: string): Promise<Uint8Array> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.call(() => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
       if (!out.Body) throw new ObjectNotFoundError(key);
-      return await out.Body.transformToByteArray();
+      return await this.call(() => out.Body!.transformToByteArray());
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') throw new ObjectNotFoundError(key);
       throw err;
@@ -90,7 +117,7 @@ export class ObjectStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
       for (const obj of page.Contents ?? []) if (obj.Key) keys.push(obj.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -101,7 +128,7 @@ export class ObjectStore {
     const keys = await this.list(prefix);
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
-      await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch } }));
+      await this.call(() => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch } })));
     }
     return keys.length;
   }

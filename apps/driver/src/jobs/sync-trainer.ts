@@ -5,7 +5,7 @@ import {
 } from '@tusk/contracts';
 import { applyDelta, averageDeltas, buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
-import { Infra } from '@tusk/infra';
+import { Infra, isTransientError } from '@tusk/infra';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector, WaitAbortedError } from './result-collector.js';
@@ -66,20 +66,37 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(jobId: string, collector: ResultCollector, signal: AbortSignal): Promise<void> {
     try {
-      await collector.start();
-      let job = await this.jobs.get(jobId);
+      await this.outlastOutages(jobId, signal, () => collector.start());
+      let job = await this.outlastOutages(jobId, signal, () => this.jobs.get(jobId));
       if (!job || FINAL_STATUSES.includes(job.status)) return;
-      if (job.status === 'queued') job = await this.initialize(job);
+      if (job.status === 'queued') job = await this.outlastOutages(jobId, signal, () => this.initialize(job!));
       while (job.round < job.totalRounds) {
         if (signal.aborted || job.status !== 'running') return;
-        job = await this.runRound(job, collector, signal);
+        const current: JobRecord = job;
+        // A step cut short by an outage is redone from the job record: rounds are idempotent.
+        job = await this.outlastOutages(jobId, signal, async () => this.runRound((await this.jobs.get(jobId)) ?? current, collector, signal));
       }
-      if (job.status === 'running') await this.finish(job);
+      if (job.status === 'running') await this.outlastOutages(jobId, signal, () => this.finish(job!));
     } catch (err) {
       if (err instanceof WaitAbortedError || signal.aborted) return;
       await this.fail(jobId, err instanceof Error ? err.message : String(err));
     } finally {
       await collector.stop().catch(() => undefined);
+    }
+  }
+
+  /** Runs `step`, retrying while NATS or S3 is unreachable, for at most TUSK_OUTAGE_LIMIT_S. */
+  private async outlastOutages<T>(jobId: string, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.env.TUSK_OUTAGE_LIMIT_S * 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (err) {
+        if (!isTransientError(err) || signal.aborted) throw err;
+        if (Date.now() >= deadline) throw new Error(`NATS or S3 stayed unreachable for more than ${this.env.TUSK_OUTAGE_LIMIT_S} s (TUSK_OUTAGE_LIMIT_S): ${(err as Error).message}`);
+        this.logger.warn(`job ${jobId}: ${(err as Error).message}; retrying (attempt ${attempt})`);
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))));
+      }
     }
   }
 

@@ -3,7 +3,7 @@ import type { JobRecord } from '@tusk/contracts';
 import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
-import { blobsCsv, blobsModel } from './synthetic-data.js';
+import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
 
 describe('a parameter server killed in the middle of an asynchronous job', () => {
   let nats: LocalNats;
