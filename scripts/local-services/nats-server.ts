@@ -22,12 +22,13 @@ export interface LocalNats {
 }
 
 /** Starts a nats-server with JetStream on a free (or given) port with its own store directory. */
-export async function startNatsServer({ storeDir, port, maxPayload }: { storeDir: string; port?: number; maxPayload?: number }): Promise<LocalNats> {
+export async function startNatsServer({ storeDir, port, maxPayload, user, pass }: { storeDir: string; port?: number; maxPayload?: number; user?: string; pass?: string }): Promise<LocalNats> {
   assertNatsServerInstalled();
   mkdirSync(storeDir, { recursive: true });
   const chosen = port ?? (await freePort());
   const args = ['-a', '127.0.0.1', '-p', String(chosen), '-js', '-sd', storeDir];
   if (maxPayload) args.push('--max_payload', String(maxPayload));
+  if (user && pass) args.push('--user', user, '--pass', pass);
   const proc = ManagedProcess.start({ name: 'nats', command: 'nats-server', args });
   await waitForPort({ port: chosen, timeoutMs: 15_000, what: 'nats-server' });
   return { url: `nats://127.0.0.1:${chosen}`, port: chosen, storeDir, process: proc };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, MinLength } from 'class-validator';
 import { BaseEnv } from './base-env.js';
 import { loadEnv } from './load-env.js';
 
@@ -19,6 +19,13 @@ describe('loadEnv', () => {
     expect(() => loadEnv(ExampleEnv, { PORT: 'eighty', NATS_URL: 'http://x' })).toThrow(
       'invalid environment: PORT="eighty": PORT must not be greater than 65535, PORT must not be less than 0, PORT must be an integer number; NATS_URL="http://x": must be a nats:// URL (comma-separated for a cluster)',
     );
+  });
+
+  it('never echoes a secret, even a wrong one', () => {
+    class TokenEnv extends BaseEnv {
+      @MinLength(8) TOKEN: string = 'long-enough';
+    }
+    expect(() => loadEnv(TokenEnv, { TOKEN: 'hunter2' })).toThrow('invalid environment: TOKEN="<redacted>": TOKEN must be longer than or equal to 8 characters');
   });
 
   it('refuses an unknown backend', () => {

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import { startNatsServer, type LocalNats } from '../../scripts/local-services/index.js';
+import { testS3 } from '../harness/test-env.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const NATS_PASS = 'nats-secret-9876543210';
+
+describe('security: API token, NATS user/password, no secret in logs', () => {
+  let nats: LocalNats;
+  let cluster: LocalCluster;
+  let logFile: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(process.env.TUSK_TEST_ROOT!, 'security-'));
+    nats = await startNatsServer({ storeDir: join(dir, 'nats'), user: 'tusk', pass: NATS_PASS });
+    const s3 = testS3();
+    logFile = join(dir, 'services.log');
+    const env = { NATS_USER: 'tusk', NATS_PASS, TUSK_API_TOKEN: TOKEN, S3_BUCKET: s3.bucket, LOG_LEVEL: 'verbose' };
+    cluster = await new LocalCluster({ dataDir: dir, workers: 1, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, logSink: createWriteStream(logFile), env }).start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await nats?.process.stop();
+  });
+
+  it('requires the bearer token on the API, but not on /health', async () => {
+    expect((await fetch(`${cluster.driverUrl}/health`)).status).toBe(200);
+    const none = await fetch(`${cluster.driverUrl}/jobs`);
+    expect(none.status).toBe(401);
+    expect((await none.json()).message).toBe('a valid bearer token is required');
+    expect((await fetch(`${cluster.driverUrl}/jobs`, { headers: { authorization: 'Bearer wrong-token-0123456789abc' } })).status).toBe(401);
+    expect((await fetch(`${cluster.driverUrl}/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('connects every service to a NATS server that requires a password', async () => {
+    for (const s of cluster.services) expect((await (await fetch(s.healthUrl)).json()).nats).toBe(true);
+  });
+
+  it('refuses to start with a wrong NATS password, saying why', () => {
+    const run = spawnSync(process.execPath, [join(process.cwd(), 'dist/apps/worker/src/main.js')], {
+      env: { ...process.env, NATS_URL: nats.url, NATS_USER: 'tusk', NATS_PASS: 'wrong-password', HEALTH_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/Authorization Violation|authorization/i);
+    expect(run.stderr).not.toContain('wrong-password');
+  });
+
+  it('never writes a secret to the logs', () => {
+    const logs = readFileSync(logFile, 'utf8');
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const secret of [TOKEN, NATS_PASS]) expect(logs).not.toContain(secret);
+  });
+});
