@@ -29,6 +29,8 @@ export function mlpTraining(overrides: Partial<TrainingSpec> = {}): TrainingSpec
     localEpochs: envInt('TUSK_DEMO_LOCAL_EPOCHS', 1),
     validationSplit: 0,
     seed: envInt('TUSK_DEMO_SEED', 42),
+    // float16 halves the delta bytes; bench:sync-parity with TUSK_DEMO_DELTA_ENCODING=float16 measures its accuracy cost.
+    ...(process.env.TUSK_DEMO_DELTA_ENCODING ? { deltaEncoding: process.env.TUSK_DEMO_DELTA_ENCODING as 'float32' | 'float16' } : {}),
     ...overrides,
   };
 }

@@ -28,6 +28,7 @@ export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; m
   const mode = t.mode ?? 'synchronous';
   const asyncOnly = (['frequency', 'pushEvery', 'maxStaleness', 'stalePolicy'] as const).find((k) => t[k] !== undefined);
   if (mode === 'synchronous' && asyncOnly) throw new ModelSpecError(`training.${asyncOnly}`, 'applies to asynchronous and hogwild jobs only');
+  if (t.deltaEncoding === 'float16' && mode !== 'synchronous') throw new ModelSpecError('training.deltaEncoding', 'float16 deltas apply to synchronous jobs only');
   if (t.localEpochs !== undefined && mode !== 'synchronous') throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
   if (t.epochs > env.TUSK_MAX_EPOCHS) throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
@@ -58,6 +59,7 @@ export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; m
       datasetId: manifest.id,
       training: {
         mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed,
+        deltaEncoding: t.deltaEncoding ?? 'float32',
         ...(mode === 'synchronous' ? {} : { async: { frequency: t.frequency ?? 'epoch', pushEvery: t.pushEvery ?? 1, maxStaleness: t.maxStaleness ?? null, stalePolicy: t.stalePolicy ?? 'reject' } }),
       },
     };

@@ -3,7 +3,7 @@ import {
   deltaKey, encodeMessage, FINAL_STATUSES, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
   TASKS_STREAM, taskSubject, weightsKey, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
-import { applyDelta, averageDeltas, buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
+import { applyDelta, averageDeltas, buildModel, bytesToFloat32, decodeFloat16, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
 import { Infra, isTransientError } from '@tusk/infra';
 import { JobEvents } from './job-events.js';
@@ -175,7 +175,10 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   /** FedAvg: the sample-weighted mean of the partitions' deltas, added to this round's weights. */
   private async averageRound(jobId: string, round: number, results: ResultMessage[]): Promise<void> {
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
-    const deltas = await Promise.all(results.map(async (r) => ({ delta: bytesToFloat32(await this.infra.blobs.get(r.deltaKey ?? deltaKey(jobId, round, r.partition))), samples: r.samples, partition: r.partition })));
+    const deltas = await Promise.all(results.map(async (r) => {
+      const bytes = await this.infra.blobs.get(r.deltaKey ?? deltaKey(jobId, round, r.partition));
+      return { delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes), samples: r.samples, partition: r.partition };
+    }));
     const poisoned = deltas.find((d) => hasNonFinite(d.delta));
     if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
     const next = applyDelta(base, averageDeltas(deltas));

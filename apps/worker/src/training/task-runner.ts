@@ -3,7 +3,7 @@ import {
   datasetManifestKey, deltaKey, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
-import { bytesToFloat32, computeDelta, float32ToBytes, getFlatWeights, setFlatWeights } from '@tusk/model';
+import { bytesToFloat32, computeDelta, encodeFloat16, float32ToBytes, getFlatWeights, setFlatWeights } from '@tusk/model';
 import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
@@ -60,11 +60,12 @@ export class TaskRunner {
     });
     const delta = computeDelta(base, getFlatWeights(model));
     const key = deltaKey(task.jobId, task.round, task.partition);
-    await this.infra.blobs.put(key, float32ToBytes(delta));
+    const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
+    await this.infra.blobs.put(key, deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta));
     const metrics: Record<string, number> = {};
     for (const [name, values] of Object.entries(history.history)) metrics[metricName(name)] = Number(values[values.length - 1]);
     const trainedRows = Math.round(data.rows * (1 - (job.spec.training.validationSplit || 0)));
-    return { ...common, samples: trainedRows, deltaKey: key, metrics, seconds: (performance.now() - started) / 1000 };
+    return { ...common, samples: trainedRows, deltaKey: key, deltaEncoding, metrics, seconds: (performance.now() - started) / 1000 };
   }
 
   private evaluate(model: tf.LayersModel, data: PartitionTensors, batchSize: number): Record<string, number> {

@@ -11,6 +11,9 @@ export interface CompileSpec {
   metrics: string[];
 }
 
+export const DELTA_ENCODINGS = ['float32', 'float16'] as const;
+export type DeltaEncoding = (typeof DELTA_ENCODINGS)[number];
+
 export const PUSH_FREQUENCIES = ['epoch', 'batch'] as const;
 export type PushFrequency = (typeof PUSH_FREQUENCIES)[number];
 export const STALE_POLICIES = ['reject', 'scale'] as const;
@@ -37,6 +40,8 @@ export interface TrainingSpec {
   seed: number;
   /** Asynchronous and hogwild modes only. */
   async?: AsyncSpec;
+  /** How synchronous workers send deltas: float16 halves the bytes at a small cost in precision. */
+  deltaEncoding?: DeltaEncoding;
 }
 
 /** What the parameter server counted for one asynchronous or hogwild job. */

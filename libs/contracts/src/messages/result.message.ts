@@ -13,6 +13,7 @@ export class ResultMessage {
   @IsBoolean() ok: boolean;
   /** Why the task failed for good (retries exhausted or the input can never work). */
   @IsOptional() @IsString() error?: string;
+  @IsOptional() @IsIn(['float32', 'float16']) deltaEncoding?: 'float32' | 'float16';
   /** KV key of the delta blob (training tasks). */
   @IsOptional() @IsString() deltaKey?: string;
   @IsInt() @Min(0) samples: number;

@@ -3,7 +3,7 @@ import {
   ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
   Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { PUSH_FREQUENCIES, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
+import { DELTA_ENCODINGS, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
 
 export class CompileDto {
   /** A name (`"adam"`) or Keras' `{ className, config }`; checked against the known optimizers. */
@@ -26,6 +26,8 @@ export class TrainingDto {
   /** Asynchronous and hogwild: deltas more than this many versions behind are stale. */
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000) maxStaleness?: number;
   @IsOptional() @IsIn(STALE_POLICIES) stalePolicy?: StalePolicy;
+  /** Synchronous: `float16` halves the bytes of every delta. */
+  @IsOptional() @IsIn(DELTA_ENCODINGS) deltaEncoding?: DeltaEncoding;
 }
 
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */
