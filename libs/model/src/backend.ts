@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -24,7 +25,10 @@ async function tryTensorflow(): Promise<boolean> {
 async function tryWasm(): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
-    return await tf.setBackend('wasm');
+    if (!(await tf.setBackend('wasm'))) return false;
+    // wasm lacks (or gets wrong) kernels that training Conv, DepthwiseConv, MaxPool and Embedding needs.
+    registerWasmTrainingKernels();
+    return true;
   } catch {
     return false;
   }

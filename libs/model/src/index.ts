@@ -7,3 +7,4 @@ export * from './model-spec-error.js';
 export * from './compile-settings.js';
 export * from './build-model.js';
 export * from './artifacts.js';
+export * from './wasm-kernels/index.js';
