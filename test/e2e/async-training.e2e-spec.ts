@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JobRecord } from '@tusk/contracts';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { eventually } from '../harness/test-env.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsCsv, blobsModel } from './synthetic-data.js';
 
 describe('asynchronous and hogwild training through the parameter server (2 workers)', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
+  let tc: TestCluster;
   let datasetId: string;
 
   const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
@@ -28,9 +30,8 @@ describe('asynchronous and hogwild training through the parameter server (2 work
   };
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu' };
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    tc = await startTestCluster({ workers: 2 });
+    ({ nats, cluster } = tc);
     const form = new FormData();
     form.set('format', 'csv');
     form.set('labelColumns', 'label');
@@ -40,8 +41,7 @@ describe('asynchronous and hogwild training through the parameter server (2 work
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await nats?.process.stop();
+    await tc?.stop();
   });
 
   it('trains an asynchronous job (push every 5 batches) to success', async () => {

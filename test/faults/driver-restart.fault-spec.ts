@@ -1,22 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { driverApi } from './fault-helpers.js';
 
 describe('the driver restarted in the middle of a job', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
+  let tc: TestCluster;
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu' };
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    tc = await startTestCluster({ workers: 2 });
+    ({ nats, cluster } = tc);
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await nats?.process.stop();
+    await tc?.stop();
   });
 
   it('resumes from its last completed round and succeeds, each round counted once', async () => {

@@ -1,22 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { startNatsServer, type LocalNats } from '../../scripts/local-services/index.js';
-import { serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { driverApi } from './fault-helpers.js';
 
 describe('nats-server restarted (store kept) in the middle of a job', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
+  let tc: TestCluster;
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', TUSK_TASK_ACK_WAIT_S: '5' };
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    tc = await startTestCluster({ workers: 2, env: { TUSK_TASK_ACK_WAIT_S: '5' } });
+    ({ nats, cluster } = tc);
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await nats?.process.stop();
+    await tc?.stop();
   });
 
   it('every service reconnects and the job succeeds', async () => {
@@ -27,6 +26,7 @@ describe('nats-server restarted (store kept) in the middle of a job', () => {
     await nats.process.stop();
     await new Promise((r) => setTimeout(r, 2_000));
     nats = await startNatsServer({ storeDir: nats.storeDir, port: nats.port });
+    tc.nats = nats;
 
     const done = await api.finished(job.id, 180_000);
     expect(done.error).toBeUndefined();

@@ -3,30 +3,29 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { datasetPartKey, psPushSubject, resultSubject, taskSubject, type PushReply } from '@tusk/contracts';
 import { ObjectStore } from '@tusk/storage';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { driverApi } from './fault-helpers.js';
 
 describe('poison: malformed messages and tasks that keep failing', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
+  let tc: TestCluster;
   let nc: NatsConnection;
   let store: ObjectStore;
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', TUSK_TASK_MAX_ATTEMPTS: '3' };
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    tc = await startTestCluster({ workers: 1, env: { TUSK_TASK_MAX_ATTEMPTS: '3' } });
+    ({ nats, cluster } = tc);
     nc = await connect({ servers: nats.url });
-    store = new ObjectStore({ endpoint: env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: env.S3_BUCKET });
+    store = new ObjectStore({ endpoint: tc.env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: tc.env.S3_BUCKET });
   }, 120_000);
 
   afterAll(async () => {
     store?.destroy();
     await nc?.close();
-    await cluster?.stop();
-    await nats?.process.stop();
+    await tc?.stop();
   });
 
   it('logs and drops malformed messages on every subject; no service stops and training still works', async () => {

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JobRecord } from '@tusk/contracts';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { eventually } from '../harness/test-env.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
 
 describe('a parameter server killed in the middle of an asynchronous job', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
+  let tc: TestCluster;
 
   const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const res = await fetch(`${cluster.driverUrl}${path}`, init);
@@ -16,15 +18,13 @@ describe('a parameter server killed in the middle of an asynchronous job', () =>
   };
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu' };
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    tc = await startTestCluster({ workers: 2 });
+    ({ nats, cluster } = tc);
     await cluster.addParameterServer();
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await nats?.process.stop();
+    await tc?.stop();
   });
 
   it('goes on with the other replica from KV and loses no acknowledged push', async () => {

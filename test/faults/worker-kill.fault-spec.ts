@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JobRecord, WorkerHeartbeat } from '@tusk/contracts';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { eventually } from '../harness/test-env.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
 
 const api = (base: string) => ({
@@ -17,16 +18,15 @@ const api = (base: string) => ({
 describe('a worker killed in the middle of a task', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
+  let tc: TestCluster;
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_TASK_ACK_WAIT_S: '3', TUSK_BACKEND: 'cpu' };
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    tc = await startTestCluster({ workers: 2, env: { TUSK_TASK_ACK_WAIT_S: '3' } });
+    ({ nats, cluster } = tc);
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await nats?.process.stop();
+    await tc?.stop();
   });
 
   it('costs a redelivery, not the job: every partition counts once in every round', async () => {

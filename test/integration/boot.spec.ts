@@ -28,8 +28,8 @@ describe('service boot', () => {
   });
 
   it('creates streams, consumer and buckets once: a second boot changes nothing', async () => {
-    const env = loadEnv(BaseEnv, serviceEnv({ natsUrl: nats.url, s3: testS3() }));
-    const options = { name: 'boot-test', env, taskAckWaitMs: 30_000, taskMaxAttempts: 4 };
+    const env = loadEnv(BaseEnv, { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_TASK_MAX_ATTEMPTS: '4' });
+    const options = { name: 'boot-test', env };
     const first = await Infra.connect(options);
     const jsm = await jetstreamManager(first.nc);
     const before = {
@@ -52,7 +52,7 @@ describe('service boot', () => {
 
   it('moves a blob larger than the server max payload in chunks and reads it back whole', async () => {
     const env = loadEnv(BaseEnv, serviceEnv({ natsUrl: nats.url, s3: testS3() }));
-    const infra = await Infra.connect({ name: 'blob-test', env, taskAckWaitMs: 30_000, taskMaxAttempts: 4 });
+    const infra = await Infra.connect({ name: 'blob-test', env });
     const data = new Uint8Array(randomBytes(3 * 1024 * 1024 + 17));
     await infra.blobs.put('blob.test', data);
     expect(infra.blobs.chunkBytes).toBeLessThan(1024 * 1024);

@@ -39,7 +39,7 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
   beforeAll(async () => {
     nats = await suiteNats();
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    infra = await Infra.connect({ name: 'ps-test', env: loadEnv(BaseEnv, env), taskAckWaitMs: 30_000, taskMaxAttempts: 3 });
+    infra = await Infra.connect({ name: 'ps-test', env: loadEnv(BaseEnv, env) });
     cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 0, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env }).start();
     await cluster.addParameterServer();
     nc = await connect({ servers: nats.url });

@@ -17,7 +17,7 @@ describe('worker memory across rounds', () => {
   beforeAll(async () => {
     await selectBackend('cpu');
     nats = await suiteNats();
-    infra = await Infra.connect({ name: 'memory-test', env: loadEnv(BaseEnv, serviceEnv({ natsUrl: nats.url, s3: testS3() })), taskAckWaitMs: 30_000, taskMaxAttempts: 3 });
+    infra = await Infra.connect({ name: 'memory-test', env: loadEnv(BaseEnv, serviceEnv({ natsUrl: nats.url, s3: testS3() })) });
   });
 
   afterAll(async () => {

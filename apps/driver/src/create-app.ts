@@ -1,19 +1,18 @@
-import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { logLevels } from '@tusk/config';
 import { selectBackend } from '@tusk/model';
 import { AppModule } from './app.module.js';
 import { OutageFilter } from './outage.filter.js';
 import type { DriverEnv } from './driver-env.js';
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
 /** Builds the driver app (used by main.ts and by the end-to-end tests, which boot the real module). */
 export async function createDriverApp(env: DriverEnv): Promise<INestApplication> {
   await selectBackend(env.TUSK_BACKEND);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+    logger: logLevels(env.LOG_LEVEL),
     bodyParser: false,
   });
   // JSON bodies above 1 MiB are refused with 413; datasets go through the multipart upload.

@@ -12,8 +12,6 @@ export class DriverEnv extends BaseEnv {
   @IsInt() @Min(1) @Max(100_000) TUSK_MAX_EPOCHS: number = 1_000;
   /** A round whose partitions have not all reported by then fails its job with the missing partitions named. */
   @IsInt() @Min(1) TUSK_ROUND_TIMEOUT_S: number = 1_800;
-  @IsInt() @Min(1) TUSK_TASK_ACK_WAIT_S: number = 60;
-  @IsInt() @Min(1) @Max(100) TUSK_TASK_MAX_ATTEMPTS: number = 5;
   @IsInt() @Min(1) @Max(1024) TUSK_DATASET_PARTITIONS: number = 8;
   /** How long a job waits out NATS or S3 being unreachable before it fails and says so. */
   @IsInt() @Min(1) TUSK_OUTAGE_LIMIT_S: number = 300;

@@ -5,6 +5,4 @@ import { BaseEnv } from '@tusk/config';
 export class ParameterServerEnv extends BaseEnv {
   /** `GET /health` port for compose and the launcher; 0 picks a free one. */
   @IsInt() @Min(0) @Max(65535) HEALTH_PORT: number = 8082;
-  @IsInt() @Min(1) TUSK_TASK_ACK_WAIT_S: number = 60;
-  @IsInt() @Min(1) @Max(100) TUSK_TASK_MAX_ATTEMPTS: number = 5;
 }

@@ -10,12 +10,7 @@ export class ParameterServerModule implements OnApplicationShutdown {
   constructor(@Inject(Infra) private readonly infra: Infra) {}
 
   static forRoot(env: ParameterServerEnv): DynamicModule {
-    const connect = async () => {
-      const infra = await Infra.connect({ name: 'tusk-parameter-server', env, taskAckWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, taskMaxAttempts: env.TUSK_TASK_MAX_ATTEMPTS });
-      const logger = new Logger('Nats');
-      infra.onStatus((text) => logger.warn(text));
-      return infra;
-    };
+    const connect = () => Infra.connect({ name: 'tusk-parameter-server', env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: ParameterServerModule,
       controllers: [HealthController],

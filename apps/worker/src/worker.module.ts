@@ -8,12 +8,7 @@ import { WorkerService } from './worker.service.js';
 @Module({})
 export class WorkerModule {
   static forRoot(env: WorkerEnv, identity: WorkerIdentity): DynamicModule {
-    const connect = async () => {
-      const infra = await Infra.connect({ name: `tusk-worker-${identity.id}`, env, taskAckWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, taskMaxAttempts: env.TUSK_TASK_MAX_ATTEMPTS });
-      const logger = new Logger('Nats');
-      infra.onStatus((text) => logger.warn(text));
-      return infra;
-    };
+    const connect = () => Infra.connect({ name: `tusk-worker-${identity.id}`, env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: WorkerModule,
       controllers: [HealthController],

@@ -20,4 +20,12 @@ export class BaseEnv {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
   /** Every wait on NATS or S3 ends after this many milliseconds with a clear error. */
   @IsInt() @Min(100) @Max(600_000) TUSK_REQUEST_TIMEOUT_MS: number = 30_000;
+  /** A task whose worker went silent this long is redelivered to another worker. */
+  @IsInt() @Min(1) TUSK_TASK_ACK_WAIT_S: number = 60;
+  /** Deliveries of a task before it fails its job. */
+  @IsInt() @Min(1) @Max(100) TUSK_TASK_MAX_ATTEMPTS: number = 5;
 }
+
+const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+/** Nest's logger levels up to and including LOG_LEVEL. */
+export const logLevels = (level: BaseEnv['LOG_LEVEL']): (typeof LEVELS)[number][] => LEVELS.slice(0, LEVELS.indexOf(level) + 1);

@@ -18,9 +18,8 @@ export interface InfraOptions {
   /** Connection name shown by the NATS server (`tusk-driver`, `tusk-worker-3`, ...). */
   name: string;
   env: BaseEnv;
-  /** How tasks are redelivered; every service ensures the same streams, consumer and buckets. */
-  taskAckWaitMs: number;
-  taskMaxAttempts: number;
+  /** Told about NATS disconnects and reconnects, which are otherwise silent. */
+  onStatus?: (text: string) => void;
 }
 
 /** A service's connections: NATS (JetStream, KV, blobs) and S3, with Tusk's streams, consumer and buckets created. */
@@ -39,12 +38,12 @@ export class Infra {
     this.versions = new VersionedWeights(buckets.weights, blobs);
   }
 
-  static async connect({ name, env, taskAckWaitMs, taskMaxAttempts }: InfraOptions): Promise<Infra> {
+  static async connect({ name, env, onStatus }: InfraOptions): Promise<Infra> {
     const nc = await connectNats({ url: env.NATS_URL, name, user: env.NATS_USER, pass: env.NATS_PASS, timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS });
     const jsm = await jetstreamManager(nc);
     await ensureTaskStream(jsm);
     await ensureResultStream(jsm);
-    await ensureTaskConsumer(jsm, { ackWaitMs: taskAckWaitMs, maxDeliver: taskMaxAttempts });
+    await ensureTaskConsumer(jsm, { ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, maxDeliver: env.TUSK_TASK_MAX_ATTEMPTS });
     const buckets = await openBuckets(nc);
     const store = new ObjectStore({
       endpoint: env.S3_ENDPOINT,
@@ -56,6 +55,7 @@ export class Infra {
     });
     await store.ensureBucket();
     const infra = new Infra(nc, jetstream(nc), jsm, buckets, new BlobStore(buckets.weights, nc.info?.max_payload ?? 1024 * 1024), store);
+    if (onStatus) infra.onStatus(onStatus);
     return infra;
   }
 
