@@ -56,6 +56,7 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     }, { timeoutMs: 180_000, what: 'the job to finish' });
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('succeeded');
+    expect(done).toMatchObject({ progress: 1, etaSeconds: 0 });
     expect(done.history.map((r) => r.round)).toEqual([1, 2, 3, 4]);
     // Every round averaged both partitions, 300 rows each.
     for (const round of done.history) expect(round.workers.map((w) => w.partition).sort()).toEqual([0, 1]);

@@ -8,7 +8,7 @@ import { CreateJobDto } from './dto/create-job.dto.js';
 import { EvaluateDto, PredictDto } from './dto/evaluate.dto.js';
 import { Evaluator } from './evaluator.js';
 import { Predictor } from './predictor.js';
-import { eventOf } from './job-events.js';
+import { eventOf, progressOf } from './job-events.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 
@@ -31,9 +31,11 @@ export class JobsController {
     return this.jobs.list();
   }
 
+  /** The job record plus its progress (0..1) and an ETA from the mean round time. */
   @Get(':id')
-  get(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
-    return this.jobs.get(id);
+  async get(@Param('id', JobIdPipe) id: string): Promise<JobRecord & { progress: number; etaSeconds: number | null }> {
+    const job = await this.jobs.get(id);
+    return { ...job, ...progressOf(job) };
   }
 
   @Delete(':id')
