@@ -1,6 +1,6 @@
 import type { AsyncSpec, PushReply, PushStats, TrainingMode } from '@tusk/contracts';
 import { HeadConflictError, type VersionedWeights } from '@tusk/messaging';
-import { applyDelta, bytesToFloat32, float32ToBytes, hasNonFinite } from '@tusk/model';
+import { bytesToFloat32, float32ToBytes, hasNonFinite } from '@tusk/model';
 import { decideStaleness } from './staleness.js';
 
 const MAX_CAS_RETRIES = 50;
@@ -71,12 +71,15 @@ export class JobWeights {
           continue;
         }
       }
-      const next = applyDelta(this.weights, delta, decision.scale);
+      // Written into a spare buffer: the live weights stay intact if the compare-and-set loses.
+      const next = this.spare.length === this.weights.length ? this.spare : new Float32Array(this.weights.length);
+      const w = this.weights;
+      for (let i = 0; i < w.length; i++) next[i] = w[i] + decision.scale * delta[i];
       const stats = this.counted(decision, this.version + 1);
       try {
         const { revision, key } = await this.versions.commit({ jobId: this.jobId, version: this.version + 1, bytes: float32ToBytes(next), expectedRevision: this.revision, stats });
         const superseded = this.key;
-        Object.assign(this, { weights: next, version: this.version + 1, revision, key });
+        Object.assign(this, { spare: this.weights, weights: next, version: this.version + 1, revision, key });
         Object.assign(this.stats, stats);
         void this.versions.prune(superseded).catch(() => undefined);
         return { accepted: true, version: this.version, staleness, scale: decision.scale };
@@ -108,6 +111,8 @@ export class JobWeights {
   }
 
   private pending: Float32Array;
+  /** Reused between asynchronous pushes, so a push allocates no new weight buffer. */
+  private spare: Float32Array = new Float32Array(0);
   private pushSeq = 0;
   private flushedSeq = 0;
   private pendingPushes = 0;

@@ -1,0 +1,56 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { CompileSpec, DatasetManifest, JobRecord, TrainingSpec } from '@tusk/contracts';
+import type { CreateJobRequest, TuskClient } from '../../scripts/demo/api-client.js';
+import { readSplitBytes, type SplitFiles } from '../../scripts/demo/fashion-mnist.js';
+import { ProgressReporter } from '../../scripts/demo/progress.js';
+import { loadTrainedModel } from '../../scripts/demo/train-on-tusk.js';
+
+/** Uploads a Fashion-MNIST split once, so several jobs can train on the same dataset. */
+export async function uploadSplit({ client, split, name, partitions, seed }: { client: TuskClient; split: SplitFiles; name: string; partitions: number; seed: number }): Promise<{ dataset: DatasetManifest; seconds: number }> {
+  const started = performance.now();
+  const dataset = await client.uploadIdxDataset({ name, partitions, seed, ...readSplitBytes(split) });
+  return { dataset, seconds: (performance.now() - started) / 1000 };
+}
+
+export interface JobRun {
+  job: JobRecord;
+  /** POST /jobs to the final status, seen from the client. */
+  submitSeconds: number;
+  /** startedAt to finishedAt of the job record (the driver's clock); submitSeconds when missing. */
+  jobSeconds: number;
+  model?: tf.LayersModel;
+}
+
+/** Submits one job, follows it over SSE with a progress line, and downloads the model when it succeeded. */
+export async function runJob({ client, dataset, model, compile, training, name, log = console.log }: {
+  client: TuskClient;
+  dataset: DatasetManifest;
+  model: Record<string, unknown>;
+  compile: CompileSpec;
+  training: CreateJobRequest['training'] & Partial<TrainingSpec>;
+  name: string;
+  log?: (line: string) => void;
+}): Promise<JobRun> {
+  const submitted = performance.now();
+  const created = await client.createJob({ name, model, compile, datasetId: dataset.id, training });
+  const a = created.spec.training.async;
+  log(`job ${created.id}: ${created.spec.training.mode}, ${created.params} parameters, ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}${a ? `, push every ${a.frequency === 'epoch' ? 'epoch' : `${a.pushEvery} batch(es)`}, maxStaleness ${a.maxStaleness ?? 'none'} (${a.stalePolicy})` : ''}`);
+  const progress = new ProgressReporter(training.epochs);
+  let job: JobRecord;
+  try {
+    job = await client.follow(created.id, (event) => progress.update(event), { pollMs: 2_000 });
+  } finally {
+    progress.finish();
+  }
+  const submitSeconds = (performance.now() - submitted) / 1000;
+  const jobSeconds = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : submitSeconds;
+  for (const r of job.history) {
+    const workers = r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.samplesPerSecond}/s`).join(', ');
+    log(`  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}  ${r.seconds.toFixed(1)} s  [${workers}]`);
+  }
+  if (job.status !== 'succeeded') {
+    log(`job ${job.id} ended ${job.status}${job.error ? `: ${job.error}` : ''}`);
+    return { job, submitSeconds, jobSeconds };
+  }
+  return { job, submitSeconds, jobSeconds, model: await loadTrainedModel(client, job.id, log) };
+}

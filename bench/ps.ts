@@ -1,0 +1,330 @@
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { BaseEnv, loadEnv } from '@tusk/config';
+import { jobRecordKey, psPushSubject, WEIGHTS_BUCKET, PUSH_HEADERS, weightsHeadKey, type JobRecord, type PushReply, type TrainingMode } from '@tusk/contracts';
+import { Infra } from '@tusk/infra';
+import { applyDelta, bytesToFloat32, float32ToBytes, hasNonFinite } from '@tusk/model';
+import { LocalCluster } from '../scripts/cluster/local-cluster.js';
+import { ManagedProcess, startS3Server, type LocalNats, type LocalS3 } from '../scripts/local-services/index.js';
+import { startBigPayloadNats } from './lib/big-nats.js';
+import { cpuMeter } from './lib/proc-cpu.js';
+import { fmt, median, table } from './lib/stats.js';
+
+/** nats-server's ceiling; 40 MB deltas (10M float32) travel inline below it, as the worker sends them. */
+const MAX_PAYLOAD = 64 * 1024 * 1024;
+const ECHO_SUBJECT = 'bench.echo';
+const TIMEOUT_MS = 300_000;
+const CONCURRENCY = 4;
+
+const envInt = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${v}: must be a positive whole number`);
+  return n;
+};
+
+interface Size {
+  label: string;
+  params: number;
+  /** Requests per repetition. */
+  n: number;
+  reps: number;
+}
+
+const SIZES: Size[] = [
+  { label: '1m', params: 1_000_000, n: envInt('PS_BENCH_N_1M', 16), reps: envInt('PS_BENCH_REPS', 3) },
+  { label: '10m', params: 10_000_000, n: envInt('PS_BENCH_N_10M', 6), reps: envInt('PS_BENCH_REPS', 3) },
+];
+
+interface Measure {
+  size: string;
+  target: 'raw' | TrainingMode;
+  concurrency: number;
+  perSecond: number;
+  mbPerSecond: number;
+  /** Median seconds per request as seen by one requester lane. */
+  latencyMs: number;
+  cpuPerReq: Record<string, number>;
+  reps: number[];
+}
+
+function asyncJob(id: string, mode: TrainingMode, params: number): JobRecord {
+  const now = new Date().toISOString();
+  return {
+    id, status: 'running', createdAt: now, updatedAt: now, round: 0, totalRounds: 1, params, history: [], backends: [], modelReady: false,
+    spec: {
+      name: id, model: {}, compile: { optimizer: 'sgd', loss: 'mse', metrics: [] }, datasetId: 'none',
+      training: { mode, epochs: 1, batchSize: 1, partitions: 1, localEpochs: 1, validationSplit: 0, seed: 1, async: { frequency: 'batch', pushEvery: 1, maxStaleness: null, stalePolicy: 'reject' } },
+    },
+  };
+}
+
+/** Small finite values, so a long run of pushes never overflows. */
+function randomDelta(params: number): Float32Array {
+  const out = new Float32Array(params);
+  let s = 12345;
+  for (let i = 0; i < out.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = ((s / 2 ** 32) - 0.5) * 1e-6;
+  }
+  return out;
+}
+
+/**
+ * Runs `n` requests with `concurrency` lanes and returns requests/s and the median per-request latency.
+ * `send` gets the lane's request index and must resolve when the reply is in.
+ */
+async function drive(n: number, concurrency: number, send: () => Promise<void>): Promise<{ perSecond: number; latencyMs: number }> {
+  let issued = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (issued < n) {
+      issued++;
+      const t = performance.now();
+      await send();
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: n / seconds, latencyMs: median(latencies) };
+}
+
+/**
+ * `npm run bench:ps`: pushes/s and MB/s into the parameter server for a 1M- and a 10M-parameter model
+ * (asynchronous and hogwild; sequential and 4 in flight), beside a plain NATS request-reply of the same
+ * payload to a responder that only acks, on one nats-server (max payload 64 MB), s3rver and one
+ * parameter-server process. Then a breakdown of one push's steps timed in this process with the same
+ * library calls the parameter server makes. Ends with
+ * `RESULT ps params_1m_pushes_per_s=.. params_1m_ratio=.. params_10m_pushes_per_s=.. params_10m_ratio=..`
+ * (asynchronous, sequential pushes; ratio = PS pushes/s over raw request-reply/s of the same bytes).
+ */
+async function bench(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tusk-bench-ps-'));
+  const logPath = join(dataDir, 'services.log');
+  const logSink = createWriteStream(logPath, { flags: 'a' });
+  let nats: LocalNats | undefined;
+  let s3: LocalS3 | undefined;
+  let cluster: LocalCluster | undefined;
+  let echo: ManagedProcess | undefined;
+  let infra: Infra | undefined;
+  let nc: NatsConnection | undefined;
+  const stopAll = async () => {
+    await nc?.close().catch(() => undefined);
+    await infra?.close().catch(() => undefined);
+    await echo?.stop();
+    await cluster?.stop();
+    await s3?.process.stop();
+    await nats?.process.stop();
+    await new Promise<void>((r) => logSink.end(r));
+    rmSync(join(dataDir, 'nats'), { recursive: true, force: true });
+    rmSync(join(dataDir, 's3'), { recursive: true, force: true });
+  };
+  const onSignal = () => void stopAll().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    nats = await startBigPayloadNats({ storeDir: join(dataDir, 'nats'), maxPayload: MAX_PAYLOAD, maxPendingBytes: process.env.PS_BENCH_MAX_PENDING_MB ? Number(process.env.PS_BENCH_MAX_PENDING_MB) * 2 ** 20 : undefined, logSink });
+    s3 = await startS3Server({ dataDir: join(dataDir, 's3'), bucket: 'tusk' });
+    const env = { NATS_URL: nats.url, S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'tusk', S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', LOG_LEVEL: 'warn', TUSK_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) };
+    infra = await Infra.connect({ name: 'bench-ps', env: loadEnv(BaseEnv, env) });
+    cluster = await new LocalCluster({ dataDir, workers: 0, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: 'tusk', driver: false, logSink, env }).start();
+    const psProcess = cluster.services.find((s) => s.name === 'parameter-server')!.process;
+    echo = ManagedProcess.start({ name: 'echo', command: process.execPath, args: [join(dirname(fileURLToPath(import.meta.url)), 'lib', 'echo-responder.js')], options: { env: { ...process.env, NATS_URL: nats.url, ECHO_SUBJECT } } });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the echo responder did not start')), 15_000);
+      echo!.child.stdout?.on('data', (b: Buffer) => { if (b.toString().includes('ready')) { clearTimeout(timer); resolve(); } });
+      void echo!.exited.then(() => reject(new Error('the echo responder exited')));
+    });
+    nc = await connect({ servers: nats.url, name: 'bench-ps-client' });
+    const maxPayload = nc.info?.max_payload ?? 0;
+    console.log(`ps bench: nats-server ${nc.info?.version} (max payload ${(maxPayload / 2 ** 20).toFixed(0)} MiB, JetStream file store in ${join(dataDir, 'nats')}), s3rver, 1 parameter-server process, 1 echo responder process; ${SIZES.map((s) => `${s.label}: ${s.n} requests x ${s.reps} reps`).join(', ')}; service logs in ${logPath}`);
+    const kvStream = (await infra.jsm.streams.info(`KV_${WEIGHTS_BUCKET}`)).config;
+    console.log(`weights bucket stream KV_${WEIGHTS_BUCKET}: storage ${kvStream.storage}, allow_direct ${kvStream.allow_direct ?? false}, max_msg_size ${kvStream.max_msg_size}; blob chunk ${(infra.blobs.chunkBytes / 2 ** 20).toFixed(2)} MiB`);
+    const pids = { 'nats-server': nats.process.child.pid, 'parameter-server': psProcess.child.pid, echo: echo.child.pid, bench: process.pid };
+
+    const measures: Measure[] = [];
+    const failures: string[] = [];
+    let alignedReplies = 0;
+    let echoReplies = 0;
+    for (const size of SIZES) {
+      const delta = randomDelta(size.params);
+      const bytes = float32ToBytes(delta);
+      const mb = bytes.byteLength / 1e6;
+      console.log(`\n== ${size.label}: ${size.params.toLocaleString('en-US')} params, ${mb.toFixed(1)} MB per request`);
+      if (bytes.byteLength > maxPayload - 64 * 1024) throw new Error(`${mb} MB does not fit inline under the max payload ${maxPayload}`);
+
+      const measure = async (target: Measure['target'], concurrency: number, send: () => Promise<void>): Promise<boolean> => {
+        try {
+          await measureOnce(target, concurrency, send);
+          return true;
+        } catch (err) {
+          failures.push(`${size.label} ${target} c=${concurrency}: ${(err as Error).message}`);
+          console.log(`  ${target.padEnd(12)} c=${concurrency}: FAILED: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 3_000)); // let a cut-off connection come back
+          return false;
+        }
+      };
+      const measureOnce = async (target: Measure['target'], concurrency: number, send: () => Promise<void>) => {
+        for (let i = 0; i < 2; i++) await send(); // warm-up (and, for the PS, loading the job)
+        const reps: number[] = [];
+        const latencies: number[] = [];
+        const cpu: Record<string, number[]> = {};
+        for (let r = 0; r < size.reps; r++) {
+          const meter = cpuMeter(pids);
+          const { perSecond, latencyMs } = await drive(size.n, concurrency, send);
+          for (const [k, v] of Object.entries(meter())) (cpu[k] ??= []).push(v / size.n);
+          reps.push(perSecond);
+          latencies.push(latencyMs);
+        }
+        const perSecond = median(reps);
+        const m: Measure = {
+          size: size.label, target, concurrency, perSecond, mbPerSecond: perSecond * mb, latencyMs: median(latencies), reps,
+          cpuPerReq: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])),
+        };
+        measures.push(m);
+        console.log(`  ${target.padEnd(12)} c=${concurrency}: ${fmt(perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  latency ${fmt(m.latencyMs, 0)} ms  [reps ${reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${Object.entries(m.cpuPerReq).map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`).join(', ')}`);
+      };
+
+      const conn = nc;
+      for (const concurrency of [1, CONCURRENCY]) {
+        await measure('raw', concurrency, async () => {
+          const reply = (await conn.request(ECHO_SUBJECT, bytes, { timeout: TIMEOUT_MS })).json<{ bytes: number; aligned: boolean }>();
+          if (reply.bytes !== bytes.byteLength) throw new Error(`the echo responder got ${reply.bytes} bytes`);
+          echoReplies++;
+          if (reply.aligned) alignedReplies++;
+        });
+      }
+      for (const mode of ['asynchronous', 'hogwild'] as const) {
+        for (const concurrency of [1, CONCURRENCY]) {
+          // A fresh job per measurement, set up as the integration test does: record in tusk-jobs, version 0 in tusk-weights.
+          const jobId = `bench-${size.label}-${mode}-c${concurrency}`;
+          await infra.buckets.jobs.put(jobRecordKey(jobId), JSON.stringify(asyncJob(jobId, mode, size.params)));
+          await infra.versions.init(jobId, float32ToBytes(new Float32Array(size.params)));
+          let version = 0;
+          let pushes = 0;
+          const ok = await measure(mode, concurrency, async () => {
+            const h = natsHeaders();
+            h.set(PUSH_HEADERS.baseVersion, String(version));
+            h.set(PUSH_HEADERS.workerId, `bench-${concurrency}`);
+            const reply = (await conn.request(psPushSubject(jobId), bytes, { timeout: TIMEOUT_MS, headers: h })).json<PushReply>();
+            if (reply.error || !reply.accepted) throw new Error(`push refused: ${JSON.stringify(reply)}`);
+            version = Math.max(version, reply.version);
+            pushes++;
+          });
+          const head = await infra.versions.head(jobId);
+          if (!ok) continue;
+          if (head?.version !== pushes || head.stats?.pushes !== pushes) throw new Error(`job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} pushes`);
+          await infra.versions.prune(head.key).catch(() => undefined);
+        }
+      }
+    }
+
+    console.log(`\nmachine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine slow every figure)`);
+    console.log('\n== push throughput (median of reps; ratio = PS req/s / raw req/s at the same size and concurrency)');
+    const rawOf = (m: Measure) => measures.find((x) => x.size === m.size && x.target === 'raw' && x.concurrency === m.concurrency) ?? { perSecond: Number.NaN };
+    console.log(table([
+      ['size', 'target', 'conc', 'req/s', 'MB/s', 'latency_ms', 'ratio', 'cpu_ms/req nats', 'ps', 'echo', 'client'],
+      ...measures.map((m) => [
+        m.size, m.target, m.concurrency, fmt(m.perSecond, 2), fmt(m.mbPerSecond, 0), fmt(m.latencyMs, 0), m.target === 'raw' ? '1' : fmt(m.perSecond / rawOf(m).perSecond, 3),
+        fmt(m.cpuPerReq['nats-server'] * 1000, 0), fmt(m.cpuPerReq['parameter-server'] * 1000, 0), fmt(m.cpuPerReq.echo * 1000, 0), fmt(m.cpuPerReq.bench * 1000, 0),
+      ]),
+    ]));
+    for (const f of failures) console.log(`FAILED ${f}`);
+    console.log(`request bodies that arrived 4-byte aligned at a nats.js responder: ${alignedReplies}/${echoReplies} (unaligned ones are copied by bytesToFloat32)`);
+
+    console.log('\n== where a push goes: the parameter server\'s steps timed in this process with the same calls (median ms of 5)');
+    const steps = await breakdown(infra, nc, SIZES);
+    console.log(table([['step', ...SIZES.map((s) => `${s.label} ms`)], ...steps.map((row) => [row.step, ...row.ms.map((v) => fmt(v, 1))])]));
+
+    const pick = (label: string) => {
+      const m = measures.find((x) => x.size === label && x.target === 'asynchronous' && x.concurrency === 1);
+      if (!m) return { perSecond: Number.NaN, ratio: Number.NaN };
+      return { perSecond: m.perSecond, ratio: m.perSecond / rawOf(m).perSecond };
+    };
+    const m1 = pick('1m');
+    const m10 = pick('10m');
+    console.log(`\nRESULT ps params_1m_pushes_per_s=${fmt(m1.perSecond, 2)} params_1m_ratio=${fmt(m1.ratio, 3)} params_10m_pushes_per_s=${fmt(m10.perSecond, 2)} params_10m_ratio=${fmt(m10.ratio, 3)}`);
+    return 0;
+  } finally {
+    await stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * One asynchronous push, step by step, as JobWeights and PushService do it (decode, NaN check, applyDelta,
+ * chunked blob write of the whole weights, compare-and-set of the head, pruning the previous version),
+ * plus the hogwild extras (in-place add into weights and pending, two full copies per flush) and the
+ * transport alone; each timed on its own against the same nats-server.
+ */
+async function breakdown(infra: Infra, nc: NatsConnection, sizes: Size[]): Promise<{ step: string; ms: number[] }[]> {
+  const REPS = 5;
+  const rows = new Map<string, number[]>();
+  const add = (step: string, i: number, ms: number) => { const r = rows.get(step) ?? []; r[i] = ms; rows.set(step, r); };
+  const time = async (fn: () => unknown | Promise<unknown>): Promise<number> => {
+    const xs: number[] = [];
+    for (let r = 0; r < REPS; r++) {
+      const t = performance.now();
+      await fn();
+      xs.push(performance.now() - t);
+    }
+    return median(xs);
+  };
+  for (const [i, size] of sizes.entries()) {
+    const delta = randomDelta(size.params);
+    const bytes = float32ToBytes(delta);
+    const weights = new Float32Array(size.params);
+    const jobId = `bench-steps-${size.label}`;
+    // Unaligned view, as a NATS message body usually is: bytesToFloat32 then copies.
+    const shifted = new Uint8Array(bytes.byteLength + 1);
+    shifted.set(bytes, 1);
+    const unaligned = shifted.subarray(1);
+    add('transport: request-reply to the echo responder', i, await time(() => nc.request(ECHO_SUBJECT, bytes, { timeout: TIMEOUT_MS })));
+    add('decode: bytesToFloat32 (unaligned body, copy)', i, await time(() => bytesToFloat32(unaligned)));
+    add('check: hasNonFinite', i, await time(() => hasNonFinite(delta)));
+    add('apply: applyDelta (new array)', i, await time(() => applyDelta(weights, delta, 1)));
+    add('hogwild: in-place add to weights + pending', i, await time(() => {
+      const pending = new Float32Array(size.params);
+      for (let k = 0; k < weights.length; k++) { const s = delta[k]; weights[k] += s; pending[k] += s; }
+    }));
+    add('hogwild: pending.slice() + weights.slice()', i, await time(() => [weights.slice(), weights.slice()]));
+    await infra.versions.init(jobId, bytes);
+    let revision = (await infra.versions.head(jobId))!.revision;
+    const keys: string[] = [];
+    let v = 0;
+    add('persist: blobs.put of the whole weights (chunked KV puts)', i, await time(async () => {
+      const key = `w.${jobId}.x${v++}`;
+      await infra.blobs.put(key, bytes);
+      keys.push(key);
+    }));
+    add('persist: kv.update of the head (CAS)', i, await time(async () => {
+      revision = await infra.buckets.weights.update(weightsHeadKey(jobId), JSON.stringify({ version: v, key: keys[0] }), revision);
+    }));
+    add('persist: versions.commit (put + CAS, as one push)', i, await time(async () => {
+      const r = await infra.versions.commit({ jobId, version: ++v, bytes, expectedRevision: revision });
+      revision = r.revision;
+      keys.push(r.key);
+    }));
+    add('prune: blobs.delete of the previous version', i, await time(async () => { await infra.blobs.delete(keys.shift()!); }));
+    add('pull: versions.read (what a worker pulls)', i, await time(() => infra.versions.read(jobId)));
+    const chunk = bytes.subarray(0, Math.min(bytes.byteLength, infra.blobs.chunkBytes));
+    add(`  one kv.put of a ${(chunk.byteLength / 2 ** 20).toFixed(0)} MiB chunk`, i, await time(() => infra.buckets.weights.put(`bench.chunk.${size.label}`, chunk)));
+    add('  core publish + flush of the whole payload (no reply)', i, await time(async () => { nc.publish('bench.sink', bytes); await nc.flush(); }));
+    for (const k of keys) await infra.blobs.delete(k).catch(() => undefined);
+  }
+  return [...rows].map(([step, ms]) => ({ step, ms }));
+}
+
+try {
+  process.exitCode = await bench();
+} catch (err) {
+  console.error(`ps bench failed: ${(err as Error).stack ?? err}`);
+  process.exitCode = 1;
+}
