@@ -17,12 +17,13 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips only gzip input, so callers can pass `.gz` and raw files alike. */
-export function maybeGunzip(bytes: Uint8Array, what: string): Uint8Array {
+/** Gunzips only gzip input, so callers can pass `.gz` and raw files alike; `maxBytes` stops gzip bombs. */
+export function maybeGunzip(bytes: Uint8Array, what: string, maxBytes = 2 ** 31 - 1): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DatasetFormatError(`${what} file expands to more than ${maxBytes} bytes when gunzipped`, { cause: err });
     throw new DatasetFormatError(`${what} file is gzip-compressed but the gzip stream is corrupt or truncated`, { cause: err });
   }
 }

@@ -55,14 +55,14 @@ const OPTIMIZERS: Record<string, OptimizerFactory> = {
 
 /** tfjs' name for a Keras or tfjs loss, or a ModelSpecError naming `compile.loss`. */
 export function normalizeLoss(loss: string): string {
-  const found = LOSSES[loss];
+  const found = typeof loss === 'string' && Object.hasOwn(LOSSES, loss) ? LOSSES[loss] : undefined;
   if (!found) throw new ModelSpecError('compile.loss', `unknown loss "${loss}"; known: ${Object.keys(LOSSES).filter((k) => k.includes('_') || k.length < 5).join(', ')}`);
   return found;
 }
 
 export function normalizeMetrics(metrics: string[]): string[] {
   return metrics.map((m, i) => {
-    const found = METRICS[m];
+    const found = typeof m === 'string' && Object.hasOwn(METRICS, m) ? METRICS[m] : undefined;
     if (!found) throw new ModelSpecError(`compile.metrics[${i}]`, `unknown metric "${m}"; known: ${Object.keys(METRICS).join(', ')}`);
     return found;
   });
@@ -72,8 +72,10 @@ export function normalizeMetrics(metrics: string[]): string[] {
 export function makeOptimizer(spec: CompileSpec['optimizer']): tf.Optimizer {
   const className = typeof spec === 'string' ? spec : spec.className;
   const config = (typeof spec === 'string' ? {} : (spec.config ?? {})) as Record<string, number>;
-  const factory = OPTIMIZERS[String(className).toLowerCase()];
+  const name = typeof className === 'string' ? className.toLowerCase() : '';
+  const factory = Object.hasOwn(OPTIMIZERS, name) ? OPTIMIZERS[name] : undefined;
   if (!factory) throw new ModelSpecError('compile.optimizer', `unknown optimizer "${className}"; known: ${Object.keys(OPTIMIZERS).join(', ')}`);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ModelSpecError('compile.optimizer.config', 'must be an object');
   for (const [k, v] of Object.entries(config)) {
     if (typeof v !== 'number' && typeof v !== 'boolean') throw new ModelSpecError(`compile.optimizer.config.${k}`, 'must be a number');
   }

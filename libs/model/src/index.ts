@@ -6,5 +6,6 @@ export * from './float16.js';
 export * from './model-spec-error.js';
 export * from './compile-settings.js';
 export * from './build-model.js';
+export * from './topology-preflight.js';
 export * from './artifacts.js';
 export * from './wasm-kernels/index.js';

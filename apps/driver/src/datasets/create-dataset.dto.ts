@@ -1,8 +1,9 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 const csvList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
-const S3_KEY = /^(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,512}$/;
+/** A relative object key: no leading slash, no empty or `..` segment, no scheme. */
+const S3_KEY = /^(?!\/)(?!.*\/\/)(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,512}$/;
 
 /** Objects already in the bucket to ingest instead of uploaded files (same roles as the upload's file fields). */
 export class DatasetSourceDto {
@@ -23,5 +24,5 @@ export class CreateDatasetDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(2 ** 31 - 1) seed?: number;
   /** npy only: multiplier applied to the features when training (e.g. 1/255). */
   @IsOptional() @Type(() => Number) @IsNumber() @IsPositive() scale?: number;
-  @IsOptional() @IsObject() @Type(() => DatasetSourceDto) source?: DatasetSourceDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DatasetSourceDto) source?: DatasetSourceDto;
 }

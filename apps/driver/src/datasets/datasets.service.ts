@@ -5,6 +5,7 @@ import {
   buildManifest, DataError, encodePartition, maybeGunzip, parseCsv, parseIdx, parseNpy, partitionTable, sha256Hex,
   tableFromCsv, tableFromIdx, tableFromNpy, type DatasetTable,
 } from '@tusk/data';
+import { isTransientError } from '@tusk/infra';
 import { ObjectNotFoundError } from '@tusk/storage';
 import { DriverEnv } from '../driver-env.js';
 import { Infra } from '@tusk/infra';
@@ -21,6 +22,7 @@ const FILE_ROLES: Record<CreateDatasetDto['format'], (keyof DatasetFiles)[]> = {
 /** Unguessable dataset ids, safe in S3 keys and NATS subjects. */
 const newDatasetId = (): string => `ds-${randomBytes(12).toString('hex')}`;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
 @Injectable()
 export class DatasetsService {
@@ -32,6 +34,8 @@ export class DatasetsService {
     for (const role of FILE_ROLES[dto.format]) {
       if (!files[role]) throw new BadRequestException(`format ${dto.format} needs the file field "${role}" (${FILE_ROLES[dto.format].join(', ')})`);
     }
+    // What is refused uncompressed is refused compressed too: no gzip bombs.
+    for (const role of Object.keys(files) as (keyof DatasetFiles)[]) files[role] = this.gunzip(files[role]!, role);
     const table = this.parse(dto, files);
     const seed = dto.seed ?? 42;
     const partitions = Math.min(dto.partitions ?? this.env.TUSK_DATASET_PARTITIONS, table.rows);
@@ -48,6 +52,14 @@ export class DatasetsService {
     return manifest;
   }
 
+  private gunzip(bytes: Uint8Array, role: string): Uint8Array {
+    try {
+      return maybeGunzip(bytes, role, this.env.TUSK_MAX_UPLOAD_BYTES);
+    } catch (err) {
+      throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: role, message: `${role}: ${(err as Error).message}` });
+    }
+  }
+
   private parse(dto: CreateDatasetDto, files: DatasetFiles): DatasetTable {
     try {
       if (dto.format === 'csv') {
@@ -58,7 +70,8 @@ export class DatasetsService {
       if (dto.format === 'npy') return tableFromNpy({ features: parseNpy(files.features!), labels: parseNpy(files.labels!), scale: dto.scale });
       return tableFromIdx({ images: parseIdx(files.images!), labels: parseIdx(files.labels!) });
     } catch (err) {
-      if (err instanceof DataError || err instanceof TypeError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: 'files', message: err.message });
+      // Clipped: a message may quote the file (a CSV header), and the file may be hostile.
+      if (err instanceof DataError || err instanceof TypeError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: 'files', message: clip(err.message) });
       throw err;
     }
   }
@@ -71,7 +84,8 @@ export class DatasetsService {
         files[role] = await this.infra.store.getBytes(key);
       } catch (err) {
         if (err instanceof ObjectNotFoundError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: `source.${role}`, message: `source.${role}: no object ${key} in bucket ${this.infra.store.bucket}` });
-        throw err;
+        if (isTransientError(err)) throw err;
+        throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: `source.${role}`, message: `source.${role}: cannot read ${key}: ${clip((err as Error).message)}` });
       }
     }
     return files;

@@ -1,5 +1,5 @@
 import type { DatasetManifest, JobSpec } from '@tusk/contracts';
-import { buildModel, countParams, ModelSpecError, normalizeLoss, topologyOf } from '@tusk/model';
+import { buildModel, countParams, ModelSpecError, normalizeLoss, preflightTopology, topologyOf } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 
@@ -39,10 +39,13 @@ export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; m
   const compile = { optimizer: dto.compile.optimizer, loss: dto.compile.loss, metrics: dto.compile.metrics ?? [] };
   const seed = t.seed ?? 42;
 
+  // Before tfjs builds the model (which allocates every weight): cycles, unknown inputs, size.
+  preflightTopology(topologyOf(dto.model), { maxParams: env.TUSK_MAX_PARAMS });
   const model = await buildModel({ topology: dto.model, compile, seed });
   try {
     const params = countParams(model);
     if (params > env.TUSK_MAX_PARAMS) throw new ModelSpecError('model', `${params} parameters is over the limit of ${env.TUSK_MAX_PARAMS} (TUSK_MAX_PARAMS)`);
+    if (model.inputs[0].dtype !== 'float32') throw new ModelSpecError('model', `the model's input must be float32, not ${model.inputs[0].dtype}`);
     const inputShape = model.inputs[0].shape.slice(1);
     if (inputShape.some((d) => d === null)) throw new ModelSpecError('model', `the input shape [${inputShape}] must be fully defined`);
     if (product(inputShape as number[]) !== product(manifest.features.shape)) {

@@ -34,7 +34,7 @@ export class TrainingDto {
 export class CreateJobDto {
   @IsOptional() @IsString() @MaxLength(200) name?: string;
   @IsObject() model: Record<string, unknown>;
-  @IsDefined() @ValidateNested() @Type(() => CompileDto) compile: CompileDto;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CompileDto) compile: CompileDto;
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'datasetId must be a dataset id' }) datasetId: string;
-  @IsDefined() @ValidateNested() @Type(() => TrainingDto) training: TrainingDto;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => TrainingDto) training: TrainingDto;
 }
