@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 
 export const MAX_BODY_DEPTH = 64;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** `__proto__`, `constructor`, `toString`...: names that class-transformer would resolve on Object.prototype. */
+const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /**
  * Refuses bodies nested deeper than MAX_BODY_DEPTH and keys that reach Object.prototype, before

@@ -42,6 +42,7 @@ describe('preflightTopology', () => {
 
   it('names an unknown layer class and a nested model', () => {
     expect(() => preflightTopology(sequential({ class_name: 'Lambda', config: { batch_input_shape: [null, 4] } }), LIMIT)).toThrow('model: unknown layer class "Lambda"');
+    expect(() => preflightTopology(sequential({ class_name: '__proto__', config: { batch_input_shape: [null, 4] } }), LIMIT)).toThrow('model: unknown layer class "__proto__"');
     expect(() => preflightTopology(sequential({ class_name: 'Sequential', config: { layers: [] } }), LIMIT)).toThrow(/nested Sequential/);
   });
 });

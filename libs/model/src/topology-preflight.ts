@@ -118,7 +118,8 @@ function inputShapeOf(config: Config): Shape | null {
 
 /** Instantiates a layer from its config without building it (no weights are allocated). */
 function instantiate(spec: LayerSpec): Record<string, unknown> & { computeOutputShape(s: Shape | Shape[]): Shape | Shape[] } {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[spec.className];
+  const classes = tf.serialization.SerializationMap.getMap().classNameMap;
+  const entry = Object.hasOwn(classes, spec.className) ? classes[spec.className] : undefined;
   if (!entry) throw new ModelSpecError('model', `unknown layer class "${spec.className}" (layer ${spec.name})`);
   const [cls, fromConfig] = entry;
   try {
