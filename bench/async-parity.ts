@@ -4,7 +4,7 @@ import type { PushFrequency, StalePolicy, TrainingMode } from '@tusk/contracts';
 import { TuskClient } from '../scripts/demo/api-client.js';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from '../scripts/demo/evaluate.js';
-import { decodeSplit, FASHION_MNIST_HINT, FashionMnistMissingError, locateFashionMnist, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
+import { decodeSplit, fashionMnistOrHint, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining } from '../scripts/demo/mlp.js';
 import { trainLocally, type RunFigures } from './lib/local-fit.js';
 import { fmt, table } from './lib/stats.js';
@@ -71,16 +71,8 @@ function parseConfigs(text: string): PushConfig[] {
  * asynchronous job: its pushes over its startedAt..finishedAt seconds).
  */
 async function bench(): Promise<number> {
-  let files: FashionMnistFiles;
-  try {
-    files = locateFashionMnist();
-  } catch (err) {
-    if (err instanceof FashionMnistMissingError) {
-      console.error(FASHION_MNIST_HINT);
-      return 1;
-    }
-    throw err;
-  }
+  const files = fashionMnistOrHint();
+  if (!files) return 1;
   const configs = parseConfigs(process.env.ASYNC_PARITY_CONFIGS ?? DEFAULT_CONFIGS);
   const backend = await useWasmBackend();
   const training = mlpTraining();

@@ -3,7 +3,7 @@ import { buildModel } from '@tusk/model';
 import { TuskClient } from '../scripts/demo/api-client.js';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend, type Evaluation } from '../scripts/demo/evaluate.js';
-import { decodeSplit, FASHION_MNIST_HINT, FashionMnistMissingError, locateFashionMnist, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
+import { decodeSplit, fashionMnistOrHint, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining, NUM_CLASSES } from '../scripts/demo/mlp.js';
 import { formatSeconds } from '../scripts/demo/progress.js';
 import { trainOnTusk } from '../scripts/demo/train-on-tusk.js';
@@ -27,16 +27,8 @@ interface RunFigures {
  * as the driver and workers do. Ends with `RESULT sync-parity local_acc=.. tusk_acc=.. diff_points=..`.
  */
 async function bench(): Promise<number> {
-  let files: FashionMnistFiles;
-  try {
-    files = locateFashionMnist();
-  } catch (err) {
-    if (err instanceof FashionMnistMissingError) {
-      console.error(FASHION_MNIST_HINT);
-      return 1;
-    }
-    throw err;
-  }
+  const files = fashionMnistOrHint();
+  if (!files) return 1;
   const backend = await useWasmBackend();
   const training = mlpTraining();
   const topology = mlpTopology();

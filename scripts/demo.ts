@@ -1,7 +1,7 @@
 import { TuskClient } from './demo/api-client.js';
 import { startClusterSession, type ClusterSession } from './demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from './demo/evaluate.js';
-import { decodeSplit, FASHION_MNIST_CLASSES, FASHION_MNIST_HINT, FashionMnistMissingError, locateFashionMnist, type FashionMnistFiles } from './demo/fashion-mnist.js';
+import { decodeSplit, FASHION_MNIST_CLASSES, fashionMnistOrHint, type FashionMnistFiles } from './demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining } from './demo/mlp.js';
 import { trainOnTusk } from './demo/train-on-tusk.js';
 
@@ -15,16 +15,8 @@ const WORKERS = 2;
  * Exits 0 when the job succeeded; the last line is `RESULT demo test_acc=... samples_per_s=... workers=2`.
  */
 async function demo(): Promise<number> {
-  let files: FashionMnistFiles;
-  try {
-    files = locateFashionMnist();
-  } catch (err) {
-    if (err instanceof FashionMnistMissingError) {
-      console.error(FASHION_MNIST_HINT);
-      return 1;
-    }
-    throw err;
-  }
+  const files = fashionMnistOrHint();
+  if (!files) return 1;
   const backend = await useWasmBackend();
   const training = mlpTraining();
   console.log(`Tusk demo: Fashion-MNIST from ${files.dir}, ${WORKERS} workers, MLP 784-128-64-10, Adam 1e-3, batch ${training.batchSize}, ${training.epochs} epochs, ${training.localEpochs} local epoch(s) per round, ${training.partitions} partitions`);

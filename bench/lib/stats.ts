@@ -1,7 +1,8 @@
-/** Median of a non-empty list (mean of the middle two for an even count). */
+/** Median of a non-empty list (mean of the middle two for an even count); NaN when empty. */
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return Number.NaN;
+  const s = [...v].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
@@ -10,7 +11,7 @@ export function fmt(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '-';
 }
 
-/** A plain fixed-width table: the first row is the header, numbers right-aligned. */
+/** A fixed-width table: the first row is the header, the first column left-aligned, the others right-aligned. */
 export function table(rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map(String));
   const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
@@ -20,4 +21,11 @@ export function table(rows: (string | number)[][]): string {
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
+}
+
+/** 1-minute load average and core count, for the report: other benches may share the machine. */
+export async function loadNote(): Promise<string> {
+  const os = await import('node:os');
+  const [l1, l5] = os.loadavg();
+  return `load avg ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min) on ${os.cpus().length} cores`;
 }

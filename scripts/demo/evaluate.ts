@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '@tusk/model';
 import type { ModelFiles } from './api-client.js';
 import type { DecodedSplit } from './fashion-mnist.js';
 
-/** Switches this process to tfjs' wasm backend (the one the workers use here). */
+/** Sets this process up as the workers are (wasm with Tusk's training kernels), so local baselines are fair. */
 export async function useWasmBackend(): Promise<string> {
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
-  await tf.ready();
-  return tf.getBackend();
+  return selectBackend('wasm');
 }
 
 /** Opens downloaded `model.json` + `weights.bin` bytes. */

@@ -69,3 +69,14 @@ export function decodeSplit(files: SplitFiles): DecodedSplit {
   for (let i = 0; i < pixels.length; i++) pixels[i] = imageData[i] / 255;
   return { rows, rowSize, images: pixels, labels: Int32Array.from(labelData) };
 }
+
+/** The files, or null after printing how to install them: what every Fashion-MNIST script does first. */
+export function fashionMnistOrHint(): FashionMnistFiles | null {
+  try {
+    return locateFashionMnist();
+  } catch (err) {
+    if (!(err instanceof FashionMnistMissingError)) throw err;
+    console.error(FASHION_MNIST_HINT);
+    return null;
+  }
+}

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { logLevels, runService } from '@tusk/config';
 import { selectBackend } from '@tusk/model';
+import { warmUpBackend } from './training/warm-up.js';
 import { WorkerEnv } from './worker-env.js';
 import { defaultWorkerId } from './worker-identity.js';
 import { WorkerModule } from './worker.module.js';
@@ -11,6 +12,7 @@ runService({
   envClass: WorkerEnv,
   start: async (env) => {
     const backend = await selectBackend(env.TUSK_BACKEND);
+    await warmUpBackend();
     const identity = { id: env.WORKER_ID ?? defaultWorkerId(), backend };
     const app = await NestFactory.create(WorkerModule.forRoot(env, identity), { logger: logLevels(env.LOG_LEVEL) });
     await app.listen(env.HEALTH_PORT, '0.0.0.0');

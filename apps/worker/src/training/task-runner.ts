@@ -3,7 +3,7 @@ import {
   datasetManifestKey, deltaKey, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
-import { bytesToFloat32, computeDelta, encodeFloat16, float32ToBytes, getFlatWeights, setFlatWeights } from '@tusk/model';
+import { bytesToFloat32, computeDelta, encodeFloat16, float32ToBytes, normalizeLoss, getFlatWeights, setFlatWeights } from '@tusk/model';
 import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
@@ -84,10 +84,12 @@ export class TaskRunner {
     if (parts.length === 0) throw new PermanentTaskError(`dataset ${manifest.id} has no partition ${task.partition}`);
     const inputShape = model.inputs[0].shape.slice(1) as number[];
     const outputShape = model.outputs[0].shape;
-    const key = `${task.jobId}:${manifest.id}:${stride}:${task.partition}`;
+    // Keyed by what shapes the tensors, not by job: the next job on the same data starts warm.
+    const outputUnits = outputShape[outputShape.length - 1] ?? 1;
+    const key = `${manifest.id}:${stride}:${task.partition}:${inputShape.join('x')}:${outputUnits}:${normalizeLoss(job.spec.compile.loss)}`;
     return this.partitions.getOrLoad(key, async () => {
       const bytes = await Promise.all(parts.map((p) => this.infra.store.getBytes(p.key)));
-      return partitionTensors({ parts: bytes, manifest, inputShape, outputUnits: outputShape[outputShape.length - 1] ?? 1, loss: job.spec.compile.loss });
+      return partitionTensors({ parts: bytes, manifest, inputShape, outputUnits, loss: job.spec.compile.loss });
     });
   }
 
