@@ -102,13 +102,13 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     expect(badPredict.body.message).toBe('instances[0]: expected 4 finite numbers (input shape [4])');
   }, 240_000);
 
-  it('trains with float16 deltas (half the bytes) to the same quality', async () => {
+  it('trains with float16 deltas (half the bytes) to the same quality, validating every round', async () => {
     const datasets = (await http.get('/datasets')).body as { id: string }[];
     const submit = await http.post('/jobs').send({
       model: blobsModel,
       compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
       datasetId: datasets[0].id,
-      training: { epochs: 3, batchSize: 16, partitions: 2, seed: 3, deltaEncoding: 'float16' },
+      training: { epochs: 3, batchSize: 16, partitions: 2, seed: 3, deltaEncoding: 'float16', validationDatasetId: datasets[0].id },
     });
     expect(submit.status).toBe(201);
     expect(submit.body.spec.training.deltaEncoding).toBe('float16');
@@ -118,6 +118,9 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     }, { timeoutMs: 120_000, what: 'the float16 job to finish' });
     expect(done.status).toBe('succeeded');
     expect(done.history.at(-1)!.metrics.accuracy).toBeGreaterThan(0.9);
+    // The averaged model of every round was evaluated on the validation dataset, on the workers.
+    for (const round of done.history) expect(Object.keys(round.metrics).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(done.history.at(-1)!.metrics.val_accuracy).toBeGreaterThan(0.9);
   }, 150_000);
 
   it('refuses a bad job with a 4xx that names the field, and stores nothing', async () => {

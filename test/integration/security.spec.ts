@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { startNatsServer, type LocalNats } from '../../scripts/local-services/index.js';
-import { testS3 } from '../harness/test-env.js';
+import { eventually, testS3 } from '../harness/test-env.js';
+import { blobsModel, blobsCsv } from '../e2e/synthetic-data.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const NATS_PASS = 'nats-secret-9876543210';
@@ -19,7 +20,7 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
     nats = await startNatsServer({ storeDir: join(dir, 'nats'), user: 'tusk', pass: NATS_PASS });
     const s3 = testS3();
     logFile = join(dir, 'services.log');
-    const env = { NATS_USER: 'tusk', NATS_PASS, TUSK_API_TOKEN: TOKEN, S3_BUCKET: s3.bucket, LOG_LEVEL: 'verbose' };
+    const env = { NATS_USER: 'tusk', NATS_PASS, TUSK_API_TOKEN: TOKEN, S3_BUCKET: s3.bucket, LOG_LEVEL: 'verbose', TUSK_MAX_ACTIVE_JOBS: '1', TUSK_BACKEND: 'cpu' };
     cluster = await new LocalCluster({ dataDir: dir, workers: 1, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, logSink: createWriteStream(logFile), env }).start();
   }, 120_000);
 
@@ -36,6 +37,28 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
     expect((await fetch(`${cluster.driverUrl}/jobs`, { headers: { authorization: 'Bearer wrong-token-0123456789abc' } })).status).toBe(401);
     expect((await fetch(`${cluster.driverUrl}/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
+
+  it('refuses a job beyond TUSK_MAX_ACTIVE_JOBS with 429, and takes it once the first has ended', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const form = new FormData();
+    form.set('format', 'csv');
+    form.set('labelColumns', 'label');
+    form.set('file', new Blob([blobsCsv({ rows: 3000, seed: 1 })]), 'blobs.csv');
+    const dataset = await (await fetch(`${cluster.driverUrl}/datasets`, { method: 'POST', body: form, headers: auth })).json();
+    const submit = () => fetch(`${cluster.driverUrl}/jobs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: blobsModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy' }, datasetId: dataset.id, training: { epochs: 3, batchSize: 8, partitions: 1 } }),
+    });
+    const first = await submit();
+    expect(first.status).toBe(201);
+    const second = await submit();
+    expect(second.status).toBe(429);
+    expect((await second.json()).message).toMatch(/^1 jobs are queued or running, the limit is 1 \(TUSK_MAX_ACTIVE_JOBS\)/);
+    const { id } = await first.json();
+    await eventually(async () => (await (await fetch(`${cluster.driverUrl}/jobs/${id}`, { headers: auth })).json()).status === 'succeeded', { timeoutMs: 60_000, what: 'the first job' });
+    expect((await submit()).status).toBe(201);
+  }, 90_000);
 
   it('connects every service to a NATS server that requires a password', async () => {
     for (const s of cluster.services) expect((await (await fetch(s.healthUrl)).json()).nats).toBe(true);

@@ -13,6 +13,8 @@ export class DriverEnv extends BaseEnv {
   /** A round whose partitions have not all reported by then fails its job with the missing partitions named. */
   @IsInt() @Min(1) TUSK_ROUND_TIMEOUT_S: number = 1_800;
   @IsInt() @Min(1) @Max(1024) TUSK_DATASET_PARTITIONS: number = 8;
+  /** Queued plus running jobs; one more is refused with 429 until one ends. */
+  @IsInt() @Min(1) TUSK_MAX_ACTIVE_JOBS: number = 100;
   /** How long a job waits out NATS or S3 being unreachable before it fails and says so. */
   @IsInt() @Min(1) TUSK_OUTAGE_LIMIT_S: number = 300;
 }

@@ -102,11 +102,11 @@ export class DatasetsService {
   }
 
   /** Like get, but a missing dataset is a 422 on the job's `datasetId` field. */
-  async manifestForJob(id: string): Promise<DatasetManifest> {
+  async manifestForJob(id: string, field = 'datasetId'): Promise<DatasetManifest> {
     try {
       return await this.get(id);
     } catch (err) {
-      if (err instanceof NotFoundException) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: 'datasetId', message: `datasetId: dataset ${id} not found` });
+      if (err instanceof NotFoundException) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message: `${field}: dataset ${id} not found` });
       throw err;
     }
   }

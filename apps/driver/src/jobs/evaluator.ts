@@ -1,13 +1,13 @@
 import { BadGatewayException, ConflictException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { encodeMessage, taskSubject, weightsKey, type EvaluationRecord, type TaskMessage } from '@tusk/contracts';
+import { weightsKey, type EvaluationRecord } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { DriverEnv } from '../driver-env.js';
 import type { EvaluateDto } from './dto/evaluate.dto.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector } from './result-collector.js';
-import { weightedMetrics } from './round-math.js';
+import { evaluateOnWorkers, EvaluationFailedError } from './evaluate-on-workers.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -34,24 +34,16 @@ export class Evaluator {
     const collector = new ResultCollector(this.infra.js, jobId);
     await collector.start();
     try {
-      for (const part of manifest.partitions) {
-        const task: TaskMessage = {
-          jobId, kind: 'evaluate', round: job.round, partition: part.index, datasetId: manifest.id, evaluationId: id,
-          weightsKey: weightsKey(jobId, job.round), epochs: 0, batchSize: dto.batchSize ?? 256, seed: 0,
-        };
-        await this.infra.js.publish(taskSubject(jobId), encodeMessage(task), { msgID: `${jobId}.evaluate.${id}.${part.index}` });
-      }
-      const results = await collector.waitFor({
-        group: ResultCollector.groupOf({ kind: 'evaluate', round: job.round, evaluationId: id }),
-        partitions: manifest.partitions.map((p) => p.index),
-        timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000,
-        signal: new AbortController().signal,
+      const { samples, metrics } = await evaluateOnWorkers({
+        infra: this.infra, collector, jobId, round: job.round, manifest, weightsKey: weightsKey(jobId, job.round), evaluationId: id,
+        batchSize: dto.batchSize ?? 256, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal: new AbortController().signal,
       });
-      const failed = results.find((r) => !r.ok);
-      if (failed) throw new BadGatewayException(`evaluation of part ${failed.partition} failed on ${failed.workerId}: ${failed.error}`);
-      const record: EvaluationRecord = { id, datasetId: manifest.id, status: 'succeeded', samples: results.reduce((n, r) => n + r.samples, 0), metrics: weightedMetrics(results) };
+      const record: EvaluationRecord = { id, datasetId: manifest.id, status: 'succeeded', samples, metrics };
       await this.jobs.update(jobId, (j) => { j.evaluations = [...(j.evaluations ?? []), record]; });
       return record;
+    } catch (err) {
+      if (err instanceof EvaluationFailedError) throw new BadGatewayException(err.message);
+      throw err;
     } finally {
       await collector.stop();
     }

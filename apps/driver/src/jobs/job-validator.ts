@@ -23,7 +23,7 @@ function checkOutput(units: number, manifest: DatasetManifest, loss: string): st
  * Checks a job against its dataset and the configured limits before anything is stored or queued,
  * building the model once to catch unknown layers, shapes that do not fit and oversized models.
  */
-export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; manifest: DatasetManifest; env: DriverEnv }): Promise<{ spec: JobSpec; params: number }> {
+export async function validateJob({ dto, manifest, validation, env }: { dto: CreateJobDto; manifest: DatasetManifest; validation?: DatasetManifest; env: DriverEnv }): Promise<{ spec: JobSpec; params: number }> {
   const t = dto.training;
   const mode = t.mode ?? 'synchronous';
   const asyncOnly = (['frequency', 'pushEvery', 'maxStaleness', 'stalePolicy'] as const).find((k) => t[k] !== undefined);
@@ -55,6 +55,12 @@ export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; m
     const units = outputShape[outputShape.length - 1] ?? 0;
     const outputProblem = checkOutput(units, manifest, normalizeLoss(compile.loss));
     if (outputProblem) throw new ModelSpecError('model', outputProblem);
+    if (validation) {
+      const problem = product(validation.features.shape) !== product(manifest.features.shape)
+        ? `its features of shape [${validation.features.shape}] differ from the training data's [${manifest.features.shape}]`
+        : checkOutput(units, validation, normalizeLoss(compile.loss));
+      if (problem) throw new ModelSpecError('training.validationDatasetId', problem);
+    }
     const spec: JobSpec = {
       name: dto.name ?? `job on ${manifest.name}`,
       model: topologyOf(dto.model),
@@ -62,6 +68,7 @@ export async function validateJob({ dto, manifest, env }: { dto: CreateJobDto; m
       datasetId: manifest.id,
       training: {
         mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed,
+        ...(validation ? { validationDatasetId: validation.id } : {}),
         deltaEncoding: t.deltaEncoding ?? 'float32',
         ...(mode === 'synchronous' ? {} : { async: { frequency: t.frequency ?? 'epoch', pushEvery: t.pushEvery ?? 1, maxStaleness: t.maxStaleness ?? null, stalePolicy: t.stalePolicy ?? 'reject' } }),
       },

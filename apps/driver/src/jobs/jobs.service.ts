@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { FINAL_STATUSES, type JobRecord } from '@tusk/contracts';
 import { ModelSpecError } from '@tusk/model';
@@ -25,10 +25,16 @@ export class JobsService {
 
   /** Validates everything first; only a job that can run is stored and queued. */
   async create(dto: CreateJobDto): Promise<JobRecord> {
+    const active = (await this.jobs.list()).filter((j) => !FINAL_STATUSES.includes(j.status)).length;
+    if (active >= this.env.TUSK_MAX_ACTIVE_JOBS) {
+      throw new HttpException(`${active} jobs are queued or running, the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`, HttpStatus.TOO_MANY_REQUESTS);
+    }
     const manifest = await this.datasets.manifestForJob(dto.datasetId);
+    const validationId = dto.training.validationDatasetId;
+    const validation = validationId ? await this.datasets.manifestForJob(validationId, 'training.validationDatasetId') : undefined;
     let validated;
     try {
-      validated = await validateJob({ dto, manifest, env: this.env });
+      validated = await validateJob({ dto, manifest, validation, env: this.env });
     } catch (err) {
       if (err instanceof ModelSpecError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
       throw err;

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  deltaKey, encodeMessage, FINAL_STATUSES, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
+  datasetManifestKey, deltaKey, encodeMessage, FINAL_STATUSES, type DatasetManifest, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
   TASKS_STREAM, taskSubject, weightsKey, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import { applyDelta, averageDeltas, buildModel, bytesToFloat32, decodeFloat16, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
 import { Infra, isTransientError } from '@tusk/infra';
+import { evaluateOnWorkers } from './evaluate-on-workers.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector, WaitAbortedError } from './result-collector.js';
@@ -149,6 +150,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       pushStats = live.stats;
     }
 
+    const validation = await this.validate(job, round + 1, collector, signal);
     const record = roundRecord({
       round: round + 1,
       epoch: training.mode === 'synchronous' ? Math.min(training.epochs, round * training.localEpochs + epochsThisRound) : training.epochs,
@@ -156,6 +158,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       results,
       seconds: (Date.now() - started) / 1000,
     });
+    Object.assign(record.metrics, validation);
     const updated = await this.jobs.update(job.id, (j) => {
       if (j.round !== round) return;
       j.round = round + 1;
@@ -170,6 +173,18 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       this.infra.blobs.delete(weightsKey(job.id, round)),
     ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
     return updated;
+  }
+
+  /** Metrics of weights version `version` on the job's validation dataset, as `val_*`; none without one. */
+  private async validate(job: JobRecord, version: number, collector: ResultCollector, signal: AbortSignal): Promise<Record<string, number>> {
+    const datasetId = job.spec.training.validationDatasetId;
+    if (!datasetId) return {};
+    const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(datasetId));
+    const { metrics } = await evaluateOnWorkers({
+      infra: this.infra, collector, jobId: job.id, round: version, manifest, weightsKey: weightsKey(job.id, version),
+      evaluationId: `val-${version}`, batchSize: 256, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal,
+    });
+    return Object.fromEntries(Object.entries(metrics).map(([name, value]) => [`val_${name}`, value]));
   }
 
   /** FedAvg: the sample-weighted mean of the partitions' deltas, added to this round's weights. */

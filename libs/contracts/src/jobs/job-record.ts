@@ -37,6 +37,8 @@ export interface TrainingSpec {
   /** Epochs each worker trains on its partition between two averagings (synchronous). */
   localEpochs: number;
   validationSplit: number;
+  /** Evaluated on the workers after every round; its metrics join the round's as `val_*`. */
+  validationDatasetId?: string;
   seed: number;
   /** Asynchronous and hogwild modes only. */
   async?: AsyncSpec;

@@ -19,6 +19,8 @@ export class TrainingDto {
   @IsOptional() @IsInt() @Min(1) partitions?: number;
   @IsOptional() @IsInt() @Min(1) localEpochs?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(0.9) validationSplit?: number;
+  /** A dataset the averaged model is evaluated on after every round (instead of, or with, validationSplit). */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'training.validationDatasetId must be a dataset id' }) validationDatasetId?: string;
   @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1) seed?: number;
   /** Asynchronous and hogwild: pull and push every epoch or every `pushEvery` batches. */
   @IsOptional() @IsIn(PUSH_FREQUENCIES) frequency?: PushFrequency;
