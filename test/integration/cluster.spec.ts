@@ -28,6 +28,12 @@ describe('local cluster: health and shutdown', () => {
     }
   });
 
+  it('serves the OpenAPI description of the API', async () => {
+    const doc = await (await fetch(`${cluster.driverUrl}/api/docs-json`)).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of ['/datasets', '/jobs', '/jobs/{id}', '/jobs/{id}/events', '/jobs/{id}/evaluate', '/jobs/{id}/predict', '/workers', '/health']) expect(Object.keys(doc.paths)).toContain(path);
+  });
+
   it('turns unhealthy (503) while NATS is down and recovers when it is back', async () => {
     const port = nats.port;
     await nats.process.stop();
