@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { JobRecord } from '@tusk/contracts';
+import { connect } from '@nats-io/transport-node';
+import { eventSubject, type JobEvent, type JobRecord } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { eventually } from '../harness/test-env.js';
@@ -44,6 +45,10 @@ describe('a parameter server killed in the middle of an asynchronous job', () =>
         training: { mode: 'asynchronous', epochs: 4, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 2, seed: 5 },
       }),
     });
+    // Progress of the one long asynchronous round, as the CLI and the SSE endpoint see it.
+    const nc = await connect({ servers: nats.url });
+    const progress: number[] = [];
+    const events = nc.subscribe(eventSubject(submitted.id), { callback: (_err, msg) => { const e = msg.json<JobEvent>(); if (e.type === 'progress') progress.push(e.progress); } });
     const [first] = cluster.services.filter((s) => s.name.startsWith('parameter-server'));
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await call<JobRecord>(`/jobs/${submitted.id}`)).status).toBe('running');
@@ -58,5 +63,9 @@ describe('a parameter server killed in the middle of an asynchronous job', () =>
     // 1500 rows a partition, 32 rows a step: 47 steps an epoch, 4 epochs, 2 partitions.
     const acknowledged = done.history[0].workers.length * 47 * 4;
     expect(done.pushStats!.version).toBeGreaterThanOrEqual(acknowledged);
+    events.unsubscribe();
+    await nc.close();
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p > 0 && p < 1)).toBe(true);
   }, 240_000);
 });

@@ -10,8 +10,8 @@ export function progressOf(job: JobRecord): { progress: number; etaSeconds: numb
   return { progress, etaSeconds: Math.round(mean * (job.totalRounds - job.round)) };
 }
 
-export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRecord): JobEvent {
-  return { jobId: job.id, type, status: job.status, round: job.round, totalRounds: job.totalRounds, ...progressOf(job), record, error: job.error, at: new Date().toISOString() };
+export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRecord, progress = progressOf(job)): JobEvent {
+  return { jobId: job.id, type, status: job.status, round: job.round, totalRounds: job.totalRounds, ...progress, record, error: job.error, at: new Date().toISOString() };
 }
 
 /** Publishes progress on `tusk.events.<job>` for the SSE endpoint and the CLI. */
@@ -19,7 +19,7 @@ export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRe
 export class JobEvents {
   constructor(@Inject(Infra) private readonly infra: Infra) {}
 
-  publish(job: JobRecord, type: JobEvent['type'], record?: RoundRecord): void {
-    this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record)));
+  publish(job: JobRecord, type: JobEvent['type'], record?: RoundRecord, progress?: { progress: number; etaSeconds: number | null }): void {
+    this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record, progress)));
   }
 }

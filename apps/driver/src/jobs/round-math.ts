@@ -1,4 +1,4 @@
-import type { ResultMessage, RoundRecord, WorkerRoundStat } from '@tusk/contracts';
+import type { DatasetManifest, ResultMessage, RoundRecord, TrainingSpec, WorkerRoundStat } from '@tusk/contracts';
 
 /** Metrics averaged over partitions, weighted by how many samples each saw. */
 export function weightedMetrics(results: Pick<ResultMessage, 'samples' | 'metrics'>[]): Record<string, number> {
@@ -30,4 +30,16 @@ export function roundRecord({ round, epoch, epochsTrained, results, seconds }: {
     samplesPerSecond: seconds > 0 ? Math.round((samples * epochsTrained) / seconds) : 0,
     workers,
   };
+}
+
+/** Pushes an asynchronous job makes when no step is refused: steps per epoch × epochs, over every partition. */
+export function expectedPushes(training: TrainingSpec, manifest: Pick<DatasetManifest, 'partitions'>): number {
+  const { async: spec, partitions, epochs, batchSize } = training;
+  let total = 0;
+  for (let p = 0; p < partitions; p++) {
+    const rows = manifest.partitions.filter((part) => part.index % partitions === p).reduce((n, part) => n + part.rows, 0);
+    const steps = spec?.frequency === 'batch' ? Math.ceil(rows / (Math.max(1, spec.pushEvery) * batchSize)) : 1;
+    total += steps * epochs;
+  }
+  return Math.max(1, total);
 }

@@ -10,7 +10,9 @@ import { evaluateOnWorkers } from './evaluate-on-workers.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector, WaitAbortedError } from './result-collector.js';
-import { roundRecord } from './round-math.js';
+import { expectedPushes, roundRecord } from './round-math.js';
+
+const ASYNC_PROGRESS_MS = 2_000;
 
 interface RunningJob {
   abort: AbortController;
@@ -136,7 +138,9 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       };
       await this.infra.js.publish(taskSubject(job.id), encodeMessage(task), { msgID: `${job.id}.train.${round}.${partition}` });
     }
-    const results = await collector.waitFor({ group, partitions, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal });
+    // An asynchronous job is one long round: report its progress from the parameter server's version.
+    const reporter = training.mode === 'synchronous' ? null : setInterval(() => void this.reportPushProgress(job, started), ASYNC_PROGRESS_MS);
+    const results = await collector.waitFor({ group, partitions, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal }).finally(() => clearInterval(reporter ?? undefined));
     const failed = results.find((r) => !r.ok);
     if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
 
@@ -173,6 +177,18 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       this.infra.blobs.delete(weightsKey(job.id, round)),
     ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
     return updated;
+  }
+
+  /** Publishes how many of an asynchronous job's expected pushes have landed, with an ETA. */
+  private async reportPushProgress(job: JobRecord, started: number): Promise<void> {
+    const head = await this.infra.versions.head(job.id).catch(() => null);
+    if (!head || head.version === 0) return;
+    const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)).catch(() => null);
+    if (!manifest) return;
+    const expected = expectedPushes(job.spec.training, manifest);
+    const progress = Math.min(0.99, head.version / expected);
+    const elapsed = (Date.now() - started) / 1000;
+    this.events.publish(job, 'progress', undefined, { progress, etaSeconds: Math.round((elapsed / progress) * (1 - progress)) });
   }
 
   /** Metrics of weights version `version` on the job's validation dataset, as `val_*`; none without one. */

@@ -120,7 +120,7 @@ export interface JobRecord {
 /** A progress event on `tusk.events.<job>`, streamed to clients as server-sent events. */
 export interface JobEvent {
   jobId: string;
-  type: 'status' | 'round' | 'evaluation';
+  type: 'status' | 'round' | 'evaluation' | 'progress';
   status: JobStatus;
   round: number;
   totalRounds: number;
