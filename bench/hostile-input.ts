@@ -1,10 +1,8 @@
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LocalCluster } from '../scripts/cluster/local-cluster.js';
+import { readFileSync } from 'node:fs';
 import { blobsCsv } from '../test/e2e/synthetic-data.js';
-import { GENERATORS, type Ctx } from './hostile/generators.js';
+import { GENERATORS, type Ctx } from './hostile/generators/index.js';
 import { mapLimit, send, type HostileRequest, type Outcome } from './hostile/http.js';
+import { benchCluster, runMain } from './lib/bench-cluster.js';
 
 const MAX_UPLOAD_BYTES = 65_536;
 const TIMEOUT_MS = 10_000;
@@ -44,23 +42,7 @@ const ids = (text: string): string[] => {
 };
 
 async function main(): Promise<number> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tusk-hostile-'));
-  const logPath = join(dataDir, 'services.log');
-  const logSink = createWriteStream(logPath, { flags: 'a' });
-  const cluster = new LocalCluster({ dataDir, workers: 1, logSink, env: { LOG_LEVEL: 'log', NO_COLOR: '1', TUSK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    try { await cluster.stop(); } finally {
-      for (const s of cluster.services) s.process.kill('SIGKILL');
-      await new Promise<void>((r) => logSink.end(r));
-      for (const sub of ['nats', 's3']) rmSync(join(dataDir, sub), { recursive: true, force: true });
-    }
-  };
-  const onSignal = () => { void stop().finally(() => process.exit(130)); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { logPath, cluster, stop } = benchCluster('tusk-hostile-', { workers: 1, env: { LOG_LEVEL: 'log', NO_COLOR: '1', TUSK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
 
   try {
     console.log(`hostile-input: starting a local cluster (1 worker, TUSK_MAX_UPLOAD_BYTES=${MAX_UPLOAD_BYTES}); service logs in ${logPath}`);
@@ -216,10 +198,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error('hostile-input crashed:', err);
-    process.exit(1);
-  },
-);
+runMain('hostile-input', main);

@@ -1,9 +1,6 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JobRecord } from '@tusk/contracts';
-import { LocalCluster } from '../scripts/cluster/local-cluster.js';
 import { blobsCsv, blobsModel } from '../test/e2e/synthetic-data.js';
+import { benchCluster, runMain } from './lib/bench-cluster.js';
 
 const JOBS = 20;
 const WORKERS = 2;
@@ -32,23 +29,7 @@ async function timed(url: string, init: RequestInit = {}): Promise<{ status: num
 }
 
 async function main(): Promise<number> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tusk-load-'));
-  const logPath = join(dataDir, 'services.log');
-  const logSink = createWriteStream(logPath, { flags: 'a' });
-  const cluster = new LocalCluster({ dataDir, workers: WORKERS, logSink, env: { LOG_LEVEL: 'log', NO_COLOR: '1' } });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    try { await cluster.stop(); } finally {
-      for (const s of cluster.services) s.process.kill('SIGKILL');
-      await new Promise<void>((r) => logSink.end(r));
-      for (const sub of ['nats', 's3']) rmSync(join(dataDir, sub), { recursive: true, force: true });
-    }
-  };
-  const onSignal = () => { void stop().finally(() => process.exit(130)); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { logPath, cluster, stop } = benchCluster('tusk-load-', { workers: WORKERS, env: { LOG_LEVEL: 'log', NO_COLOR: '1' } });
 
   try {
     console.log(`load: local cluster with ${WORKERS} workers; service logs in ${logPath}`);
@@ -177,10 +158,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error('load crashed:', err);
-    process.exit(1);
-  },
-);
+runMain('load', main);

@@ -1,17 +1,17 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { BaseEnv, loadEnv } from '@tusk/config';
-import { jobRecordKey, psPushSubject, WEIGHTS_BUCKET, PUSH_HEADERS, weightsHeadKey, type JobRecord, type PushReply, type TrainingMode } from '@tusk/contracts';
+import { jobRecordKey, psPushSubject, WEIGHTS_BUCKET, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
-import { applyDelta, bytesToFloat32, float32ToBytes, hasNonFinite } from '@tusk/model';
+import { float32ToBytes } from '@tusk/model';
 import { LocalCluster } from '../scripts/cluster/local-cluster.js';
-import { ManagedProcess, startS3Server, type LocalNats, type LocalS3 } from '../scripts/local-services/index.js';
+import { startS3Server, type LocalNats, type LocalS3, type ManagedProcess } from '../scripts/local-services/index.js';
 import { startBigPayloadNats } from './lib/big-nats.js';
-import { cpuMeter } from './lib/proc-cpu.js';
-import { fmt, median, table } from './lib/stats.js';
+import { breakdown, measureReps, type Measure, type Size } from './lib/ps-measure.js';
+import { asyncJob, echoReady, envInt, randomDelta, spawnEchoResponder } from './lib/ps-setup.js';
+import { fmt, table } from './lib/stats.js';
 
 /** nats-server's ceiling; 40 MB deltas (10M float32) travel inline below it, as the worker sends them. */
 const MAX_PAYLOAD = 64 * 1024 * 1024;
@@ -19,80 +19,10 @@ const ECHO_SUBJECT = 'bench.echo';
 const TIMEOUT_MS = 300_000;
 const CONCURRENCY = 4;
 
-const envInt = (name: string, fallback: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${v}: must be a positive whole number`);
-  return n;
-};
-
-interface Size {
-  label: string;
-  params: number;
-  /** Requests per repetition. */
-  n: number;
-  reps: number;
-}
-
 const SIZES: Size[] = [
   { label: '1m', params: 1_000_000, n: envInt('PS_BENCH_N_1M', 16), reps: envInt('PS_BENCH_REPS', 3) },
   { label: '10m', params: 10_000_000, n: envInt('PS_BENCH_N_10M', 6), reps: envInt('PS_BENCH_REPS', 3) },
 ];
-
-interface Measure {
-  size: string;
-  target: 'raw' | TrainingMode;
-  concurrency: number;
-  perSecond: number;
-  mbPerSecond: number;
-  /** Median seconds per request as seen by one requester lane. */
-  latencyMs: number;
-  cpuPerReq: Record<string, number>;
-  reps: number[];
-}
-
-function asyncJob(id: string, mode: TrainingMode, params: number): JobRecord {
-  const now = new Date().toISOString();
-  return {
-    id, status: 'running', createdAt: now, updatedAt: now, round: 0, totalRounds: 1, params, history: [], backends: [], modelReady: false,
-    spec: {
-      name: id, model: {}, compile: { optimizer: 'sgd', loss: 'mse', metrics: [] }, datasetId: 'none',
-      training: { mode, epochs: 1, batchSize: 1, partitions: 1, localEpochs: 1, validationSplit: 0, seed: 1, async: { frequency: 'batch', pushEvery: 1, maxStaleness: null, stalePolicy: 'reject' } },
-    },
-  };
-}
-
-/** Small finite values, so a long run of pushes never overflows. */
-function randomDelta(params: number): Float32Array {
-  const out = new Float32Array(params);
-  let s = 12345;
-  for (let i = 0; i < out.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = ((s / 2 ** 32) - 0.5) * 1e-6;
-  }
-  return out;
-}
-
-/**
- * Runs `n` requests with `concurrency` lanes and returns requests/s and the median per-request latency.
- * `send` gets the lane's request index and must resolve when the reply is in.
- */
-async function drive(n: number, concurrency: number, send: () => Promise<void>): Promise<{ perSecond: number; latencyMs: number }> {
-  let issued = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (issued < n) {
-      issued++;
-      const t = performance.now();
-      await send();
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: n / seconds, latencyMs: median(latencies) };
-}
 
 /**
  * `npm run bench:ps`: pushes/s and MB/s into the parameter server for a 1M- and a 10M-parameter model
@@ -135,12 +65,8 @@ async function bench(): Promise<number> {
     infra = await Infra.connect({ name: 'bench-ps', env: loadEnv(BaseEnv, env) });
     cluster = await new LocalCluster({ dataDir, workers: 0, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: 'tusk', driver: false, logSink, env }).start();
     const psProcess = cluster.services.find((s) => s.name === 'parameter-server')!.process;
-    echo = ManagedProcess.start({ name: 'echo', command: process.execPath, args: [join(dirname(fileURLToPath(import.meta.url)), 'lib', 'echo-responder.js')], options: { env: { ...process.env, NATS_URL: nats.url, ECHO_SUBJECT } } });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the echo responder did not start')), 15_000);
-      echo!.child.stdout?.on('data', (b: Buffer) => { if (b.toString().includes('ready')) { clearTimeout(timer); resolve(); } });
-      void echo!.exited.then(() => reject(new Error('the echo responder exited')));
-    });
+    echo = spawnEchoResponder(nats.url, ECHO_SUBJECT);
+    await echoReady(echo);
     nc = await connect({ servers: nats.url, name: 'bench-ps-client' });
     const maxPayload = nc.info?.max_payload ?? 0;
     console.log(`ps bench: nats-server ${nc.info?.version} (max payload ${(maxPayload / 2 ** 20).toFixed(0)} MiB, JetStream file store in ${join(dataDir, 'nats')}), s3rver, 1 parameter-server process, 1 echo responder process; ${SIZES.map((s) => `${s.label}: ${s.n} requests x ${s.reps} reps`).join(', ')}; service logs in ${logPath}`);
@@ -171,24 +97,9 @@ async function bench(): Promise<number> {
         }
       };
       const measureOnce = async (target: Measure['target'], concurrency: number, send: () => Promise<void>) => {
-        for (let i = 0; i < 2; i++) await send(); // warm-up (and, for the PS, loading the job)
-        const reps: number[] = [];
-        const latencies: number[] = [];
-        const cpu: Record<string, number[]> = {};
-        for (let r = 0; r < size.reps; r++) {
-          const meter = cpuMeter(pids);
-          const { perSecond, latencyMs } = await drive(size.n, concurrency, send);
-          for (const [k, v] of Object.entries(meter())) (cpu[k] ??= []).push(v / size.n);
-          reps.push(perSecond);
-          latencies.push(latencyMs);
-        }
-        const perSecond = median(reps);
-        const m: Measure = {
-          size: size.label, target, concurrency, perSecond, mbPerSecond: perSecond * mb, latencyMs: median(latencies), reps,
-          cpuPerReq: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])),
-        };
+        const m = await measureReps({ size, target, concurrency, mb, pids, send });
         measures.push(m);
-        console.log(`  ${target.padEnd(12)} c=${concurrency}: ${fmt(perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  latency ${fmt(m.latencyMs, 0)} ms  [reps ${reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${Object.entries(m.cpuPerReq).map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`).join(', ')}`);
+        console.log(`  ${target.padEnd(12)} c=${concurrency}: ${fmt(m.perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  latency ${fmt(m.latencyMs, 0)} ms  [reps ${m.reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${Object.entries(m.cpuPerReq).map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`).join(', ')}`);
       };
 
       const conn = nc;
@@ -239,7 +150,7 @@ async function bench(): Promise<number> {
     console.log(`request bodies that arrived 4-byte aligned at a nats.js responder: ${alignedReplies}/${echoReplies} (unaligned ones are copied by bytesToFloat32)`);
 
     console.log('\n== where a push goes: the parameter server\'s steps timed in this process with the same calls (median ms of 5)');
-    const steps = await breakdown(infra, nc, SIZES);
+    const steps = await breakdown(infra, nc, SIZES, { echoSubject: ECHO_SUBJECT, timeoutMs: TIMEOUT_MS });
     console.log(table([['step', ...SIZES.map((s) => `${s.label} ms`)], ...steps.map((row) => [row.step, ...row.ms.map((v) => fmt(v, 1))])]));
 
     const pick = (label: string) => {
@@ -256,70 +167,6 @@ async function bench(): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/**
- * One asynchronous push, step by step, as JobWeights and PushService do it (decode, NaN check, applyDelta,
- * chunked blob write of the whole weights, compare-and-set of the head, pruning the previous version),
- * plus the hogwild extras (in-place add into weights and pending, two full copies per flush) and the
- * transport alone; each timed on its own against the same nats-server.
- */
-async function breakdown(infra: Infra, nc: NatsConnection, sizes: Size[]): Promise<{ step: string; ms: number[] }[]> {
-  const REPS = 5;
-  const rows = new Map<string, number[]>();
-  const add = (step: string, i: number, ms: number) => { const r = rows.get(step) ?? []; r[i] = ms; rows.set(step, r); };
-  const time = async (fn: () => unknown | Promise<unknown>): Promise<number> => {
-    const xs: number[] = [];
-    for (let r = 0; r < REPS; r++) {
-      const t = performance.now();
-      await fn();
-      xs.push(performance.now() - t);
-    }
-    return median(xs);
-  };
-  for (const [i, size] of sizes.entries()) {
-    const delta = randomDelta(size.params);
-    const bytes = float32ToBytes(delta);
-    const weights = new Float32Array(size.params);
-    const jobId = `bench-steps-${size.label}`;
-    // Unaligned view, as a NATS message body usually is: bytesToFloat32 then copies.
-    const shifted = new Uint8Array(bytes.byteLength + 1);
-    shifted.set(bytes, 1);
-    const unaligned = shifted.subarray(1);
-    add('transport: request-reply to the echo responder', i, await time(() => nc.request(ECHO_SUBJECT, bytes, { timeout: TIMEOUT_MS })));
-    add('decode: bytesToFloat32 (unaligned body, copy)', i, await time(() => bytesToFloat32(unaligned)));
-    add('check: hasNonFinite', i, await time(() => hasNonFinite(delta)));
-    add('apply: applyDelta (new array)', i, await time(() => applyDelta(weights, delta, 1)));
-    add('hogwild: in-place add to weights + pending', i, await time(() => {
-      const pending = new Float32Array(size.params);
-      for (let k = 0; k < weights.length; k++) { const s = delta[k]; weights[k] += s; pending[k] += s; }
-    }));
-    add('hogwild: pending.slice() + weights.slice()', i, await time(() => [weights.slice(), weights.slice()]));
-    await infra.versions.init(jobId, bytes);
-    let revision = (await infra.versions.head(jobId))!.revision;
-    const keys: string[] = [];
-    let v = 0;
-    add('persist: blobs.put of the whole weights (chunked KV puts)', i, await time(async () => {
-      const key = `w.${jobId}.x${v++}`;
-      await infra.blobs.put(key, bytes);
-      keys.push(key);
-    }));
-    add('persist: kv.update of the head (CAS)', i, await time(async () => {
-      revision = await infra.buckets.weights.update(weightsHeadKey(jobId), JSON.stringify({ version: v, key: keys[0] }), revision);
-    }));
-    add('persist: versions.commit (put + CAS, as one push)', i, await time(async () => {
-      const r = await infra.versions.commit({ jobId, version: ++v, bytes, expectedRevision: revision });
-      revision = r.revision;
-      keys.push(r.key);
-    }));
-    add('prune: blobs.delete of the previous version', i, await time(async () => { await infra.blobs.delete(keys.shift()!); }));
-    add('pull: versions.read (what a worker pulls)', i, await time(() => infra.versions.read(jobId)));
-    const chunk = bytes.subarray(0, Math.min(bytes.byteLength, infra.blobs.chunkBytes));
-    add(`  one kv.put of a ${(chunk.byteLength / 2 ** 20).toFixed(0)} MiB chunk`, i, await time(() => infra.buckets.weights.put(`bench.chunk.${size.label}`, chunk)));
-    add('  core publish + flush of the whole payload (no reply)', i, await time(async () => { nc.publish('bench.sink', bytes); await nc.flush(); }));
-    for (const k of keys) await infra.blobs.delete(k).catch(() => undefined);
-  }
-  return [...rows].map(([step, ms]) => ({ step, ms }));
 }
 
 try {

@@ -1,23 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildModel } from '@tusk/model';
 import { TuskClient } from '../scripts/demo/api-client.js';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
-import { evaluateClassifier, useWasmBackend, type Evaluation } from '../scripts/demo/evaluate.js';
-import { decodeSplit, fashionMnistOrHint, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
-import { MLP_COMPILE, mlpTopology, mlpTraining, NUM_CLASSES } from '../scripts/demo/mlp.js';
-import { formatSeconds } from '../scripts/demo/progress.js';
+import { evaluateClassifier, useWasmBackend } from '../scripts/demo/evaluate.js';
+import { decodeSplit, fashionMnistOrHint } from '../scripts/demo/fashion-mnist.js';
+import { MLP_COMPILE, mlpTopology, mlpTraining } from '../scripts/demo/mlp.js';
 import { trainOnTusk } from '../scripts/demo/train-on-tusk.js';
+import { trainLocally, type RunFigures } from './lib/local-fit.js';
 
 /** Largest accepted (local - tusk) test accuracy gap, in percentage points. */
 const MAX_DIFF_POINTS = 1.0;
 const WORKERS = 2;
-
-interface RunFigures {
-  accuracy: number;
-  loss: number;
-  seconds: number;
-  samplesPerSecond: number;
-}
 
 /**
  * `npm run bench:sync-parity`: the same Fashion-MNIST MLP (784-128-64-10, Adam 1e-3, batch 64, 3 epochs,
@@ -71,40 +63,6 @@ async function bench(): Promise<number> {
   console.log(`target diff_points <= ${MAX_DIFF_POINTS}: ${diff <= MAX_DIFF_POINTS ? 'met' : 'NOT met'} (${diff.toFixed(2)})`);
   console.log(`RESULT sync-parity local_acc=${local.accuracy.toFixed(4)} tusk_acc=${tusk.accuracy.toFixed(4)} diff_points=${diff.toFixed(2)}`);
   return 0;
-}
-
-/** model.fit on the whole training set; timing covers fit only (as Tusk's covers submit to done). */
-async function trainLocally({ topology, training, train, test }: {
-  topology: Record<string, unknown>;
-  training: ReturnType<typeof mlpTraining>;
-  train: ReturnType<typeof decodeSplit>;
-  test: ReturnType<typeof decodeSplit>;
-}): Promise<RunFigures> {
-  const model = await buildModel({ topology, compile: MLP_COMPILE, seed: training.seed });
-  const x = tf.tensor2d(train.images, [train.rows, train.rowSize]);
-  const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), NUM_CLASSES).toFloat();
-  try {
-    const started = performance.now();
-    await model.fit(x, y, {
-      epochs: training.epochs,
-      batchSize: training.batchSize,
-      shuffle: true,
-      verbose: 0,
-      callbacks: {
-        onEpochEnd: (epoch, logs) => {
-          const s = (performance.now() - started) / 1000;
-          console.log(`  epoch ${epoch + 1}/${training.epochs}: loss ${logs?.loss?.toFixed(4)}  acc ${(logs?.acc ?? logs?.accuracy)?.toFixed(4)}  (${formatSeconds(s)} elapsed)`);
-        },
-      },
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const evaluation: Evaluation = evaluateClassifier(model, test);
-    return { accuracy: evaluation.accuracy, loss: evaluation.loss, seconds, samplesPerSecond: (train.rows * training.epochs) / seconds };
-  } finally {
-    tf.dispose([x, y]);
-    model.optimizer?.dispose();
-    model.dispose();
-  }
 }
 
 try {

@@ -75,7 +75,7 @@ async function bench(): Promise<number> {
     console.log(`transfer: nats-server ${nc.info?.version} max_payload ${maxPayload} B; BlobStore chunk ${chunkBytes} B, ${PARALLEL} in flight; KV_${WEIGHTS_BUCKET}: ${kvInfo.config.storage} storage, history ${kvInfo.config.max_msgs_per_subject}, allow_direct ${kvInfo.config.allow_direct}; ${REPS} repetitions`);
     console.log(`start: ${await loadNote()}`);
 
-    responder = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'common', 'ack-responder.js'), nats.url, RAW_PREFIX, String(chunkBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    responder = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'lib', 'ack-responder.js'), nats.url, RAW_PREFIX, String(chunkBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       createInterface({ input: responder!.stdout! }).once('line', (l) => (l === 'ready' ? resolve() : reject(new Error(l))));
       responder!.once('exit', (c) => reject(new Error(`responder exited ${c}`)));
