@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTransientError, withRetries } from './transient.js';
+import { isTransientError } from './transient.js';
 
 const named = (name: string, message = 'x') => Object.assign(new Error(message), { name });
 
@@ -16,26 +16,5 @@ describe('isTransientError', () => {
     expect(isTransientError(new Error('dataset ds-1 has no partition 3'))).toBe(false);
     expect(isTransientError(Object.assign(new Error('denied'), { $metadata: { httpStatusCode: 403 } }))).toBe(false);
     expect(isTransientError('a string')).toBe(false);
-  });
-});
-
-describe('withRetries', () => {
-  it('retries transient errors, then returns', async () => {
-    let calls = 0;
-    const value = await withRetries(async () => {
-      calls++;
-      if (calls < 3) throw named('TimeoutError');
-      return 'ok';
-    }, { attempts: 5, baseDelayMs: 1 });
-    expect([value, calls]).toEqual(['ok', 3]);
-  });
-
-  it('gives up after the attempt limit and at once on a permanent error', async () => {
-    let calls = 0;
-    await expect(withRetries(async () => { calls++; throw named('TimeoutError', 'slow'); }, { attempts: 3, baseDelayMs: 1 })).rejects.toThrow('slow');
-    expect(calls).toBe(3);
-    calls = 0;
-    await expect(withRetries(async () => { calls++; throw new Error('bad input'); }, { attempts: 3, baseDelayMs: 1 })).rejects.toThrow('bad input');
-    expect(calls).toBe(1);
   });
 });

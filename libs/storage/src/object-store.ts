@@ -34,10 +34,11 @@ export class StorageUnavailableError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Socket error codes that mean the server could not be reached (a retry may succeed). */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
-  return (e?.code !== undefined && NETWORK_CODES.has(e.code)) || e?.name === 'TimeoutError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
+  return (e?.code !== undefined && NETWORK_ERROR_CODES.has(e.code)) || e?.name === 'TimeoutError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 /** The few S3 operations Tusk needs, on one bucket; path-style so MinIO, s3rver and AWS all work. */
