@@ -64,7 +64,7 @@ export class DatasetsService {
     try {
       if (dto.format === 'csv') {
         if (!dto.labelColumns?.length) throw new BadRequestException('labelColumns is required for csv datasets');
-        const text = new TextDecoder('utf-8', { fatal: true }).decode(maybeGunzip(files.file!, 'file'));
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(files.file!);
         return tableFromCsv(parseCsv({ text, labelColumns: dto.labelColumns, featureColumns: dto.featureColumns }));
       }
       if (dto.format === 'npy') return tableFromNpy({ features: parseNpy(files.features!), labels: parseNpy(files.labels!), scale: dto.scale });

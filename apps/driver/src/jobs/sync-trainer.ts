@@ -139,8 +139,12 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       await this.infra.js.publish(taskSubject(job.id), encodeMessage(task), { msgID: `${job.id}.train.${round}.${partition}` });
     }
     // An asynchronous job is one long round: report its progress from the parameter server's version.
-    const reporter = training.mode === 'synchronous' ? null : setInterval(() => void this.reportPushProgress(job, started), ASYNC_PROGRESS_MS);
-    const results = await collector.waitFor({ group, partitions, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal }).finally(() => clearInterval(reporter ?? undefined));
+    let reporter: NodeJS.Timeout | undefined;
+    if (training.mode !== 'synchronous') {
+      const expected = expectedPushes(training, await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)));
+      reporter = setInterval(() => void this.reportPushProgress(job, started, expected), ASYNC_PROGRESS_MS);
+    }
+    const results = await collector.waitFor({ group, partitions, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal }).finally(() => clearInterval(reporter));
     const failed = results.find((r) => !r.ok);
     if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
 
@@ -180,12 +184,9 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Publishes how many of an asynchronous job's expected pushes have landed, with an ETA. */
-  private async reportPushProgress(job: JobRecord, started: number): Promise<void> {
+  private async reportPushProgress(job: JobRecord, started: number, expected: number): Promise<void> {
     const head = await this.infra.versions.head(job.id).catch(() => null);
     if (!head || head.version === 0) return;
-    const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)).catch(() => null);
-    if (!manifest) return;
-    const expected = expectedPushes(job.spec.training, manifest);
     const progress = Math.min(0.99, head.version / expected);
     const elapsed = (Date.now() - started) / 1000;
     this.events.publish(job, 'progress', undefined, { progress, etaSeconds: Math.round((elapsed / progress) * (1 - progress)) });
