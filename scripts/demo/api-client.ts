@@ -1,4 +1,5 @@
 import type { CompileSpec, DatasetManifest, JobEvent, JobRecord, TrainingSpec } from '@tusk/contracts';
+import { SseParser } from '../../apps/cli/src/sse.js';
 
 /** A non-2xx answer from the driver, with the body it sent (Nest's JSON error or plain text). */
 export class ApiError extends Error {
@@ -98,25 +99,12 @@ export class TuskClient {
   async *events(id: string, signal?: AbortSignal): AsyncGenerator<JobEvent> {
     const res = await this.request('GET', `/jobs/${encodeURIComponent(id)}/events`, { headers: { accept: 'text/event-stream' }, signal });
     if (!res.body) return;
+    const parser = new SseParser();
     const decoder = new TextDecoder();
-    let buffer = '';
-    let data: string[] = [];
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl).replace(/\r$/, '');
-        buffer = buffer.slice(nl + 1);
-        if (line === '') {
-          if (data.length > 0) yield JSON.parse(data.join('\n')) as JobEvent;
-          data = [];
-        } else if (line.startsWith('data:')) {
-          data.push(line.slice(5).replace(/^ /, ''));
-        }
-        // `event:`, `id:`, `retry:` and `:` comments carry nothing the client needs.
-      }
+      for (const event of parser.push(decoder.decode(chunk, { stream: true }))) yield event as JobEvent;
     }
-    if (data.length > 0) yield JSON.parse(data.join('\n')) as JobEvent;
+    for (const event of parser.end()) yield event as JobEvent;
   }
 
   /**
