@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
-import type { LocalNats } from '../../scripts/local-services/index.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
-import { driverApi } from './fault-helpers.js';
+import { driverApi } from '../harness/driver-api.js';
 
 describe('the driver restarted in the middle of a job', () => {
-  let nats: LocalNats;
   let cluster: LocalCluster;
   let tc: TestCluster;
 
   beforeAll(async () => {
     tc = await startTestCluster({ workers: 2 });
-    ({ nats, cluster } = tc);
+    ({ cluster } = tc);
   }, 120_000);
 
   afterAll(async () => {

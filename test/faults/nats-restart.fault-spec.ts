@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { startNatsServer, type LocalNats } from '../../scripts/local-services/index.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
-import { driverApi } from './fault-helpers.js';
+import { driverApi } from '../harness/driver-api.js';
 
 describe('nats-server restarted (store kept) in the middle of a job', () => {
   let nats: LocalNats;

@@ -6,7 +6,7 @@ import { ObjectStore } from '@tusk/storage';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
-import { driverApi } from './fault-helpers.js';
+import { driverApi } from '../harness/driver-api.js';
 
 describe('poison: malformed messages and tasks that keep failing', () => {
   let nats: LocalNats;

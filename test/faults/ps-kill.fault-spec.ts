@@ -3,20 +3,13 @@ import { connect } from '@nats-io/transport-node';
 import { eventSubject, type JobEvent, type JobRecord } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually } from '../harness/test-env.js';
+import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
-import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
 
 describe('a parameter server killed in the middle of an asynchronous job', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
   let tc: TestCluster;
-
-  const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const res = await fetch(`${cluster.driverUrl}${path}`, init);
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<T>;
-  };
 
   beforeAll(async () => {
     tc = await startTestCluster({ workers: 2 });
@@ -29,35 +22,19 @@ describe('a parameter server killed in the middle of an asynchronous job', () =>
   });
 
   it('goes on with the other replica from KV and loses no acknowledged push', async () => {
-    const form = new FormData();
-    form.set('format', 'csv');
-    form.set('labelColumns', 'label');
-    form.set('partitions', '2');
-    form.set('file', new Blob([blobsCsv({ rows: 3000, seed: 9 })]), 'blobs.csv');
-    const dataset = await call<{ id: string }>('/datasets', { method: 'POST', body: form });
-    const submitted = await call<JobRecord>('/jobs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: blobsModel,
-        compile: { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
-        datasetId: dataset.id,
-        training: { mode: 'asynchronous', epochs: 4, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 2, seed: 5 },
-      }),
-    });
+    const api = driverApi(cluster);
+    const datasetId = await api.uploadBlobs({ rows: 3000, partitions: 2, seed: 9 });
+    const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 4, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 2, seed: 5 });
     // Progress of the one long asynchronous round, as the CLI and the SSE endpoint see it.
     const nc = await connect({ servers: nats.url });
     const progress: number[] = [];
     const events = nc.subscribe(eventSubject(submitted.id), { callback: (_err, msg) => { const e = msg.json<JobEvent>(); if (e.type === 'progress') progress.push(e.progress); } });
     const [first] = cluster.services.filter((s) => s.name.startsWith('parameter-server'));
     await new Promise((r) => setTimeout(r, 1_500));
-    expect((await call<JobRecord>(`/jobs/${submitted.id}`)).status).toBe('running');
+    expect((await api.call<JobRecord>(`/jobs/${submitted.id}`)).status).toBe('running');
     first.process.kill('SIGKILL');
 
-    const done = await eventually(async () => {
-      const j = await call<JobRecord>(`/jobs/${submitted.id}`);
-      return ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : null;
-    }, { timeoutMs: 200_000, what: 'the job to finish' });
+    const done = await api.finished(submitted.id, 200_000);
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('succeeded');
     // 1500 rows a partition, 32 rows a step: 47 steps an epoch, 4 epochs, 2 partitions.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { startS3Server, type LocalNats, type LocalS3 } from '../../scripts/local-services/index.js';
 import { suiteNats } from '../harness/test-env.js';
-import { driverApi } from './fault-helpers.js';
+import { driverApi } from '../harness/driver-api.js';
 
 describe('S3 unreachable for a while', () => {
   let nats: LocalNats;

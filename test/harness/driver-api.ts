@@ -1,7 +1,9 @@
 import type { JobRecord } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
-import { eventually } from '../harness/test-env.js';
+import { eventually } from './test-env.js';
 import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
+
+const ADAM_001 = { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] };
 
 /** Small typed HTTP helpers against a cluster's driver. */
 export function driverApi(cluster: LocalCluster) {
@@ -20,11 +22,11 @@ export function driverApi(cluster: LocalCluster) {
       form.set('file', new Blob([blobsCsv({ rows, seed })]), 'blobs.csv');
       return (await call<{ id: string }>('/datasets', { method: 'POST', body: form })).id;
     },
-    submit(datasetId: string, training: Record<string, unknown>): Promise<JobRecord> {
+    submit(datasetId: string, training: Record<string, unknown>, compile: Record<string, unknown> = ADAM_001): Promise<JobRecord> {
       return call<JobRecord>('/jobs', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: blobsModel, compile: { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId, training }),
+        body: JSON.stringify({ model: blobsModel, compile, datasetId, training }),
       });
     },
     /** Polls until the job ends; tolerates a driver that is down for a while. */
