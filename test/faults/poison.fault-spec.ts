@@ -35,7 +35,7 @@ describe('poison: malformed messages and tasks that keep failing', () => {
     const js = jetstream(nc);
     const enc = new TextEncoder();
     for (const junk of ['not json', '{"jobId":"../../etc"}', '[]', '{"kind":"train","round":-1}']) {
-      await js.publish(taskSubject(job.id), enc.encode(junk));
+      await js.publish(taskSubject({ jobId: job.id, kind: 'train', round: 0, partition: 0 }), enc.encode(junk));
       await js.publish(resultSubject(job.id), enc.encode(junk));
       const reply = (await nc.request(psPushSubject('job-none'), enc.encode(junk), { timeout: 5_000 })).json<PushReply>();
       expect(reply.accepted).toBe(false);

@@ -48,7 +48,7 @@ describe('worker memory across rounds', () => {
     const runner = new TaskRunner(infra, 'mem-worker', 'cpu', 64 * 1024 * 1024);
     const counts: number[] = [];
     for (let round = 0; round < 6; round++) {
-      const result = await runner.run({ jobId: job.id, kind: 'train', round, partition: round % 2, datasetId: 'ds-mem', weightsKey: weightsKey(job.id, 0), epochs: 1, batchSize: 16, seed: round });
+      const result = await runner.run({ jobId: job.id, kind: 'train', round, partition: round % 2, datasetId: 'ds-mem', weightsKey: weightsKey(job.id, 0), epochs: 1, batchSize: 16, seed: round }, { attempt: `${round}-1` });
       expect(result.ok).toBe(true);
       expect(result.samples).toBe(108); // 120 rows, 10% held out for validation
       expect(Object.keys(result.metrics).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);

@@ -33,8 +33,8 @@ describe('datasetsTable', () => {
 describe('workersTable', () => {
   it('lists each worker with its task or idle', () => {
     const workers: WorkerHeartbeat[] = [
-      { id: 'worker-1', backend: 'cpu', startedAt: 's', updatedAt: '2024-01-01T00:00:05.000Z', currentTask: { jobId: 'job-a', kind: 'train', round: 3, partition: 1 }, tasksDone: 12, samplesPerSecond: 1234.56 },
-      { id: 'worker-2', backend: 'tensorflow', startedAt: 's', updatedAt: '2024-01-01T00:00:06.000Z', currentTask: null, tasksDone: 0, samplesPerSecond: 0 },
+      { id: 'worker-1', backend: 'cpu', startedAt: 's', updatedAt: '2024-01-01T00:00:05.000Z', everyMs: 5000, currentTask: { jobId: 'job-a', kind: 'train', round: 3, partition: 1, seq: 7, attempt: '7-1' }, tasksDone: 12, samplesPerSecond: 1234.56 },
+      { id: 'worker-2', backend: 'tensorflow', startedAt: 's', updatedAt: '2024-01-01T00:00:06.000Z', everyMs: 5000, currentTask: null, tasksDone: 0, samplesPerSecond: 0 },
     ];
     expect(workersTable(workers)).toBe(
       'ID        BACKEND     TASK               TASKS  SAMPLES/S  SEEN\n' +

@@ -1,4 +1,4 @@
-import { encodeMessage, taskSubject, type DatasetManifest, type TaskMessage } from '@tusk/contracts';
+import { encodeMessage, taskId, taskSubject, type DatasetManifest, type TaskMessage } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { ResultCollector } from './result-collector.js';
 import { weightedMetrics } from './round-math.js';
@@ -23,7 +23,7 @@ export async function evaluateOnWorkers({ infra, collector, jobId, round, manife
   const seen = collector.received(group);
   for (const part of manifest.partitions.filter((p) => !seen.has(p.index))) {
     const task: TaskMessage = { jobId, kind: 'evaluate', round, partition: part.index, datasetId: manifest.id, evaluationId, weightsKey, epochs: 0, batchSize, seed: 0 };
-    await infra.js.publish(taskSubject(jobId), encodeMessage(task), { msgID: `${jobId}.evaluate.${evaluationId}.${part.index}` });
+    await infra.js.publish(taskSubject(task), encodeMessage(task), { msgID: taskId(task) });
   }
   const results = await collector.waitFor({ group, partitions: manifest.partitions.map((p) => p.index), timeoutMs, signal });
   collector.forget(group);

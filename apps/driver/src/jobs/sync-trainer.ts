@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  datasetManifestKey, deltaKey, encodeMessage, FINAL_STATUSES, type DatasetManifest, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
-  TASKS_STREAM, taskSubject, weightsKey, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
+  datasetManifestKey, encodeMessage, jobTasksFilter, FINAL_STATUSES, type DatasetManifest, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
+  TASKS_STREAM, taskId, taskSubject, weightsKey, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import { applyDelta, averageDeltas, buildModel, bytesToFloat32, decodeFloat16, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
@@ -136,7 +136,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
         weightsKey: weightsKey(job.id, round), epochs: epochsThisRound, batchSize: training.batchSize,
         seed: training.seed + round * 7919 + partition,
       };
-      await this.infra.js.publish(taskSubject(job.id), encodeMessage(task), { msgID: `${job.id}.train.${round}.${partition}` });
+      await this.infra.js.publish(taskSubject(task), encodeMessage(task), { msgID: taskId(task) });
     }
     // An asynchronous job is one long round: report its progress from the parameter server's version.
     let reporter: NodeJS.Timeout | undefined;
@@ -208,7 +208,8 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   private async averageRound(jobId: string, round: number, results: ResultMessage[]): Promise<void> {
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
     const deltas = await Promise.all(results.map(async (r) => {
-      const bytes = await this.infra.blobs.get(r.deltaKey ?? deltaKey(jobId, round, r.partition));
+      if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
+      const bytes = await this.infra.blobs.get(r.deltaKey);
       return { delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes), samples: r.samples, partition: r.partition };
     }));
     const poisoned = deltas.find((d) => hasNonFinite(d.delta));
@@ -248,7 +249,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async purgeTasks(jobId: string): Promise<void> {
-    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: taskSubject(jobId) }).catch(() => undefined);
+    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch(() => undefined);
   }
 
   /** Drops a finished job's results from the stream. */

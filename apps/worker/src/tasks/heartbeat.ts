@@ -1,4 +1,4 @@
-import { workerHeartbeatKey, type TaskMessage, type WorkerHeartbeat } from '@tusk/contracts';
+import { workerHeartbeatKey, type HeldTask, type WorkerHeartbeat } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 
 /** Keeps this worker's entry fresh in the TTL'd `tusk-workers` bucket: `GET /workers` reads it. */
@@ -8,7 +8,7 @@ export class Heartbeat {
 
   constructor(private readonly infra: Infra, id: string, backend: string, private readonly everyMs: number) {
     const now = new Date().toISOString();
-    this.state = { id, backend, startedAt: now, updatedAt: now, currentTask: null, tasksDone: 0, samplesPerSecond: 0 };
+    this.state = { id, backend, startedAt: now, updatedAt: now, everyMs, currentTask: null, tasksDone: 0, samplesPerSecond: 0 };
   }
 
   start(): void {
@@ -17,8 +17,8 @@ export class Heartbeat {
   }
 
   /** Records the task in hand (null when idle) and the last task's throughput. */
-  onTask(task: TaskMessage | null, samplesPerSecond?: number): void {
-    this.state.currentTask = task ? { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition } : null;
+  onTask(task: HeldTask | null, samplesPerSecond?: number): void {
+    this.state.currentTask = task;
     if (samplesPerSecond !== undefined) {
       this.state.tasksDone += 1;
       this.state.samplesPerSecond = Math.round(samplesPerSecond);

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import {
-  encodeMessage, InvalidMessageError, parseMessage, resultMessageId, resultSubject, TASKS_CONSUMER, TASKS_STREAM,
-  TaskMessage, type ResultMessage,
+  attemptId, encodeMessage, InvalidMessageError, parseMessage, resultMessageId, resultSubject, TASKS_CONSUMER, TASKS_STREAM,
+  TaskMessage, type HeldTask, type ResultMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { PermanentTaskError, type TaskRunner } from '../training/task-runner.js';
@@ -12,7 +12,7 @@ export interface TaskLoopOptions {
   backend: string;
   maxAttempts: number;
   ackWaitMs: number;
-  onTask: (task: TaskMessage | null, samplesPerSecond?: number) => void;
+  onTask: (task: HeldTask | null, samplesPerSecond?: number) => void;
 }
 
 const FETCH_EXPIRES_MS = 5_000;
@@ -62,33 +62,34 @@ export class TaskLoop {
       msg.term();
       return;
     }
+    const attempt = attemptId({ streamSeq: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount });
     // Tell the server we are alive while a long task runs, well inside the ack wait.
     const keepAlive = setInterval(() => msg.working(), Math.max(1_000, this.options.ackWaitMs / 3));
-    this.options.onTask(task);
+    this.options.onTask({ jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, seq: msg.info.streamSequence, attempt });
     try {
-      const result = await this.runner.run(task);
+      const result = await this.runner.run(task, { attempt });
       await this.publish(result);
       await msg.ackAck();
       this.options.onTask(null, result.seconds > 0 ? (result.samples * Math.max(1, task.epochs)) / result.seconds : 0);
       this.logger.log(`${task.kind} job=${task.jobId} round=${task.round} partition=${task.partition} samples=${result.samples} ${result.seconds.toFixed(2)}s`);
     } catch (err) {
-      await this.fail(msg, task, err);
+      await this.fail(msg, task, attempt, err);
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  private async fail(msg: JsMsg, task: TaskMessage, err: unknown): Promise<void> {
-    const attempt = msg.info.deliveryCount;
+  private async fail(msg: JsMsg, task: TaskMessage, attempt: string, err: unknown): Promise<void> {
+    const delivery = msg.info.deliveryCount;
     const reason = err instanceof Error ? err.message : String(err);
     const permanent = err instanceof PermanentTaskError || err instanceof InvalidMessageError;
-    if (permanent || attempt >= this.options.maxAttempts) {
-      this.logger.error(`task ${task.jobId}/${task.round}/${task.partition} failed for good after ${attempt} attempt(s): ${reason}`);
+    if (permanent || delivery >= this.options.maxAttempts) {
+      this.logger.error(`task ${task.jobId}/${task.round}/${task.partition} failed for good after ${delivery} attempt(s): ${reason}`);
       try {
         await this.publish({
           jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId,
-          workerId: this.options.workerId, backend: this.options.backend, ok: false,
-          error: `${reason} (after ${attempt} attempt(s))`, samples: 0, metrics: {}, seconds: 0,
+          workerId: this.options.workerId, attempt, backend: this.options.backend, ok: false,
+          error: `${reason} (after ${delivery} attempt(s))`, samples: 0, metrics: {}, seconds: 0,
         });
         msg.term();
       } catch {
@@ -97,8 +98,8 @@ export class TaskLoop {
       this.options.onTask(null);
       return;
     }
-    const delayMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
-    this.logger.warn(`task ${task.jobId}/${task.round}/${task.partition} attempt ${attempt} failed: ${reason}; retrying in ${delayMs} ms`);
+    const delayMs = Math.min(30_000, 1_000 * 2 ** (delivery - 1));
+    this.logger.warn(`task ${task.jobId}/${task.round}/${task.partition} attempt ${delivery} failed: ${reason}; retrying in ${delayMs} ms`);
     msg.nak(delayMs);
     this.options.onTask(null);
   }

@@ -31,13 +31,14 @@ export class TaskRunner {
     this.partitions = new PartitionCache(cacheBytes);
   }
 
-  async run(task: TaskMessage): Promise<ResultMessage> {
+  /** Runs one delivery of a task; `attempt` names it in the delta key and in the result. */
+  async run(task: TaskMessage, { attempt }: { attempt: string }): Promise<ResultMessage> {
     const started = performance.now();
     const job = await this.job(task.jobId);
     const model = await this.models.get(job);
     const manifest = await this.manifest(task.datasetId);
     const data = await this.data({ task, job, manifest, model });
-    const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, backend: this.backend, ok: true, samples: data.rows };
+    const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, attempt, backend: this.backend, ok: true, samples: data.rows };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
       const ps = new ParameterServerClient(this.infra, task.jobId, this.workerId, this.pushTimeoutMs);
       const outcome = await trainAsynchronously({ model, data, job, task, ps });
@@ -59,7 +60,7 @@ export class TaskRunner {
       yieldEvery: 500, // ms: lets heartbeats and ack extensions run during long epochs
     });
     const delta = computeDelta(base, getFlatWeights(model));
-    const key = deltaKey(task.jobId, task.round, task.partition);
+    const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
     await this.infra.blobs.put(key, deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta));
     const metrics: Record<string, number> = {};

@@ -48,10 +48,15 @@ export interface TrainingSpec {
 
 /** What the parameter server counted for one asynchronous or hogwild job. */
 export interface PushStats {
+  /** Pushes that moved the weights (accepted, scaled or not). */
   pushes: number;
   stale: number;
   rejected: number;
   scaled: number;
+  /** Pushes seen again (a worker retried after a timeout) and answered without applying them twice. */
+  duplicates?: number;
+  /** Pushes answered "busy" because the job's push queue was full. */
+  busy?: number;
   version: number;
 }
 
@@ -72,6 +77,10 @@ export interface WorkerRoundStat {
   seconds: number;
   samplesPerSecond: number;
   backend: string;
+  /** The task attempt whose result the round used. */
+  attempt?: string;
+  /** Asynchronous and hogwild: pushes of that attempt the parameter server acknowledged as applied. */
+  pushes?: number;
 }
 
 /** One completed round of a job: what the history and the events carry. */
@@ -84,6 +93,8 @@ export interface RoundRecord {
   seconds: number;
   samplesPerSecond: number;
   workers: WorkerRoundStat[];
+  /** sha256 (hex) of the weights this round produced, as little-endian float32: two runs compare round by round. */
+  weightsSha256?: string;
 }
 
 export interface EvaluationRecord {

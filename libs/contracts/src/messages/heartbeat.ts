@@ -1,10 +1,24 @@
+/** The task a worker holds: enough for the driver to give it to another worker if this one goes silent. */
+export interface HeldTask {
+  jobId: string;
+  kind: string;
+  round: number;
+  partition: number;
+  evaluationId?: string;
+  /** Stream sequence of the task message (the driver deletes it by sequence when it reassigns the task). */
+  seq: number;
+  attempt: string;
+}
+
 /** A worker's heartbeat in the `tusk-workers` KV bucket (expires with the bucket's TTL). */
 export interface WorkerHeartbeat {
   id: string;
   backend: string;
   startedAt: string;
   updatedAt: string;
-  currentTask: { jobId: string; kind: string; round: number; partition: number } | null;
+  /** The heartbeat period: the driver counts a worker silent after a few periods without a beat. */
+  everyMs: number;
+  currentTask: HeldTask | null;
   tasksDone: number;
   samplesPerSecond: number;
 }

@@ -1,10 +1,21 @@
-/** Headers of a push request on `tusk.ps.<job>.push`; the body is the raw float32 delta (or empty with a blob key). */
+/**
+ * Headers of a push request on `tusk.ps.<job>.push`; the body is the raw float32 delta (or empty with a blob key).
+ * A push is identified by (job, partition, attempt, step): the job is in the subject, the rest in headers.
+ */
 export const PUSH_HEADERS = {
   baseVersion: 'Tusk-Base-Version',
   workerId: 'Tusk-Worker',
   /** Set when the delta was too large for one message and waits in the weights bucket under this key. */
   deltaKey: 'Tusk-Delta-Key',
+  partition: 'Tusk-Partition',
+  /** The task attempt (see `attemptId`): a redelivered task pushes under a new attempt. */
+  attempt: 'Tusk-Attempt',
+  /** 0, 1, 2... within one attempt; a retried push repeats its step. */
+  step: 'Tusk-Step',
 } as const;
+
+/** The pushes of one task attempt: they arrive in step order, since a worker waits for each reply. */
+export const pushStreamKey = ({ partition, attempt }: { partition: number; attempt: string }): string => `${partition}/${attempt}`;
 
 /** The parameter server's answer to a push. */
 export interface PushReply {
@@ -14,7 +25,21 @@ export interface PushReply {
   staleness: number;
   /** Multiplier the delta was applied with (1 unless scaled down for staleness). */
   scale: number;
+  /** This push id was seen before: the reply is the original one and nothing was applied again. */
+  duplicate?: boolean;
+  /** The job's push queue is full: nothing was applied; back off and send the same push again. */
+  busy?: boolean;
   error?: string;
+}
+
+/** What the parameter server applied for one push stream (task attempt), kept in the head with the version. */
+export interface AppliedPushes {
+  /** The last step answered (accepted or rejected as stale). */
+  step: number;
+  /** How many of the stream's pushes moved the weights. */
+  applied: number;
+  /** The reply to `step`, sent again when that step arrives again. */
+  reply: PushReply;
 }
 
 /** `h.<job>`: which weights version is the newest, for asynchronous and hogwild jobs. */
@@ -22,4 +47,6 @@ export interface WeightsHead {
   version: number;
   /** Blob key of that version: unique per writer, so a writer that loses the race never touches the winner's blob. */
   key: string;
+  /** Push streams by `pushStreamKey`, written in the same compare-and-set as the version they led to. */
+  ledger?: Record<string, AppliedPushes>;
 }

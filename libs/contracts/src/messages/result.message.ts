@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { ATTEMPT_ID_PATTERN, taskId } from '../names/nats-names.js';
 import { TASK_KINDS, type TaskKind } from './task.message.js';
 
 /** A worker's answer to one task, published on `tusk.results.<job>`; keyed by (job, round, partition). */
@@ -9,12 +10,14 @@ export class ResultMessage {
   @IsInt() @Min(0) partition: number;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) evaluationId?: string;
   @IsString() workerId: string;
+  /** The delivery that produced this result (see `attemptId`). */
+  @Matches(ATTEMPT_ID_PATTERN) attempt: string;
   @IsString() backend: string;
   @IsBoolean() ok: boolean;
   /** Why the task failed for good (retries exhausted or the input can never work). */
   @IsOptional() @IsString() error?: string;
   @IsOptional() @IsIn(['float32', 'float16']) deltaEncoding?: 'float32' | 'float16';
-  /** KV key of the delta blob (training tasks). */
+  /** KV key of the delta blob (training tasks): it names the attempt, see `deltaKey`. */
   @IsOptional() @IsString() deltaKey?: string;
   @IsInt() @Min(0) samples: number;
   /** Loss and metrics, averaged over the task's samples (last epoch for training). */
@@ -22,6 +25,5 @@ export class ResultMessage {
   @IsNumber() seconds: number;
 }
 
-/** The id a result is deduplicated by inside the results stream. */
-export const resultMessageId = (r: { jobId: string; kind: string; round: number; partition: number; evaluationId?: string }): string =>
-  `${r.jobId}.${r.kind}.${r.evaluationId ?? r.round}.${r.partition}`;
+/** The id a result is deduplicated by inside the results stream: one per task, whichever attempt sends it. */
+export const resultMessageId = taskId;

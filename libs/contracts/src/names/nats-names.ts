@@ -12,14 +12,41 @@ export const WEIGHTS_BUCKET = 'tusk-weights';
 export const JOBS_BUCKET = 'tusk-jobs';
 export const WORKERS_BUCKET = 'tusk-workers';
 
-export const taskSubject = (jobId: string): string => `${TASKS_SUBJECT_PREFIX}.${jobId}`;
+/** What names one task: a training round's partition, or one part of an evaluation. */
+export interface TaskRef {
+  jobId: string;
+  kind: string;
+  round: number;
+  partition: number;
+  evaluationId?: string;
+}
+
+/** `<job>.<kind>.<round or evaluation>.<partition>`: a task's identity, shared by its subject, its result and its logs. */
+export const taskId = (t: TaskRef): string => `${t.jobId}.${t.kind}.${t.evaluationId ?? t.round}.${t.partition}`;
+/** One subject per task, so the driver can ask the stream whether a task is still queued or held by a worker. */
+export const taskSubject = (t: TaskRef): string => `${TASKS_SUBJECT_PREFIX}.${taskId(t)}`;
+/** Every task of a job (to purge them on cancel or failure). */
+export const jobTasksFilter = (jobId: string): string => `${TASKS_SUBJECT_PREFIX}.${jobId}.>`;
 export const resultSubject = (jobId: string): string => `${RESULTS_SUBJECT_PREFIX}.${jobId}`;
 export const eventSubject = (jobId: string): string => `${EVENTS_SUBJECT_PREFIX}.${jobId}`;
 export const psPushSubject = (jobId: string): string => `${PS_SUBJECT_PREFIX}.${jobId}.push`;
 
+/**
+ * One delivery of a task: the task message's stream sequence and its delivery count. A copy the driver
+ * publishes again has a new sequence, so every delivery of every copy has an id of its own.
+ */
+export const attemptId = ({ streamSeq, deliveryCount }: { streamSeq: number; deliveryCount: number }): string => `${streamSeq}-${deliveryCount}`;
+export const ATTEMPT_ID_PATTERN = /^\d+-\d+$/;
+
 /** KV keys of weight versions and of deltas in the weights bucket. */
 export const weightsKey = (jobId: string, version: number | 'final'): string => `w.${jobId}.${version}`;
-export const deltaKey = (jobId: string, round: number, partition: number): string => `d.${jobId}.${round}.${partition}`;
+/** A delta is keyed by the attempt that wrote it, so a late or duplicate write never mixes with the one the driver reads. */
+export const deltaKey = ({ jobId, round, partition, attempt }: { jobId: string; round: number; partition: number; attempt: string }): string => `d.${jobId}.${round}.${partition}.${attempt}`;
+/** Every delta blob (heads and chunks) of one round, or of the whole job without `round`. */
+export const deltasPrefix = (jobId: string, round?: number): string => (round === undefined ? `d.${jobId}.` : `d.${jobId}.${round}.`);
+/** A push too large for one message waits here; the key carries the push id. */
+export const pushBlobKey = ({ jobId, partition, attempt, step }: { jobId: string; partition: number; attempt: string; step: number }): string => `p.${jobId}.${partition}.${attempt}.${step}`;
+export const pushBlobsPrefix = (jobId: string): string => `p.${jobId}.`;
 export const jobRecordKey = (jobId: string): string => `job.${jobId}`;
 export const workerHeartbeatKey = (workerId: string): string => `worker.${workerId}`;
 /** Newest-version pointer of an asynchronous job's weights (updated with compare-and-set). */
