@@ -10,8 +10,8 @@ export class DriverEnv extends BaseEnv {
   @IsInt() @Min(1) TUSK_MAX_PARAMS: number = 50_000_000;
   @IsInt() @Min(1) @Max(1024) TUSK_MAX_PARTITIONS: number = 256;
   @IsInt() @Min(1) @Max(100_000) TUSK_MAX_EPOCHS: number = 1_000;
-  /** A round whose partitions have not all reported by then fails its job with the missing partitions named. */
-  @IsInt() @Min(1) TUSK_ROUND_TIMEOUT_S: number = 1_800;
+  /** A job fails only when nothing moved for this long: no result, no push, no heartbeat from a worker holding its tasks. */
+  @IsInt() @Min(1) TUSK_STALL_TIMEOUT_S: number = 600;
   @IsInt() @Min(1) @Max(1024) TUSK_DATASET_PARTITIONS: number = 8;
   /** Queued plus running jobs; one more is refused with 429 until one ends. */
   @IsInt() @Min(1) TUSK_MAX_ACTIVE_JOBS: number = 100;

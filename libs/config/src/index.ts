@@ -2,3 +2,4 @@ export * from './load-env.js';
 export * from './base-env.js';
 export * from './shutdown.js';
 export * from './run-service.js';
+export * from './crash-policy.js';

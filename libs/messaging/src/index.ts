@@ -3,3 +3,4 @@ export * from './streams.js';
 export * from './buckets.js';
 export * from './blob-store.js';
 export * from './versioned-weights.js';
+export * from './kv-purge.js';

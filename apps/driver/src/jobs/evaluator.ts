@@ -8,6 +8,7 @@ import type { EvaluateDto } from './dto/evaluate.dto.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector } from './result-collector.js';
 import { evaluateOnWorkers, EvaluationFailedError } from './evaluate-on-workers.js';
+import { TaskGroups } from './task-groups.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -19,6 +20,7 @@ export class Evaluator {
     @Inject(JobStore) private readonly jobs: JobStore,
     @Inject(DatasetsService) private readonly datasets: DatasetsService,
     @Inject(DriverEnv) private readonly env: DriverEnv,
+    @Inject(TaskGroups) private readonly groups: TaskGroups,
   ) {}
 
   async evaluate(jobId: string, dto: EvaluateDto): Promise<EvaluationRecord> {
@@ -31,12 +33,14 @@ export class Evaluator {
       throw new UnprocessableEntityException({ statusCode: 422, field: 'datasetId', message: `datasetId: features of shape [${manifest.features.shape}] do not fit a model trained on [${trained.features.shape}]` });
     }
     const id = `ev-${randomBytes(8).toString('hex')}`;
-    const collector = new ResultCollector(this.infra.js, jobId);
+    const collector = new ResultCollector({
+      js: this.infra.js, jsm: this.infra.jsm, jobId, replayTimeoutMs: this.env.TUSK_REQUEST_TIMEOUT_MS * 2, keep: (r) => r.evaluationId === id,
+    });
     await collector.start();
     try {
       const { samples, metrics } = await evaluateOnWorkers({
-        infra: this.infra, collector, jobId, round: job.round, manifest, weightsKey: weightsKey(jobId, job.round), evaluationId: id,
-        batchSize: dto.batchSize ?? 256, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal: new AbortController().signal,
+        groups: this.groups, collector, jobId, round: job.round, manifest, weightsKey: weightsKey(jobId, job.round), evaluationId: id,
+        batchSize: dto.batchSize ?? 256, signal: new AbortController().signal,
       });
       const record: EvaluationRecord = { id, datasetId: manifest.id, status: 'succeeded', samples, metrics };
       await this.jobs.update(jobId, (j) => { j.evaluations = [...(j.evaluations ?? []), record]; });

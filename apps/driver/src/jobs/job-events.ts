@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { encodeMessage, eventSubject, type JobEvent, type JobRecord, type RoundRecord } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 
@@ -17,9 +17,16 @@ export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRe
 /** Publishes progress on `tusk.events.<job>` for the SSE endpoint and the CLI. */
 @Injectable()
 export class JobEvents {
+  private readonly logger = new Logger(JobEvents.name);
+
   constructor(@Inject(Infra) private readonly infra: Infra) {}
 
+  /** Best effort: an event lost while NATS is away costs a client one update, never the job (the record is the truth). */
   publish(job: JobRecord, type: JobEvent['type'], record?: RoundRecord, progress?: { progress: number; etaSeconds: number | null }): void {
-    this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record, progress)));
+    try {
+      this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record, progress)));
+    } catch (err) {
+      this.logger.warn(`job ${job.id}: ${type} event not sent: ${(err as Error).message}`);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobRecord } from '@tusk/contracts';
@@ -14,6 +14,8 @@ import { JobIdPipe } from './job-id.pipe.js';
 
 @Controller('jobs')
 export class JobsController {
+  private readonly logger = new Logger(JobsController.name);
+
   constructor(
     @Inject(JobsService) private readonly jobs: JobsService,
     @Inject(Infra) private readonly infra: Infra,
@@ -65,22 +67,25 @@ export class JobsController {
   async events(@Param('id', JobIdPipe) id: string): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id);
     return new Observable<MessageEvent>((subscriber) => {
-      // Subscribe before reading the record, so no event can fall between the two.
+      // Subscribe before reading the record, so no event can fall between the two. A core subscription
+      // outlives NATS reconnects; if NATS stays away the stream ends and the client reconnects or polls.
       const sub = this.infra.nc.subscribe(eventSubject(id));
-      void (async () => {
+      const follow = async () => {
         const job = await this.jobs.get(id);
         subscriber.next({ data: eventOf(job, 'status') });
-        if (FINAL_STATUSES.includes(job.status)) {
-          sub.unsubscribe();
-          return subscriber.complete();
-        }
+        if (FINAL_STATUSES.includes(job.status)) return;
         for await (const m of sub) {
           const event = m.json<JobEvent>();
           subscriber.next({ data: event });
-          if (FINAL_STATUSES.includes(event.status)) break;
+          if (FINAL_STATUSES.includes(event.status)) return;
         }
-        subscriber.complete();
-      })();
+      };
+      follow()
+        .catch((err) => this.logger.warn(`events of job ${id}: stream ended early: ${(err as Error).message}`))
+        .finally(() => {
+          sub.unsubscribe();
+          subscriber.complete();
+        });
       return () => sub.unsubscribe();
     });
   }

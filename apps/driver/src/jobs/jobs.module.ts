@@ -7,11 +7,15 @@ import { JobStore } from './job-store.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 import { SyncTrainer } from './sync-trainer.js';
+import { Rounds } from './rounds.js';
+import { TaskDispatcher } from './task-dispatcher.js';
+import { TaskGroups } from './task-groups.js';
+import { WorkerLiveness } from '../liveness/worker-liveness.js';
 
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, SyncTrainer, JobsService, Evaluator, Predictor],
+  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, SyncTrainer, JobsService, Evaluator, Predictor],
   exports: [JobsService, JobStore],
 })
 export class JobsModule {}

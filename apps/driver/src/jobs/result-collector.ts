@@ -1,80 +1,141 @@
 import { Logger } from '@nestjs/common';
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { InvalidMessageError, parseMessage, RESULTS_STREAM, ResultMessage, resultSubject } from '@tusk/contracts';
 
-/** A wait ended without every partition answering. */
-export class RoundTimeoutError extends Error {
-  constructor(what: string, missing: number[], seconds: number) {
-    super(`${what} timed out after ${seconds} s waiting for partitions [${missing.join(', ')}]`);
-    this.name = 'RoundTimeoutError';
+/** The results stream could not be read to its end in time (NATS unreachable): retried as an outage. */
+export class ResultReplayTimeoutError extends Error {
+  constructor(jobId: string, seconds: number) {
+    super(`replaying the results of job ${jobId} timed out after ${seconds} s`);
+    this.name = 'ResultReplayTimeoutError';
   }
 }
 
-/** A wait was given up because the job was cancelled or the driver is stopping. */
-export class WaitAbortedError extends Error {
-  constructor() {
-    super('wait aborted');
-    this.name = 'WaitAbortedError';
-  }
+const REOPEN_DELAY_MS = 1_000;
+
+export interface ResultCollectorOptions {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  jobId: string;
+  /** Results not kept (other evaluations, rounds already done) are dropped; none by default. */
+  keep?: (result: ResultMessage) => boolean;
+  /** Told about results that arrived live but will never be used: their blobs can go. */
+  onStray?: (result: ResultMessage) => void;
+  replayTimeoutMs?: number;
 }
 
 /**
- * Reads a job's results from the start of its subject with an ordered consumer, keeping one per
- * (group, partition): a result delivered twice counts once, and a restarted driver sees every result again.
+ * Reads a job's results from the start of its subject with an ordered consumer and accepts the first
+ * result per (group, partition) in stream order: a result delivered twice counts once, and a restarted
+ * driver replays every result and accepts the same ones.
  */
 export class ResultCollector {
   private readonly logger = new Logger(ResultCollector.name);
   private readonly groups = new Map<string, Map<number, ResultMessage>>();
   private readonly wakers = new Set<() => void>();
-  private stopConsumer: () => Promise<void> = async () => undefined;
+  private lastSeq = 0;
+  /** The stream's last result when the collector started: later ones arrive live. */
+  private replayEnd = 0;
+  private messages?: ConsumerMessages;
+  private stopped = false;
+  /** When the last result of any group arrived (driver clock). */
+  lastResultAt = 0;
 
-  constructor(private readonly js: JetStreamClient, private readonly jobId: string) {}
+  constructor(private readonly options: ResultCollectorOptions) {}
 
   static groupOf(r: { kind: string; round: number; evaluationId?: string }): string {
     return r.kind === 'evaluate' ? `evaluate.${r.evaluationId}` : `train.${r.round}`;
   }
 
+  /** Opens the consumer (throws if NATS is unreachable), then reads in the background until stopped. */
   async start(): Promise<void> {
-    const consumer = await this.js.consumers.get(RESULTS_STREAM, { filter_subjects: resultSubject(this.jobId), deliver_policy: DeliverPolicy.All });
-    const messages = await consumer.consume();
-    this.stopConsumer = async () => { await messages.close(); };
-    void (async () => {
-      for await (const m of messages) {
-        try {
-          const result = parseMessage(ResultMessage, m.data);
-          const group = ResultCollector.groupOf(result);
-          if (!this.groups.has(group)) this.groups.set(group, new Map());
-          const seen = this.groups.get(group)!;
-          if (!seen.has(result.partition)) seen.set(result.partition, result);
-          for (const wake of this.wakers) wake();
-        } catch (err) {
-          if (err instanceof InvalidMessageError) this.logger.warn(`job ${this.jobId}: dropped a malformed result: ${err.message}`);
-          else throw err;
-        }
+    this.replayEnd = await this.lastStoredSeq();
+    await this.open();
+    void this.readForever();
+  }
+
+  private async open(): Promise<void> {
+    const { js, jobId } = this.options;
+    const from = this.lastSeq + 1;
+    const consumer = await js.consumers.get(RESULTS_STREAM, {
+      filter_subjects: resultSubject(jobId),
+      ...(from > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from } : { deliver_policy: DeliverPolicy.All }),
+    });
+    this.messages = await consumer.consume();
+  }
+
+  /** The consumer loop; it reopens after the connection or the consumer goes away, from the next sequence. */
+  private async readForever(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        for await (const m of this.messages!) this.receive(m.seq, m.data);
+      } catch (err) {
+        this.logger.warn(`job ${this.options.jobId}: reading results failed (${(err as Error).message}); reopening`);
       }
-    })();
+      if (this.stopped) return;
+      await new Promise((r) => setTimeout(r, REOPEN_DELAY_MS));
+      try {
+        if (!this.stopped) await this.open();
+      } catch (err) {
+        this.logger.warn(`job ${this.options.jobId}: reopening the result consumer failed (${(err as Error).message}); retrying`);
+      }
+    }
+  }
+
+  private receive(seq: number, data: Uint8Array): void {
+    if (seq <= this.lastSeq) return;
+    this.lastSeq = seq;
+    try {
+      const result = parseMessage(ResultMessage, data);
+      if (this.options.keep && !this.options.keep(result)) {
+        if (seq > this.replayEnd) this.options.onStray?.(result);
+      } else {
+        const group = ResultCollector.groupOf(result);
+        if (!this.groups.has(group)) this.groups.set(group, new Map());
+        const seen = this.groups.get(group)!;
+        const accepted = seen.get(result.partition);
+        if (!accepted) seen.set(result.partition, result);
+        else if (accepted.deltaKey !== result.deltaKey && seq > this.replayEnd) this.options.onStray?.(result);
+        this.lastResultAt = Date.now();
+      }
+    } catch (err) {
+      if (!(err instanceof InvalidMessageError)) throw err;
+      this.logger.warn(`job ${this.options.jobId}: dropped a malformed result: ${err.message}`);
+    }
+    for (const wake of this.wakers) wake();
+  }
+
+  private async lastStoredSeq(): Promise<number> {
+    const last = await this.options.jsm.streams.getMessage(RESULTS_STREAM, { last_by_subj: resultSubject(this.options.jobId) });
+    return last?.seq ?? 0;
+  }
+
+  /**
+   * Resolves once every result stored so far has been read: what the driver decides from is then
+   * complete, not a guess from the duplicate window.
+   */
+  async caughtUp(): Promise<void> {
+    const target = await this.lastStoredSeq();
+    const timeoutMs = this.options.replayTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    while (this.lastSeq < target) {
+      if (this.stopped) throw new Error('result collector stopped');
+      if (Date.now() >= deadline) throw new ResultReplayTimeoutError(this.options.jobId, Math.round(timeoutMs / 1000));
+      await this.changed(250);
+    }
+  }
+
+  /** Waits until a result arrives or `ms` pass, whichever is first. */
+  changed(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); this.wakers.delete(done); resolve(); };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   received(group: string): Map<number, ResultMessage> {
     return this.groups.get(group) ?? new Map();
-  }
-
-  /** Resolves with one result per partition, or rejects on timeout or abort. */
-  async waitFor({ group, partitions, timeoutMs, signal }: { group: string; partitions: number[]; timeoutMs: number; signal: AbortSignal }): Promise<ResultMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const seen = this.received(group);
-      const missing = partitions.filter((p) => !seen.has(p));
-      if (missing.length === 0) return partitions.map((p) => seen.get(p)!);
-      if (signal.aborted) throw new WaitAbortedError();
-      if (Date.now() >= deadline) throw new RoundTimeoutError(group, missing, Math.round(timeoutMs / 1000));
-      await new Promise<void>((resolve) => {
-        const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); this.wakers.delete(done); resolve(); };
-        const timer = setTimeout(done, Math.min(1_000, Math.max(0, deadline - Date.now())));
-        this.wakers.add(done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
   }
 
   forget(group: string): void {
@@ -82,6 +143,8 @@ export class ResultCollector {
   }
 
   async stop(): Promise<void> {
-    await this.stopConsumer();
+    this.stopped = true;
+    for (const wake of this.wakers) wake();
+    await this.messages?.close();
   }
 }

@@ -20,6 +20,8 @@ export function roundRecord({ round, epoch, epochsTrained, results, seconds }: {
     seconds: r.seconds,
     samplesPerSecond: r.seconds > 0 ? Math.round((r.samples * epochsTrained) / r.seconds) : 0,
     backend: r.backend,
+    attempt: r.attempt,
+    ...(r.metrics.pushes !== undefined ? { pushes: r.metrics.pushes } : {}),
   }));
   return {
     round,

@@ -1,28 +1,31 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  datasetManifestKey, encodeMessage, jobTasksFilter, FINAL_STATUSES, type DatasetManifest, modelJsonKey, modelWeightsKey, RESULTS_STREAM, resultSubject,
-  TASKS_STREAM, taskId, taskSubject, weightsKey, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
+  deltasPrefix, FINAL_STATUSES, jobTasksFilter, modelJsonKey, modelWeightsKey, pushBlobsPrefix, TASKS_STREAM,
+  WEIGHTS_BUCKET, weightsKey, type JobRecord,
 } from '@tusk/contracts';
-import { applyDelta, averageDeltas, buildModel, bytesToFloat32, decodeFloat16, float32ToBytes, getFlatWeights, hasNonFinite, setFlatWeights, toArtifactFiles } from '@tusk/model';
+import { Infra } from '@tusk/infra';
+import { purgeKvPrefix } from '@tusk/messaging';
+import { buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
-import { Infra, isTransientError } from '@tusk/infra';
-import { evaluateOnWorkers } from './evaluate-on-workers.js';
+import { WaitAbortedError } from './job-stalled.error.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
-import { ResultCollector, WaitAbortedError } from './result-collector.js';
-import { expectedPushes, roundRecord } from './round-math.js';
-
-const ASYNC_PROGRESS_MS = 2_000;
+import { outlastOutages, untilDone } from './outages.js';
+import { ResultCollector } from './result-collector.js';
+import { Rounds } from './rounds.js';
+import { neededForTraining } from './training-keep.js';
 
 interface RunningJob {
   abort: AbortController;
   done: Promise<void>;
-  collector: ResultCollector;
 }
 
+/** Final jobs younger than this get their leftover blobs swept when the driver starts. */
+const SWEEP_FINISHED_WITHIN_MS = 24 * 3600_000;
+
 /**
- * The synchronous round loop: publish one task per partition, wait for every delta, average them by
- * samples into the next weights version. All state lives in KV, so a restarted driver resumes a job.
+ * Runs every queued or running job to its end, one round after another. All state lives in NATS
+ * (job records, weights, results), so a restarted driver resumes each job where it stood.
  */
 @Injectable()
 export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +36,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(Infra) private readonly infra: Infra,
     @Inject(JobStore) private readonly jobs: JobStore,
     @Inject(JobEvents) private readonly events: JobEvents,
+    @Inject(Rounds) private readonly rounds: Rounds,
     @Inject(DriverEnv) private readonly env: DriverEnv,
   ) {}
 
@@ -41,6 +45,8 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       if (job.status === 'queued' || job.status === 'running') {
         this.logger.log(`resuming job ${job.id} at round ${job.round}/${job.totalRounds}`);
         this.start(job.id);
+      } else if (job.finishedAt && Date.now() - Date.parse(job.finishedAt) < SWEEP_FINISHED_WITHIN_MS) {
+        void this.sweepBlobs(job.id);
       }
     }
   }
@@ -54,9 +60,10 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   start(jobId: string): void {
     if (this.running.has(jobId)) return;
     const abort = new AbortController();
-    const collector = new ResultCollector(this.infra.js, jobId);
-    const done = this.run(jobId, collector, abort.signal).finally(() => this.running.delete(jobId));
-    this.running.set(jobId, { abort, done, collector });
+    const done = this.run(jobId, abort.signal)
+      .catch((err) => this.logger.error(`job ${jobId}: the training loop ended unexpectedly: ${(err as Error)?.stack ?? err}`))
+      .finally(() => this.running.delete(jobId));
+    this.running.set(jobId, { abort, done });
   }
 
   /** Stops the loop and removes the job's queued tasks; the record is marked cancelled by the caller. */
@@ -65,41 +72,37 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     run?.abort.abort();
     await run?.done;
     await this.purgeTasks(jobId);
+    await this.sweepBlobs(jobId);
   }
 
-  private async run(jobId: string, collector: ResultCollector, signal: AbortSignal): Promise<void> {
+  private async run(jobId: string, signal: AbortSignal): Promise<void> {
+    const retrying = <T>(what: string, step: () => Promise<T>) => outlastOutages({ what: `job ${jobId}: ${what}`, limitS: this.env.TUSK_OUTAGE_LIMIT_S, signal, logger: this.logger, step });
+    // The round the loop has reached: results of earlier rounds are late, and their blobs can go.
+    const progress = { round: 0 };
+    const collector = new ResultCollector({
+      js: this.infra.js, jsm: this.infra.jsm, jobId, replayTimeoutMs: this.env.TUSK_REQUEST_TIMEOUT_MS * 2,
+      keep: (r) => neededForTraining(r, progress.round),
+      onStray: (r) => { if (r.deltaKey) void this.infra.blobs.delete(r.deltaKey).catch(() => undefined); },
+    });
     try {
-      await this.outlastOutages(jobId, signal, () => collector.start());
-      let job = await this.outlastOutages(jobId, signal, () => this.jobs.get(jobId));
+      let job = await retrying('reading the job', () => this.jobs.get(jobId));
       if (!job || FINAL_STATUSES.includes(job.status)) return;
-      if (job.status === 'queued') job = await this.outlastOutages(jobId, signal, () => this.initialize(job!));
+      progress.round = job.round;
+      await retrying('replaying results', () => collector.start());
+      if (job.status === 'queued') job = await retrying('initial weights', () => this.initialize(job!));
       while (job.round < job.totalRounds) {
         if (signal.aborted || job.status !== 'running') return;
         const current: JobRecord = job;
-        // A step cut short by an outage is redone from the job record: rounds are idempotent.
-        job = await this.outlastOutages(jobId, signal, async () => this.runRound((await this.jobs.get(jobId)) ?? current, collector, signal));
+        // A round cut short by an outage is redone from the job record: rounds are idempotent.
+        job = await retrying(`round ${job.round}`, async () => this.rounds.run((await this.jobs.get(jobId)) ?? current, collector, signal));
+        progress.round = job.round;
       }
-      if (job.status === 'running') await this.outlastOutages(jobId, signal, () => this.finish(job!));
+      if (job.status === 'running') await retrying('saving the model', () => this.finish(job!));
     } catch (err) {
       if (err instanceof WaitAbortedError || signal.aborted) return;
-      await this.fail(jobId, err instanceof Error ? err.message : String(err));
+      await this.fail(jobId, err instanceof Error ? err.message : String(err), signal);
     } finally {
       await collector.stop().catch(() => undefined);
-    }
-  }
-
-  /** Runs `step`, retrying while NATS or S3 is unreachable, for at most TUSK_OUTAGE_LIMIT_S. */
-  private async outlastOutages<T>(jobId: string, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.env.TUSK_OUTAGE_LIMIT_S * 1000;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await step();
-      } catch (err) {
-        if (!isTransientError(err) || signal.aborted) throw err;
-        if (Date.now() >= deadline) throw new Error(`NATS or S3 stayed unreachable for more than ${this.env.TUSK_OUTAGE_LIMIT_S} s (TUSK_OUTAGE_LIMIT_S): ${(err as Error).message}`);
-        this.logger.warn(`job ${jobId}: ${(err as Error).message}; retrying (attempt ${attempt})`);
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))));
-      }
     }
   }
 
@@ -109,7 +112,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       const initial = float32ToBytes(getFlatWeights(model));
       await this.infra.blobs.put(weightsKey(job.id, 0), initial);
-      if (training.mode !== 'synchronous') await this.infra.versions.init(job.id, initial);
+      if (training.mode !== 'synchronous' && !(await this.infra.versions.head(job.id))) await this.infra.versions.init(job.id, initial);
     } finally {
       model.optimizer?.dispose();
       model.dispose();
@@ -119,103 +122,6 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     });
     this.events.publish(next, 'status');
     return next;
-  }
-
-  private async runRound(job: JobRecord, collector: ResultCollector, signal: AbortSignal): Promise<JobRecord> {
-    const { training } = job.spec;
-    const round = job.round;
-    const group = ResultCollector.groupOf({ kind: 'train', round });
-    // Asynchronous and hogwild jobs are one round in which every worker trains all its epochs.
-    const epochsThisRound = training.mode === 'synchronous' ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
-    const partitions = Array.from({ length: training.partitions }, (_, p) => p);
-    const started = Date.now();
-    const seen = collector.received(group);
-    for (const partition of partitions.filter((p) => !seen.has(p))) {
-      const task: TaskMessage = {
-        jobId: job.id, kind: 'train', round, partition, datasetId: job.spec.datasetId,
-        weightsKey: weightsKey(job.id, round), epochs: epochsThisRound, batchSize: training.batchSize,
-        seed: training.seed + round * 7919 + partition,
-      };
-      await this.infra.js.publish(taskSubject(task), encodeMessage(task), { msgID: taskId(task) });
-    }
-    // An asynchronous job is one long round: report its progress from the parameter server's version.
-    let reporter: NodeJS.Timeout | undefined;
-    if (training.mode !== 'synchronous') {
-      const expected = expectedPushes(training, await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)));
-      reporter = setInterval(() => void this.reportPushProgress(job, started, expected), ASYNC_PROGRESS_MS);
-    }
-    const results = await collector.waitFor({ group, partitions, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal }).finally(() => clearInterval(reporter));
-    const failed = results.find((r) => !r.ok);
-    if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
-
-    let pushStats: PushStats | undefined;
-    if (training.mode === 'synchronous') {
-      await this.averageRound(job.id, round, results);
-    } else {
-      // The parameter server holds the newest weights: freeze them as the job's final version.
-      const live = await this.infra.versions.read(job.id);
-      await this.infra.blobs.put(weightsKey(job.id, round + 1), live.bytes);
-      pushStats = live.stats;
-    }
-
-    const validation = await this.validate(job, round + 1, collector, signal);
-    const record = roundRecord({
-      round: round + 1,
-      epoch: training.mode === 'synchronous' ? Math.min(training.epochs, round * training.localEpochs + epochsThisRound) : training.epochs,
-      epochsTrained: epochsThisRound,
-      results,
-      seconds: (Date.now() - started) / 1000,
-    });
-    Object.assign(record.metrics, validation);
-    const updated = await this.jobs.update(job.id, (j) => {
-      if (j.round !== round) return;
-      j.round = round + 1;
-      j.history.push(record);
-      j.backends = [...new Set([...j.backends, ...results.map((r) => r.backend)])];
-      if (pushStats) j.pushStats = pushStats;
-    });
-    this.events.publish(updated, 'round', record);
-    collector.forget(group);
-    await Promise.all([
-      ...results.filter((r) => r.deltaKey).map((r) => this.infra.blobs.delete(r.deltaKey!)),
-      this.infra.blobs.delete(weightsKey(job.id, round)),
-    ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
-    return updated;
-  }
-
-  /** Publishes how many of an asynchronous job's expected pushes have landed, with an ETA. */
-  private async reportPushProgress(job: JobRecord, started: number, expected: number): Promise<void> {
-    const head = await this.infra.versions.head(job.id).catch(() => null);
-    if (!head || head.version === 0) return;
-    const progress = Math.min(0.99, head.version / expected);
-    const elapsed = (Date.now() - started) / 1000;
-    this.events.publish(job, 'progress', undefined, { progress, etaSeconds: Math.round((elapsed / progress) * (1 - progress)) });
-  }
-
-  /** Metrics of weights version `version` on the job's validation dataset, as `val_*`; none without one. */
-  private async validate(job: JobRecord, version: number, collector: ResultCollector, signal: AbortSignal): Promise<Record<string, number>> {
-    const datasetId = job.spec.training.validationDatasetId;
-    if (!datasetId) return {};
-    const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(datasetId));
-    const { metrics } = await evaluateOnWorkers({
-      infra: this.infra, collector, jobId: job.id, round: version, manifest, weightsKey: weightsKey(job.id, version),
-      evaluationId: `val-${version}`, batchSize: 256, timeoutMs: this.env.TUSK_ROUND_TIMEOUT_S * 1000, signal,
-    });
-    return Object.fromEntries(Object.entries(metrics).map(([name, value]) => [`val_${name}`, value]));
-  }
-
-  /** FedAvg: the sample-weighted mean of the partitions' deltas, added to this round's weights. */
-  private async averageRound(jobId: string, round: number, results: ResultMessage[]): Promise<void> {
-    const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
-    const deltas = await Promise.all(results.map(async (r) => {
-      if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
-      const bytes = await this.infra.blobs.get(r.deltaKey);
-      return { delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes), samples: r.samples, partition: r.partition };
-    }));
-    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
-    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
-    const next = applyDelta(base, averageDeltas(deltas));
-    await this.infra.blobs.put(weightsKey(jobId, round + 1), float32ToBytes(next));
   }
 
   private async finish(job: JobRecord): Promise<void> {
@@ -236,24 +142,35 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     });
     this.events.publish(done, 'status');
     this.logger.log(`job ${job.id} ${done.status} after ${done.round} rounds`);
+    await this.sweepBlobs(job.id);
   }
 
-  private async fail(jobId: string, reason: string): Promise<void> {
+  /** Records the failure however long NATS stays away (the driver stopping is the only way out), then cleans up. */
+  private async fail(jobId: string, reason: string, signal: AbortSignal): Promise<void> {
     this.logger.error(`job ${jobId} failed: ${reason}`);
-    const failed = await this.jobs.update(jobId, (j) => {
-      if (FINAL_STATUSES.includes(j.status)) return;
-      Object.assign(j, { status: 'failed', error: reason, finishedAt: new Date().toISOString() });
+    await untilDone({
+      what: `job ${jobId}: recording its failure`, signal, logger: this.logger,
+      step: async () => {
+        const failed = await this.jobs.update(jobId, (j) => {
+          if (FINAL_STATUSES.includes(j.status)) return;
+          Object.assign(j, { status: 'failed', error: reason, finishedAt: new Date().toISOString() });
+        });
+        this.events.publish(failed, 'status');
+      },
     });
-    this.events.publish(failed, 'status');
     await this.purgeTasks(jobId);
+    await this.sweepBlobs(jobId);
   }
 
   private async purgeTasks(jobId: string): Promise<void> {
-    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch(() => undefined);
+    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch((err) => this.logger.warn(`job ${jobId}: purging its tasks failed: ${err}`));
   }
 
-  /** Drops a finished job's results from the stream. */
-  async purgeResults(jobId: string): Promise<void> {
-    await this.infra.jsm.streams.purge(RESULTS_STREAM, { filter: resultSubject(jobId) }).catch(() => undefined);
+  /** Deltas and pushed blobs of a job that has ended: nothing will read them again. */
+  private async sweepBlobs(jobId: string): Promise<void> {
+    for (const prefix of [deltasPrefix(jobId), pushBlobsPrefix(jobId)]) {
+      await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) => this.logger.warn(`job ${jobId}: sweeping ${prefix} failed: ${err}`));
+    }
   }
+
 }

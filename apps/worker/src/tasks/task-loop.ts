@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import {
-  attemptId, encodeMessage, InvalidMessageError, parseMessage, resultMessageId, resultSubject, TASKS_CONSUMER, TASKS_STREAM,
+  attemptId, encodeMessage, taskId, InvalidMessageError, parseMessage, resultMessageId, resultSubject, TASKS_CONSUMER, TASKS_STREAM,
   TaskMessage, type HeldTask, type ResultMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
-import { PermanentTaskError, type TaskRunner } from '../training/task-runner.js';
+import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError, type TaskRunner } from '../training/task-runner.js';
 
 export interface TaskLoopOptions {
   workerId: string;
@@ -16,6 +16,8 @@ export interface TaskLoopOptions {
 }
 
 const FETCH_EXPIRES_MS = 5_000;
+/** How often a worker checks that the task it trains is still in the stream (the driver deletes it to reassign or cancel). */
+const STILL_QUEUED_CHECK_MS = 3_000;
 
 /**
  * Pulls one task at a time from the shared durable consumer, so any number of workers split the work.
@@ -35,10 +37,11 @@ export class TaskLoop {
   }
 
   private async run(): Promise<void> {
-    const consumer = await this.infra.js.consumers.get(TASKS_STREAM, TASKS_CONSUMER);
+    let consumer: Consumer | null = null;
     while (!this.stopping) {
       let msg: JsMsg | null = null;
       try {
+        consumer ??= await this.infra.js.consumers.get(TASKS_STREAM, TASKS_CONSUMER);
         msg = await consumer.next({ expires: FETCH_EXPIRES_MS });
       } catch (err) {
         if (this.stopping) break;
@@ -48,7 +51,12 @@ export class TaskLoop {
       }
       if (!msg) continue;
       this.current = msg;
-      await this.handle(msg);
+      try {
+        await this.handle(msg);
+      } catch (err) {
+        // handle() answers every task itself; reaching here is a bug, and the task comes back after the ack wait.
+        this.logger.error(`task on ${msg.subject} escaped its handler: ${(err as Error)?.stack ?? err}`);
+      }
       this.current = null;
     }
   }
@@ -63,20 +71,40 @@ export class TaskLoop {
       return;
     }
     const attempt = attemptId({ streamSeq: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount });
+    const abort = new AbortController();
     // Tell the server we are alive while a long task runs, well inside the ack wait.
     const keepAlive = setInterval(() => msg.working(), Math.max(1_000, this.options.ackWaitMs / 3));
+    const stillQueued = setInterval(() => void this.abortIfGone(msg.info.streamSequence, abort), STILL_QUEUED_CHECK_MS);
     this.options.onTask({ jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, seq: msg.info.streamSequence, attempt });
     try {
-      const result = await this.runner.run(task, { attempt });
+      const result = await this.runner.run(task, { attempt, signal: abort.signal });
+      if (abort.signal.aborted) throw new TaskSupersededError(taskId(task));
       await this.publish(result);
       await msg.ackAck();
       this.options.onTask(null, result.seconds > 0 ? (result.samples * Math.max(1, task.epochs)) / result.seconds : 0);
-      this.logger.log(`${task.kind} job=${task.jobId} round=${task.round} partition=${task.partition} samples=${result.samples} ${result.seconds.toFixed(2)}s`);
+      this.logger.log(`${task.kind} job=${task.jobId} round=${task.round} partition=${task.partition} attempt=${attempt} samples=${result.samples} ${result.seconds.toFixed(2)}s`);
     } catch (err) {
-      await this.fail(msg, task, attempt, err);
+      if (err instanceof ObsoleteTaskError) {
+        this.logger.log(`dropping ${taskId(task)}: ${err.message}`);
+        msg.term();
+        this.options.onTask(null);
+      } else if (err instanceof TaskSupersededError || abort.signal.aborted) {
+        // Its message is gone (reassigned or cancelled): no result, and nothing left to ack.
+        this.logger.warn(`stopped ${taskId(task)} (attempt ${attempt}): it was reassigned or cancelled`);
+        this.options.onTask(null);
+      } else {
+        await this.fail(msg, task, attempt, err);
+      }
     } finally {
       clearInterval(keepAlive);
+      clearInterval(stillQueued);
     }
+  }
+
+  /** Aborts the task in hand once its message has left the stream; an unreachable NATS proves nothing. */
+  private async abortIfGone(seq: number, abort: AbortController): Promise<void> {
+    const stored = await this.infra.jsm.streams.getMessage(TASKS_STREAM, { seq }).catch(() => undefined);
+    if (stored === null) abort.abort();
   }
 
   private async fail(msg: JsMsg, task: TaskMessage, attempt: string, err: unknown): Promise<void> {

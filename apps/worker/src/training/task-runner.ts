@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  datasetManifestKey, deltaKey, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
+  datasetManifestKey, deltaKey, FINAL_STATUSES, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { bytesToFloat32, computeDelta, encodeFloat16, float32ToBytes, normalizeLoss, getFlatWeights, setFlatWeights } from '@tusk/model';
@@ -18,6 +18,22 @@ export class PermanentTaskError extends Error {
   }
 }
 
+/** The task is no longer needed (its job ended, or its round is already averaged): dropped without a result. */
+export class ObsoleteTaskError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ObsoleteTaskError';
+  }
+}
+
+/** The task's message left the stream while it ran: the driver gave it to another worker, or the job was cancelled. */
+export class TaskSupersededError extends Error {
+  constructor(task: string) {
+    super(`task ${task} was reassigned or cancelled`);
+    this.name = 'TaskSupersededError';
+  }
+}
+
 /** tfjs says `acc`; Keras users read `accuracy`. */
 const metricName = (name: string) => name.replace(/^acc$/, 'accuracy').replace(/^val_acc$/, 'val_accuracy');
 
@@ -32,9 +48,12 @@ export class TaskRunner {
   }
 
   /** Runs one delivery of a task; `attempt` names it in the delta key and in the result. */
-  async run(task: TaskMessage, { attempt }: { attempt: string }): Promise<ResultMessage> {
+  async run(task: TaskMessage, { attempt, signal }: { attempt: string; signal?: AbortSignal }): Promise<ResultMessage> {
     const started = performance.now();
     const job = await this.job(task.jobId);
+    if (task.kind === 'train' && (FINAL_STATUSES.includes(job.status) || task.round < job.round)) {
+      throw new ObsoleteTaskError(FINAL_STATUSES.includes(job.status) ? `job ${job.id} is ${job.status}` : `round ${task.round} is already done`);
+    }
     const model = await this.models.get(job);
     const manifest = await this.manifest(task.datasetId);
     const data = await this.data({ task, job, manifest, model });
@@ -59,6 +78,7 @@ export class TaskRunner {
       verbose: 0,
       yieldEvery: 500, // ms: lets heartbeats and ack extensions run during long epochs
     });
+    if (signal?.aborted) throw new TaskSupersededError(`${task.jobId}.train.${task.round}.${task.partition}`);
     const delta = computeDelta(base, getFlatWeights(model));
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';

@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  datasetManifestKey, deltasPrefix, WEIGHTS_BUCKET, weightsKey, type DatasetManifest, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
+} from '@tusk/contracts';
+import { Infra } from '@tusk/infra';
+import { purgeKvPrefix } from '@tusk/messaging';
+import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite } from '@tusk/model';
+import { evaluateOnWorkers } from './evaluate-on-workers.js';
+import { JobEvents } from './job-events.js';
+import { JobStore } from './job-store.js';
+import { ResultCollector } from './result-collector.js';
+import { expectedPushes, roundRecord } from './round-math.js';
+import { TaskGroups } from './task-groups.js';
+import { validationId } from './training-keep.js';
+
+const ASYNC_PROGRESS_MS = 2_000;
+
+/** The seed of one partition's task in one round: a pure function of the job's seed, so reruns match. */
+export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number => seed + round * 7919 + partition;
+
+/** sha256 of a weights version, recorded per round so two runs can be compared round by round. */
+export const weightsDigest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * One round of a job: publish a task per partition, wait for every result, then (synchronous) average the
+ * deltas by samples in partition order, or (asynchronous, hogwild: one long round) freeze the parameter
+ * server's newest version. Every step can be redone after a driver restart with the same outcome.
+ */
+@Injectable()
+export class Rounds {
+  private readonly logger = new Logger(Rounds.name);
+
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(JobStore) private readonly jobs: JobStore,
+    @Inject(JobEvents) private readonly events: JobEvents,
+    @Inject(TaskGroups) private readonly groups: TaskGroups,
+  ) {}
+
+  async run(job: JobRecord, collector: ResultCollector, signal: AbortSignal): Promise<JobRecord> {
+    const { training } = job.spec;
+    const round = job.round;
+    const synchronous = training.mode === 'synchronous';
+    // Asynchronous and hogwild jobs are one round in which every worker trains all its epochs.
+    const epochsThisRound = synchronous ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
+    const started = Date.now();
+    const tasks: TaskMessage[] = Array.from({ length: training.partitions }, (_, partition) => ({
+      jobId: job.id, kind: 'train', round, partition, datasetId: job.spec.datasetId,
+      weightsKey: weightsKey(job.id, round), epochs: epochsThisRound, batchSize: training.batchSize,
+      seed: taskSeed({ seed: training.seed, round, partition }),
+    }));
+    const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
+    const results = await this.groups.run({ tasks, collector, signal, moved: asyncRound?.moved }).finally(() => asyncRound?.stop());
+    const failed = results.find((r) => !r.ok);
+    if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
+
+    let pushStats: PushStats | undefined;
+    let next: Uint8Array;
+    if (synchronous) {
+      next = await this.average(job.id, round, results);
+    } else {
+      // The parameter server holds the newest weights: freeze them as the job's final version.
+      const live = await this.infra.versions.read(job.id);
+      next = live.bytes;
+      pushStats = live.stats;
+    }
+    await this.infra.blobs.put(weightsKey(job.id, round + 1), next);
+
+    const validation = await this.validate(job, round + 1, collector, signal);
+    const record = roundRecord({
+      round: round + 1,
+      epoch: synchronous ? Math.min(training.epochs, round * training.localEpochs + epochsThisRound) : training.epochs,
+      epochsTrained: epochsThisRound,
+      results,
+      seconds: (Date.now() - started) / 1000,
+    });
+    Object.assign(record.metrics, validation);
+    record.weightsSha256 = weightsDigest(next);
+    const updated = await this.jobs.update(job.id, (j) => {
+      if (j.round !== round) return;
+      j.round = round + 1;
+      j.history.push(record);
+      j.backends = [...new Set([...j.backends, ...results.map((r) => r.backend)])];
+      if (pushStats) j.pushStats = pushStats;
+    });
+    this.events.publish(updated, 'round', record);
+    collector.forget(ResultCollector.groupOf(tasks[0]));
+    // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote.
+    await Promise.all([
+      purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(job.id, round) }),
+      this.infra.blobs.delete(weightsKey(job.id, round)),
+    ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
+    return updated;
+  }
+
+  /** FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights. */
+  private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
+    const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
+    const ordered = [...results].sort((a, b) => a.partition - b.partition);
+    const deltas = await Promise.all(ordered.map(async (r) => {
+      if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
+      const bytes = await this.infra.blobs.get(r.deltaKey);
+      return { delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes), samples: r.samples, partition: r.partition };
+    }));
+    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
+    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
+    return float32ToBytes(applyDelta(base, averageDeltas(deltas)));
+  }
+
+  /**
+   * While an asynchronous job trains: a progress event every 2 s from the parameter server's version, and
+   * `moved()` telling the stall watch whether a push landed since it last asked.
+   */
+  private async followPushes(job: JobRecord, started: number): Promise<{ moved: () => Promise<boolean>; stop: () => void }> {
+    const expected = expectedPushes(job.spec.training, await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)));
+    const report = async () => {
+      const head = await this.infra.versions.head(job.id);
+      if (!head || head.version === 0) return;
+      const progress = Math.min(0.99, head.version / expected);
+      const elapsed = (Date.now() - started) / 1000;
+      this.events.publish(job, 'progress', undefined, { progress, etaSeconds: Math.round((elapsed / progress) * (1 - progress)) });
+    };
+    const timer = setInterval(() => report().catch((err) => this.logger.debug(`job ${job.id}: progress: ${err}`)), ASYNC_PROGRESS_MS);
+    let lastRevision = -1;
+    return {
+      moved: async () => {
+        const head = await this.infra.versions.head(job.id).catch(() => null);
+        if (!head || head.revision === lastRevision) return false;
+        lastRevision = head.revision;
+        return true;
+      },
+      stop: () => clearInterval(timer),
+    };
+  }
+
+  /** Metrics of weights version `version` on the job's validation dataset, as `val_*`; none without one. */
+  private async validate(job: JobRecord, version: number, collector: ResultCollector, signal: AbortSignal): Promise<Record<string, number>> {
+    const datasetId = job.spec.training.validationDatasetId;
+    if (!datasetId) return {};
+    const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(datasetId));
+    const { metrics } = await evaluateOnWorkers({
+      groups: this.groups, collector, jobId: job.id, round: version, manifest, weightsKey: weightsKey(job.id, version),
+      evaluationId: validationId(version), batchSize: 256, signal,
+    });
+    return Object.fromEntries(Object.entries(metrics).map(([name, value]) => [`val_${name}`, value]));
+  }
+}

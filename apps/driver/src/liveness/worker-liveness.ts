@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { KvWatchEntry } from '@nats-io/kv';
+import { taskId, workerHeartbeatKey, type HeldTask, type TaskRef, type WorkerHeartbeat } from '@tusk/contracts';
+import { Infra } from '@tusk/infra';
+
+/** Beats a worker may miss before the driver counts it silent and gives its task to another worker. */
+export const SILENT_AFTER_BEATS = 3;
+/** Silent workers are forgotten after this long (their entries expire from KV without a watch event). */
+const FORGET_AFTER_MS = 10 * 60_000;
+const REWATCH_DELAY_MS = 1_000;
+
+interface SeenWorker {
+  beat: WorkerHeartbeat;
+  /** When the driver last saw this worker's entry change (its own clock: no skew with the worker's). */
+  changedAt: number;
+}
+
+/** One worker's claim on a task, from its heartbeat. */
+export interface TaskClaim extends HeldTask {
+  workerId: string;
+  silent: boolean;
+}
+
+/**
+ * Follows every worker's heartbeat through a KV watch, so the driver knows who holds which task and who
+ * went silent, without polling each worker.
+ */
+@Injectable()
+export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerLiveness.name);
+  private readonly workers = new Map<string, SeenWorker>();
+  private watcher?: { stop(): void };
+  private stopped = false;
+
+  constructor(@Inject(Infra) private readonly infra: Infra) {}
+
+  onApplicationBootstrap(): void {
+    void this.watchForever();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    this.watcher?.stop();
+  }
+
+  private async watchForever(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const watcher = await this.infra.buckets.workers.watch({ key: workerHeartbeatKey('*') });
+        this.watcher = watcher;
+        for await (const entry of watcher) this.see(entry);
+      } catch (err) {
+        if (!this.stopped) this.logger.warn(`watching worker heartbeats failed (${(err as Error).message}); watching again`);
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, REWATCH_DELAY_MS));
+    }
+  }
+
+  private see(entry: KvWatchEntry): void {
+    const id = entry.key.slice(workerHeartbeatKey('').length);
+    if (entry.operation !== 'PUT') {
+      this.workers.delete(id);
+      return;
+    }
+    try {
+      this.workers.set(id, { beat: entry.json<WorkerHeartbeat>(), changedAt: Date.now() });
+    } catch {
+      this.logger.warn(`ignored a malformed heartbeat under ${entry.key}`);
+    }
+  }
+
+  private isSilent(w: SeenWorker, now: number): boolean {
+    return now - w.changedAt > SILENT_AFTER_BEATS * Math.max(100, w.beat.everyMs ?? 5_000);
+  }
+
+  private forgetLongSilent(now: number): void {
+    for (const [id, w] of this.workers) if (now - w.changedAt > FORGET_AFTER_MS) this.workers.delete(id);
+  }
+
+  /** Who claims each partition of a task group (one train round or one evaluation), silent or not. */
+  claims(group: Omit<TaskRef, 'partition'>): Map<number, TaskClaim[]> {
+    const now = Date.now();
+    this.forgetLongSilent(now);
+    const prefix = taskId({ ...group, partition: 0 }).replace(/\.0$/, '.');
+    const out = new Map<number, TaskClaim[]>();
+    for (const w of this.workers.values()) {
+      const t = w.beat.currentTask;
+      if (!t || !taskId(t).startsWith(prefix)) continue;
+      const claim: TaskClaim = { ...t, workerId: w.beat.id, silent: this.isSilent(w, now) };
+      out.set(t.partition, [...(out.get(t.partition) ?? []), claim]);
+    }
+    return out;
+  }
+
+  /** Live workers, and how many of them hold a task of some other job than `jobId`. */
+  pool(jobId: string): { live: number; busyElsewhere: number } {
+    const now = Date.now();
+    let live = 0;
+    let busyElsewhere = 0;
+    for (const w of this.workers.values()) {
+      if (this.isSilent(w, now)) continue;
+      live += 1;
+      if (w.beat.currentTask && w.beat.currentTask.jobId !== jobId) busyElsewhere += 1;
+    }
+    return { live, busyElsewhere };
+  }
+}
