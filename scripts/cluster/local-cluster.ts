@@ -72,10 +72,10 @@ export class LocalCluster {
     return this;
   }
 
-  /** Starts the driver on the cluster's port (again, after a test killed it). */
-  async startDriver(): Promise<ServiceHandle> {
+  /** Starts the driver on the cluster's port (again, after a test killed it), with `extraEnv` over the cluster's. */
+  async startDriver(extraEnv: Record<string, string> = {}): Promise<ServiceHandle> {
     const port = new URL(this.driverUrl).port;
-    return this.startService('driver', 'driver', { PORT: port }, `${this.driverUrl}/health`);
+    return this.startService('driver', 'driver', { PORT: port, ...extraEnv }, `${this.driverUrl}/health`);
   }
 
   private psCount = 0;

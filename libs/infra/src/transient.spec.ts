@@ -10,11 +10,13 @@ describe('isTransientError', () => {
     expect(isTransientError(Object.assign(new Error('connect failed'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isTransientError(Object.assign(new Error('s3'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
     expect(isTransientError(new Error('wrapper', { cause: named('TimeoutError') }))).toBe(true);
+    expect(isTransientError(Object.assign(new Error('replaying results timed out'), { transient: true }))).toBe(true);
   });
 
   it('does not retry what a retry cannot cure', () => {
     expect(isTransientError(new Error('dataset ds-1 has no partition 3'))).toBe(false);
     expect(isTransientError(Object.assign(new Error('denied'), { $metadata: { httpStatusCode: 403 } }))).toBe(false);
     expect(isTransientError('a string')).toBe(false);
+    expect(isTransientError(Object.assign(new Error('stalled for 600 s (TUSK_STALL_TIMEOUT_S)'), { transient: false }))).toBe(false);
   });
 });

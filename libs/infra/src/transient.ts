@@ -8,7 +8,9 @@ const TRANSIENT_NAMES = new Set(['StorageUnavailableError', 'TimeoutError', 'Con
  */
 export function isTransientError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: string; cause?: unknown; $metadata?: { httpStatusCode?: number } };
+  const e = err as Error & { code?: string; cause?: unknown; transient?: boolean; $metadata?: { httpStatusCode?: number } };
+  // An error may say for itself whether a retry can help (its message may still mention a timeout).
+  if (typeof e.transient === 'boolean') return e.transient;
   if (TRANSIENT_NAMES.has(e.name)) return true;
   if (e.code && NETWORK_ERROR_CODES.has(e.code)) return true;
   const status = e.$metadata?.httpStatusCode;

@@ -4,6 +4,8 @@ import { InvalidMessageError, parseMessage, RESULTS_STREAM, ResultMessage, resul
 
 /** The results stream could not be read to its end in time (NATS unreachable): retried as an outage. */
 export class ResultReplayTimeoutError extends Error {
+  readonly transient = true;
+
   constructor(jobId: string, seconds: number) {
     super(`replaying the results of job ${jobId} timed out after ${seconds} s`);
     this.name = 'ResultReplayTimeoutError';
