@@ -9,3 +9,6 @@ export * from './build-model.js';
 export * from './topology-preflight.js';
 export * from './artifacts.js';
 export * from './wasm-kernels/index.js';
+export * from './training-errors.js';
+export * from './seed-mix.js';
+export * from './seeded-random.js';
