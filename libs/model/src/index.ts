@@ -12,3 +12,8 @@ export * from './wasm-kernels/index.js';
 export * from './training-errors.js';
 export * from './seed-mix.js';
 export * from './seeded-random.js';
+export type { RowIndices } from './checked-rows.js';
+export * from './train-on-rows.js';
+export * from './evaluate-rows.js';
+export * from './train-epochs.js';
+export * from './dispose-optimizer.js';
