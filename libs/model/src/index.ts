@@ -17,3 +17,4 @@ export * from './train-on-rows.js';
 export * from './evaluate-rows.js';
 export * from './train-epochs.js';
 export * from './dispose-optimizer.js';
+export * from './reset-optimizer.js';
