@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import { checkedRows, type RowIndices } from './checked-rows.js';
+import { yieldEvery } from './event-loop-yield.js';
+import { internalsOf, standardizedXY } from './layers-model-internals.js';
+import { MetricTotals } from './metric-totals.js';
+import { mixSeed } from './seed-mix.js';
+import { withSeededRandom } from './seeded-random.js';
+import { ModelBusyError, TrainingAbortedError } from './training-errors.js';
+
+export interface TrainOnRowsInput {
+  /** A compiled model; its optimizer state carries on (see resetOptimizer). */
+  model: tf.LayersModel;
+  x: tf.Tensor;
+  y: tf.Tensor;
+  /** Row indices of x and y, trained in this order. */
+  rows: RowIndices;
+  batchSize: number;
+  /** Batch b runs with Math.random seeded from mixSeed(seed, b). */
+  seed: number;
+  signal?: AbortSignal;
+  yieldEveryMs?: number;
+}
+
+export interface TrainPass {
+  /** fit's epoch logs for this pass: loss and metrics under fit's names (`acc`, not `accuracy`), averaged by batch size. */
+  metrics: Record<string, number>;
+  samples: number;
+  batches: number;
+}
+
+/**
+ * One pass of fit's training step over the given rows, in order and in batches, with every random op of batch b
+ * seeded from mixSeed(seed, b): the weights it leaves are a pure function of weights, optimizer state, data and seed.
+ */
+export async function trainOnRows({ model, x, y, rows, batchSize, seed, signal, yieldEveryMs = 500 }: TrainOnRowsInput): Promise<TrainPass> {
+  const internals = internalsOf(model);
+  if (internals.isTraining) throw new ModelBusyError();
+  const indices = checkedRows({ rows, x, y, batchSize });
+  mixSeed(seed, 0); // refuses a bad seed before any batch runs
+  internals.checkTrainableWeightsConsistency();
+  const train = internals.makeTrainFunction();
+  const totals = new MetricTotals(internals.getDedupedMetricsNames(), 'reciprocal');
+  const data = standardizedXY({ model, x, y, batchSize });
+  const batches = Math.ceil(indices.length / batchSize);
+  const maybeYield = yieldEvery(yieldEveryMs);
+  internals.isTraining = true;
+  try {
+    for (let b = 0; b < batches; b++) {
+      if (signal?.aborted) throw new TrainingAbortedError(b, batches, { cause: signal.reason });
+      const start = b * batchSize;
+      const end = Math.min(indices.length, start + batchSize);
+      const outs = tf.tidy(() => {
+        const idx = tf.tensor1d(indices.subarray(start, end), 'int32');
+        const batch = [tf.gather(data.x, idx), tf.gather(data.y, idx)];
+        return withSeededRandom(mixSeed(seed, b), () => train(batch));
+      });
+      totals.add(outs, end - start);
+      tf.dispose(outs);
+      await maybeYield();
+    }
+    return { metrics: await totals.read(), samples: indices.length, batches };
+  } finally {
+    internals.isTraining = false;
+    totals.dispose();
+    data.release();
+  }
+}
