@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CompileSpec } from '@tusk/contracts';
 import { makeOptimizer, normalizeLoss, normalizeMetrics } from './compile-settings.js';
 import { ModelSpecError } from './model-spec-error.js';
+import { withSeededRandom } from './seeded-random.js';
 
 const SEEDABLE_INITIALIZERS = new Set([
   'VarianceScaling', 'GlorotUniform', 'GlorotNormal', 'HeNormal', 'HeUniform', 'LeCunNormal',
@@ -45,7 +46,13 @@ export async function buildModel({ topology, compile, seed }: BuildModelInput): 
   let model: tf.LayersModel;
   try {
     const seeded = seedInitializers(topologyOf(topology), seed) as tf.io.ModelJSON['modelTopology'];
-    model = await tf.models.modelFromJSON({ modelTopology: seeded } as tf.io.ModelJSON);
+    let building!: Promise<tf.LayersModel>;
+    // Initializers the topology leaves implicit draw from Math.random while modelFromJSON deserializes,
+    // which it does synchronously before its first await: seeding that stretch makes them reproducible too.
+    withSeededRandom(seed, () => {
+      building = tf.models.modelFromJSON({ modelTopology: seeded } as tf.io.ModelJSON);
+    });
+    model = await building;
   } catch (err) {
     optimizer.dispose();
     const reason = String((err as Error).message ?? err).split('\n')[0];

@@ -5,7 +5,7 @@ import {
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
-import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite } from '@tusk/model';
+import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
@@ -17,7 +17,7 @@ import { validationId } from './training-keep.js';
 const ASYNC_PROGRESS_MS = 2_000;
 
 /** The seed of one partition's task in one round: a pure function of the job's seed, so reruns match. */
-export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number => seed + round * 7919 + partition;
+export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number => mixSeed(seed, round, partition);
 
 /** sha256 of a weights version, recorded per round so two runs can be compared round by round. */
 export const weightsDigest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

@@ -1,13 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { JobRecord } from '@tusk/contracts';
-import { buildModel } from '@tusk/model';
+import { buildModel, disposeOptimizer } from '@tusk/model';
 
 interface CachedModel {
   model: tf.LayersModel;
   lastUsed: number;
 }
 
-/** Compiled models kept across rounds of a job, so a round costs a weight load, not a rebuild. */
+/** Compiled models kept across rounds of a job, so a round costs a weight load, not a rebuild (each task resets the optimizer). */
 export class JobModels {
   private readonly models = new Map<string, CachedModel>();
 
@@ -36,7 +36,7 @@ export class JobModels {
   drop(jobId: string): void {
     const cached = this.models.get(jobId);
     if (!cached) return;
-    cached.model.optimizer?.dispose();
+    if (cached.model.optimizer) disposeOptimizer(cached.model.optimizer);
     cached.model.dispose();
     this.models.delete(jobId);
   }

@@ -3,7 +3,10 @@ import {
   datasetManifestKey, deltaKey, FINAL_STATUSES, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
-import { bytesToFloat32, computeDelta, encodeFloat16, float32ToBytes, normalizeLoss, getFlatWeights, setFlatWeights } from '@tusk/model';
+import {
+  bytesToFloat32, computeDelta, encodeFloat16, evaluateRows, float32ToBytes, getFlatWeights, normalizeLoss, resetOptimizer, setFlatWeights, trainEpochs,
+  TrainingAbortedError,
+} from '@tusk/model';
 import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
@@ -36,6 +39,8 @@ export class TaskSupersededError extends Error {
 
 /** tfjs says `acc`; Keras users read `accuracy`. */
 const metricName = (name: string) => name.replace(/^acc$/, 'accuracy').replace(/^val_acc$/, 'val_accuracy');
+const kerasNames = (metrics: Record<string, number>) => Object.fromEntries(Object.entries(metrics).map(([name, value]) => [metricName(name), value]));
+const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
 /** Trains or evaluates one partition: loads weights and data (cached), runs tfjs, stores the delta. */
 export class TaskRunner {
@@ -67,35 +72,23 @@ export class TaskRunner {
     const base = bytesToFloat32(await this.infra.blobs.get(task.weightsKey));
     setFlatWeights(model, base);
     if (task.kind === 'evaluate') {
-      const metrics = this.evaluate(model, data, task.batchSize);
-      return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
+      const metrics = await evaluateRows({ model, x: data.x, y: data.y, rows: allRows(data.rows), batchSize: task.batchSize, signal });
+      return { ...common, metrics: kerasNames(metrics), seconds: (performance.now() - started) / 1000 };
     }
-    const history = await model.fit(data.x, data.y, {
-      epochs: task.epochs,
-      batchSize: task.batchSize,
-      shuffle: true,
-      validationSplit: job.spec.training.validationSplit || undefined,
-      verbose: 0,
-      yieldEvery: 500, // ms: lets heartbeats and ack extensions run during long epochs
+    // Nothing carries over from an earlier task (optimizer state, shuffles, dropout masks): the delta is a
+    // pure function of the weights, the partition and the task's seed, whichever worker runs it.
+    resetOptimizer({ model, compile: job.spec.compile });
+    const trained = await trainEpochs({
+      model, x: data.x, y: data.y, epochs: task.epochs, batchSize: task.batchSize, seed: task.seed,
+      validationSplit: job.spec.training.validationSplit, signal,
+    }).catch((err) => {
+      throw err instanceof TrainingAbortedError ? new TaskSupersededError(`${task.jobId}.train.${task.round}.${task.partition}`) : err;
     });
-    if (signal?.aborted) throw new TaskSupersededError(`${task.jobId}.train.${task.round}.${task.partition}`);
     const delta = computeDelta(base, getFlatWeights(model));
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
     await this.infra.blobs.put(key, deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta));
-    const metrics: Record<string, number> = {};
-    for (const [name, values] of Object.entries(history.history)) metrics[metricName(name)] = Number(values[values.length - 1]);
-    const trainedRows = Math.round(data.rows * (1 - (job.spec.training.validationSplit || 0)));
-    return { ...common, samples: trainedRows, deltaKey: key, deltaEncoding, metrics, seconds: (performance.now() - started) / 1000 };
-  }
-
-  private evaluate(model: tf.LayersModel, data: PartitionTensors, batchSize: number): Record<string, number> {
-    const out = model.evaluate(data.x, data.y, { batchSize, verbose: 0 });
-    const scalars = Array.isArray(out) ? out : [out];
-    const metrics: Record<string, number> = {};
-    scalars.forEach((s, i) => { metrics[metricName(model.metricsNames[i] ?? `metric_${i}`)] = s.dataSync()[0]; });
-    tf.dispose(scalars);
-    return metrics;
+    return { ...common, samples: trained.trainRows, deltaKey: key, deltaEncoding, metrics: kerasNames(trained.metrics), seconds: (performance.now() - started) / 1000 };
   }
 
   private async data({ task, job, manifest, model }: { task: TaskMessage; job: JobRecord; manifest: DatasetManifest; model: tf.LayersModel }): Promise<PartitionTensors> {

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import type { JobRecord } from '@tusk/contracts';
+import { driverApi } from '../harness/driver-api.js';
+import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
+
+/** The blobs model with Dropout, so the masks' seeding is part of what must repeat. */
+const dropoutModel = {
+  class_name: 'Sequential',
+  config: {
+    name: 'blobs_dropout',
+    layers: [
+      { class_name: 'Dense', config: { units: 16, activation: 'relu', batch_input_shape: [null, 4], name: 'hidden' } },
+      { class_name: 'Dropout', config: { rate: 0.3, name: 'drop' } },
+      { class_name: 'Dense', config: { units: 3, activation: 'softmax', name: 'out' } },
+    ],
+  },
+};
+
+describe('synchronous training is reproducible bit for bit', () => {
+  let tc: TestCluster;
+  let api: ReturnType<typeof driverApi>;
+  let datasetId: string;
+
+  /** Trains the job and returns its per-round weight digests and the sha256 of the served weights.bin. */
+  const train = async (seed: number): Promise<{ rounds: string[]; model: string; job: JobRecord }> => {
+    const submitted = await api.call<JobRecord>('/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: dropoutModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId,
+        training: { epochs: 4, batchSize: 16, partitions: 3, validationSplit: 0.1, seed },
+      }),
+    });
+    const job = await api.finished(submitted.id, 120_000);
+    expect(job.status).toBe('succeeded');
+    const weights = new Uint8Array(await (await fetch(`${tc.cluster.driverUrl}/jobs/${job.id}/model/weights.bin`)).arrayBuffer());
+    return { rounds: job.history.map((r) => r.weightsSha256!), model: createHash('sha256').update(weights).digest('hex'), job };
+  };
+
+  beforeAll(async () => {
+    tc = await startTestCluster({ workers: 1 });
+    api = driverApi(tc.cluster);
+    datasetId = await api.uploadBlobs({ rows: 900, partitions: 3, seed: 8 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  it('gives the same weights on 1, 2 and 3 workers, and again on a second run, round by round', async () => {
+    const one = await train(21);
+    expect(one.rounds).toHaveLength(4);
+    expect(one.rounds.every((d) => /^[0-9a-f]{64}$/.test(d))).toBe(true);
+    expect(new Set(one.rounds).size).toBe(4);
+
+    await tc.cluster.addWorker();
+    const two = await train(21);
+    await tc.cluster.addWorker();
+    const three = await train(21);
+    const again = await train(21);
+    for (const run of [two, three, again]) {
+      expect(run.rounds).toEqual(one.rounds);
+      expect(run.model).toBe(one.model);
+    }
+    // With three workers the partitions moved between them from round to round.
+    const placements = new Set(three.job.history.flatMap((r) => r.workers.map((w) => `${w.partition}@${w.workerId}`)));
+    expect(new Set([...placements].map((p) => p.split('@')[1])).size).toBeGreaterThan(1);
+
+    const otherSeed = await train(22);
+    expect(otherSeed.model).not.toBe(one.model);
+  }, 300_000);
+});
