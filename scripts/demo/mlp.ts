@@ -31,6 +31,8 @@ export function mlpTraining(overrides: Partial<TrainingSpec> = {}): TrainingSpec
     seed: envInt('TUSK_DEMO_SEED', 42),
     // float16 halves the delta bytes; bench:sync-parity with TUSK_DEMO_DELTA_ENCODING=float16 measures its accuracy cost.
     ...(process.env.TUSK_DEMO_DELTA_ENCODING ? { deltaEncoding: process.env.TUSK_DEMO_DELTA_ENCODING as 'float32' | 'float16' } : {}),
+    // bench:sync-parity with TUSK_DEMO_OPTIMIZER_STATE=partition measures carrying each partition's optimizer state.
+    ...(process.env.TUSK_DEMO_OPTIMIZER_STATE ? { optimizerState: process.env.TUSK_DEMO_OPTIMIZER_STATE as 'reset' | 'partition' } : {}),
     ...overrides,
   };
 }

@@ -18,3 +18,4 @@ export * from './evaluate-rows.js';
 export * from './train-epochs.js';
 export * from './dispose-optimizer.js';
 export * from './reset-optimizer.js';
+export * from './optimizer-state.js';

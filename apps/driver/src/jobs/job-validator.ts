@@ -4,6 +4,8 @@ import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+/** Measured with bench:sync-parity (README, Performance). */
+const DEFAULT_OPTIMIZER_STATE = 'reset';
 const CLASS_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'categoricalHinge']);
 
 /** Model output units that the dataset's labels can fill, or the reason they cannot. */
@@ -30,6 +32,7 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
   if (mode === 'synchronous' && asyncOnly) throw new ModelSpecError(`training.${asyncOnly}`, 'applies to asynchronous and hogwild jobs only');
   if (t.deltaEncoding === 'float16' && mode !== 'synchronous') throw new ModelSpecError('training.deltaEncoding', 'float16 deltas apply to synchronous jobs only');
   if (t.localEpochs !== undefined && mode !== 'synchronous') throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
+  if (t.optimizerState !== undefined && mode !== 'synchronous') throw new ModelSpecError('training.optimizerState', 'applies to synchronous jobs only');
   if (t.epochs > env.TUSK_MAX_EPOCHS) throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
   const partitions = t.partitions ?? available;
@@ -70,6 +73,7 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
         mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed,
         ...(validation ? { validationDatasetId: validation.id } : {}),
         deltaEncoding: t.deltaEncoding ?? 'float32',
+        ...(mode === 'synchronous' ? { optimizerState: t.optimizerState ?? DEFAULT_OPTIMIZER_STATE } : {}),
         ...(mode === 'synchronous' ? {} : { async: { frequency: t.frequency ?? 'epoch', pushEvery: t.pushEvery ?? 1, maxStaleness: t.maxStaleness ?? null, stalePolicy: t.stalePolicy ?? 'reject' } }),
       },
     };

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
-  datasetManifestKey, deltasPrefix, WEIGHTS_BUCKET, weightsKey, type DatasetManifest, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
+  datasetManifestKey, deltasPrefix, optimizerStateKey, optimizerStatesPrefix, WEIGHTS_BUCKET, weightsKey, type DatasetManifest, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
@@ -18,6 +18,13 @@ const ASYNC_PROGRESS_MS = 2_000;
 
 /** The seed of one partition's task in one round: a pure function of the job's seed, so reruns match. */
 export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number => mixSeed(seed, round, partition);
+
+/** Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round (`optimizerState: "partition"`). */
+function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
+  if (job.spec.training.optimizerState !== 'partition' || job.round === 0) return undefined;
+  const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
+  return previous?.attempt ? optimizerStateKey({ jobId: job.id, round: job.round - 1, partition, attempt: previous.attempt }) : undefined;
+}
 
 /** sha256 of a weights version, recorded per round so two runs can be compared round by round. */
 export const weightsDigest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -48,7 +55,7 @@ export class Rounds {
     const tasks: TaskMessage[] = Array.from({ length: training.partitions }, (_, partition) => ({
       jobId: job.id, kind: 'train', round, partition, datasetId: job.spec.datasetId,
       weightsKey: weightsKey(job.id, round), epochs: epochsThisRound, batchSize: training.batchSize,
-      seed: taskSeed({ seed: training.seed, round, partition }),
+      seed: taskSeed({ seed: training.seed, round, partition }), optimizerKey: previousOptimizerState(job, partition),
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
     const results = await this.groups.run({ tasks, collector, signal, moved: asyncRound?.moved }).finally(() => asyncRound?.stop());
@@ -89,6 +96,8 @@ export class Rounds {
     // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote.
     await Promise.all([
       purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(job.id, round) }),
+      // This round's tasks started from the previous round's optimizer states: those are spent now.
+      ...(round > 0 ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })] : []),
       this.infra.blobs.delete(weightsKey(job.id, round)),
     ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
     return updated;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  deltasPrefix, FINAL_STATUSES, jobTasksFilter, modelJsonKey, modelWeightsKey, pushBlobsPrefix, TASKS_STREAM,
+  deltasPrefix, FINAL_STATUSES, optimizerStatesPrefix, jobTasksFilter, modelJsonKey, modelWeightsKey, pushBlobsPrefix, TASKS_STREAM,
   WEIGHTS_BUCKET, weightsKey, type JobRecord,
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
@@ -166,9 +166,9 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch((err) => this.logger.warn(`job ${jobId}: purging its tasks failed: ${err}`));
   }
 
-  /** Deltas and pushed blobs of a job that has ended: nothing will read them again. */
+  /** Deltas, optimizer states and pushed blobs of a job that has ended: nothing will read them again. */
   private async sweepBlobs(jobId: string): Promise<void> {
-    for (const prefix of [deltasPrefix(jobId), pushBlobsPrefix(jobId)]) {
+    for (const prefix of [deltasPrefix(jobId), optimizerStatesPrefix(jobId), pushBlobsPrefix(jobId)]) {
       await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) => this.logger.warn(`job ${jobId}: sweeping ${prefix} failed: ${err}`));
     }
   }

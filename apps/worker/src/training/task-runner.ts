@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  datasetManifestKey, deltaKey, FINAL_STATUSES, jobRecordKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
+  datasetManifestKey, deltaKey, FINAL_STATUSES, jobRecordKey, optimizerStateKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import {
-  bytesToFloat32, computeDelta, encodeFloat16, evaluateRows, float32ToBytes, getFlatWeights, normalizeLoss, resetOptimizer, setFlatWeights, trainEpochs,
+  bytesToFloat32, computeDelta, encodeFloat16, evaluateRows, float32ToBytes, getFlatWeights, loadOptimizerState, normalizeLoss, optimizerStateBytes, resetOptimizer,
+  setFlatWeights, trainEpochs,
   TrainingAbortedError,
 } from '@tusk/model';
 import { trainAsynchronously } from './async-trainer.js';
@@ -78,6 +79,7 @@ export class TaskRunner {
     // Nothing carries over from an earlier task (optimizer state, shuffles, dropout masks): the delta is a
     // pure function of the weights, the partition and the task's seed, whichever worker runs it.
     resetOptimizer({ model, compile: job.spec.compile });
+    if (task.optimizerKey) await loadOptimizerState(model.optimizer, await this.infra.blobs.get(task.optimizerKey));
     const trained = await trainEpochs({
       model, x: data.x, y: data.y, epochs: task.epochs, batchSize: task.batchSize, seed: task.seed,
       validationSplit: job.spec.training.validationSplit, signal,
@@ -88,7 +90,12 @@ export class TaskRunner {
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
     await this.infra.blobs.put(key, deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta));
-    return { ...common, samples: trained.trainRows, deltaKey: key, deltaEncoding, metrics: kerasNames(trained.metrics), seconds: (performance.now() - started) / 1000 };
+    let optimizerKey: string | undefined;
+    if (job.spec.training.optimizerState === 'partition') {
+      optimizerKey = optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
+      await this.infra.blobs.put(optimizerKey, await optimizerStateBytes(model.optimizer));
+    }
+    return { ...common, samples: trained.trainRows, deltaKey: key, deltaEncoding, optimizerKey, metrics: kerasNames(trained.metrics), seconds: (performance.now() - started) / 1000 };
   }
 
   private async data({ task, job, manifest, model }: { task: TaskMessage; job: JobRecord; manifest: DatasetManifest; model: tf.LayersModel }): Promise<PartitionTensors> {

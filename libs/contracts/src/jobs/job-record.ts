@@ -11,6 +11,14 @@ export interface CompileSpec {
   metrics: string[];
 }
 
+/**
+ * Synchronous jobs: where each task's optimizer state (Adam's moments...) comes from. `reset`: a fresh
+ * optimizer every task. `partition`: the state the partition's task ended the previous round with, kept in
+ * the store, so it follows the partition whichever worker trains it.
+ */
+export const OPTIMIZER_STATES = ['reset', 'partition'] as const;
+export type OptimizerState = (typeof OPTIMIZER_STATES)[number];
+
 export const DELTA_ENCODINGS = ['float32', 'float16'] as const;
 export type DeltaEncoding = (typeof DELTA_ENCODINGS)[number];
 
@@ -44,6 +52,8 @@ export interface TrainingSpec {
   async?: AsyncSpec;
   /** How synchronous workers send deltas: float16 halves the bytes at a small cost in precision. */
   deltaEncoding?: DeltaEncoding;
+  /** Synchronous jobs; `reset` when absent. */
+  optimizerState?: OptimizerState;
 }
 
 /** What the parameter server counted for one asynchronous or hogwild job. */

@@ -19,6 +19,8 @@ export class ResultMessage {
   @IsOptional() @IsIn(['float32', 'float16']) deltaEncoding?: 'float32' | 'float16';
   /** KV key of the delta blob (training tasks): it names the attempt, see `deltaKey`. */
   @IsOptional() @IsString() deltaKey?: string;
+  /** KV key of the optimizer state this attempt ended with (`optimizerState: "partition"`). */
+  @IsOptional() @IsString() optimizerKey?: string;
   @IsInt() @Min(0) samples: number;
   /** Loss and metrics, averaged over the task's samples (last epoch for training). */
   @IsObject() metrics: Record<string, number>;

@@ -16,6 +16,8 @@ export class TaskMessage {
   @IsInt() @Min(0) @Max(10_000) epochs: number;
   @IsInt() @Min(1) @Max(1_000_000) batchSize: number;
   @IsInt() seed: number;
+  /** KV key of the optimizer state to start from (`optimizerState: "partition"`, from round 1 on). */
+  @IsOptional() @IsString() optimizerKey?: string;
   /** Evaluation tasks report under this id instead of a training round. */
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) evaluationId?: string;
 }

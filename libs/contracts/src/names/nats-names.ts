@@ -44,6 +44,9 @@ export const weightsKey = (jobId: string, version: number | 'final'): string => 
 export const deltaKey = ({ jobId, round, partition, attempt }: { jobId: string; round: number; partition: number; attempt: string }): string => `d.${jobId}.${round}.${partition}.${attempt}`;
 /** Every delta blob (heads and chunks) of one round, or of the whole job without `round`. */
 export const deltasPrefix = (jobId: string, round?: number): string => (round === undefined ? `d.${jobId}.` : `d.${jobId}.${round}.`);
+/** A partition's optimizer state at the end of a round, written by one attempt (`optimizerState: "partition"`). */
+export const optimizerStateKey = ({ jobId, round, partition, attempt }: { jobId: string; round: number; partition: number; attempt: string }): string => `o.${jobId}.${round}.${partition}.${attempt}`;
+export const optimizerStatesPrefix = (jobId: string, round?: number): string => (round === undefined ? `o.${jobId}.` : `o.${jobId}.${round}.`);
 /** A push too large for one message waits here; the key carries the push id. */
 export const pushBlobKey = ({ jobId, partition, attempt, step }: { jobId: string; partition: number; attempt: string; step: number }): string => `p.${jobId}.${partition}.${attempt}.${step}`;
 export const pushBlobsPrefix = (jobId: string): string => `p.${jobId}.`;

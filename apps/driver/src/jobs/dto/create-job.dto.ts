@@ -3,7 +3,7 @@ import {
   ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
   Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { DELTA_ENCODINGS, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
+import { DELTA_ENCODINGS, OPTIMIZER_STATES, type OptimizerState, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
 
 export class CompileDto {
   /** A name (`"adam"`) or Keras' `{ className, config }`; checked against the known optimizers. */
@@ -30,6 +30,8 @@ export class TrainingDto {
   @IsOptional() @IsIn(STALE_POLICIES) stalePolicy?: StalePolicy;
   /** Synchronous: `float16` halves the bytes of every delta. */
   @IsOptional() @IsIn(DELTA_ENCODINGS) deltaEncoding?: DeltaEncoding;
+  /** Synchronous: a fresh optimizer every task (`reset`), or each partition's state carried from round to round. */
+  @IsOptional() @IsIn(OPTIMIZER_STATES) optimizerState?: OptimizerState;
 }
 
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */
