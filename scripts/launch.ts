@@ -4,7 +4,8 @@ import { LocalCluster } from './cluster/local-cluster.js';
 
 /**
  * `npm start`: Tusk on this machine. Starts nats-server and s3rver unless NATS_URL / S3_ENDPOINT
- * point elsewhere, then the driver, the parameter server and TUSK_WORKERS workers; Ctrl-C stops all.
+ * point elsewhere, then the driver, the parameter server and TUSK_WORKERS workers, restarts any of
+ * them that crashes (with backoff); Ctrl-C stops all.
  */
 export async function launch(): Promise<LocalCluster> {
   const workers = Number(process.env.TUSK_WORKERS ?? cpus().length);
@@ -15,6 +16,7 @@ export async function launch(): Promise<LocalCluster> {
     natsUrl: process.env.NATS_URL,
     s3Endpoint: process.env.S3_ENDPOINT,
     driverPort: Number(process.env.PORT ?? 8080),
+    restartOnCrash: true,
   });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -25,14 +27,18 @@ export async function launch(): Promise<LocalCluster> {
     console.log('stopped: no process left behind');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // SIGHUP too: the services run in their own process group, so a closed terminal reaches only the launcher.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
   try {
     await cluster.start();
   } catch (err) {
-    console.error(`tusk: ${(err as Error).message}`);
-    await cluster.stop();
-    process.exit(1);
+    if (!stopping) {
+      console.error(`tusk: ${(err as Error).message}`);
+      await cluster.stop();
+      process.exit(1);
+    }
+    // Ctrl-C during the start: the signal's stop() finishes the job and exits.
+    await new Promise(() => {});
   }
   return cluster;
 }

@@ -1,22 +1,14 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, ManagedProcess, startNatsServer, startS3Server, type LocalNats, type LocalS3 } from '../local-services/index.js';
-import { prefixLogs } from './prefix-logs.js';
-import { waitHealthy } from './wait-healthy.js';
+import { join } from 'node:path';
+import {
+  assertNatsServerInstalled, freePort, natsServerReady, s3ServerReady, spawnNatsServer, spawnS3Server, startOnFreePort, uniqueNatsName,
+  type LocalNats, type LocalS3,
+} from '../local-services/index.js';
+import { appRecipe, ServiceHandle } from './app-service.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './restart-backoff.js';
+import { SupervisedProcess, type ProcessRecipe, type Supervision } from './supervised-process.js';
 
-/** The repository root, whether this file runs built (dist/scripts) or from source (ts-jest). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'nest-cli.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root (nest-cli.json)');
-    dir = up;
-  }
-  return dir;
-}
-// The apps always run built: `npm test` and `npm start` build first.
-const appMain = (app: string) => join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js');
+export { ServiceHandle } from './app-service.js';
+export type { SupervisedProcess } from './supervised-process.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -32,12 +24,20 @@ export interface ClusterOptions {
   driver?: boolean;
   /** Where prefixed logs go; null silences the services. */
   logSink?: NodeJS.WritableStream | null;
+  /**
+   * Start a service again, after a backoff, when it exits without stop() asking it to (`npm start`).
+   * Off by default: tests kill processes on purpose and expect them to stay dead.
+   */
+  restartOnCrash?: boolean;
+  restartBackoff?: BackoffPolicy;
 }
 
-export interface ServiceHandle {
-  name: string;
-  process: ManagedProcess;
-  healthUrl: string;
+/** The cluster was stopped: nothing more is started (a late start would outlive its owner). */
+export class ClusterStoppedError extends Error {
+  constructor(what: string) {
+    super(`cannot start ${what}: the cluster was stopped`);
+    this.name = 'ClusterStoppedError';
+  }
 }
 
 /**
@@ -46,79 +46,158 @@ export interface ServiceHandle {
  */
 export class LocalCluster {
   readonly services: ServiceHandle[] = [];
-  private workerCount = 0;
+  /** nats-server and s3rver when this cluster started them. */
+  readonly infrastructure: SupervisedProcess[] = [];
   nats?: LocalNats;
   s3?: LocalS3;
   env: Record<string, string> = {};
   driverUrl = '';
-
-  constructor(private readonly options: ClusterOptions) {}
-
-  async start(): Promise<this> {
-    const { dataDir, bucket = 'tusk' } = this.options;
-    if (!this.options.natsUrl) this.nats = await startNatsServer({ storeDir: join(dataDir, 'nats') });
-    if (!this.options.s3Endpoint) this.s3 = await startS3Server({ dataDir: join(dataDir, 's3'), bucket });
-    this.env = {
-      NATS_URL: this.options.natsUrl ?? this.nats!.url,
-      S3_ENDPOINT: this.options.s3Endpoint ?? this.s3!.endpoint,
-      S3_BUCKET: bucket,
-      ...this.options.env,
-    };
-    const driverPort = this.options.driverPort ?? (await freePort());
-    this.driverUrl = `http://127.0.0.1:${driverPort}`;
-    if (this.options.driver !== false) await this.startDriver();
-    await this.addParameterServer();
-    await Promise.all(Array.from({ length: this.options.workers }, () => this.addWorker()));
-    return this;
-  }
-
-  /** Starts the driver on the cluster's port (again, after a test killed it), with `extraEnv` over the cluster's. */
-  async startDriver(extraEnv: Record<string, string> = {}): Promise<ServiceHandle> {
-    const port = new URL(this.driverUrl).port;
-    return this.startService('driver', 'driver', { PORT: port, ...extraEnv }, `${this.driverUrl}/health`);
-  }
-
+  private workerCount = 0;
   private psCount = 0;
+  private stopping = false;
+  private readonly supervision?: Supervision;
+
+  constructor(private readonly options: ClusterOptions) {
+    if (options.restartOnCrash) this.supervision = { backoff: options.restartBackoff ?? DEFAULT_BACKOFF, log: (line) => this.logSink?.write(`${line}\n`) };
+  }
+
+  private get logSink(): NodeJS.WritableStream | null {
+    return this.options.logSink === undefined ? process.stdout : this.options.logSink;
+  }
+
+  /** Starts everything; if any part fails, what was started is stopped before the error is thrown. */
+  async start(): Promise<this> {
+    try {
+      await this.startInfrastructure();
+      this.env = {
+        NATS_URL: this.options.natsUrl ?? this.nats!.url,
+        S3_ENDPOINT: this.options.s3Endpoint ?? this.s3!.endpoint,
+        S3_BUCKET: this.options.bucket ?? 'tusk',
+        ...this.options.env,
+      };
+      if (this.options.driver !== false) await this.startDriver();
+      else this.driverUrl = `http://127.0.0.1:${this.options.driverPort ?? (await freePort())}`;
+      await this.addParameterServer();
+      await Promise.all(Array.from({ length: this.options.workers }, () => this.addWorker()));
+      return this;
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /**
+   * Starts the driver on the cluster's port, or again on the same port after a test killed it;
+   * `extraEnv` (over the cluster's) applies from its first start on, restarts included.
+   */
+  async startDriver(extraEnv: Record<string, string> = {}): Promise<ServiceHandle> {
+    const running = this.service('driver');
+    if (running instanceof ServiceHandle) {
+      await this.restart(running);
+      return running;
+    }
+    const port = this.driverUrl ? Number(new URL(this.driverUrl).port) : this.options.driverPort;
+    const driver = await this.startApp({ name: 'driver', app: 'driver', port, portEnv: 'PORT', env: extraEnv });
+    this.driverUrl = new URL(driver.healthUrl).origin;
+    return driver;
+  }
 
   /** Starts one more parameter-server replica (they share pushes through a NATS queue group). */
   async addParameterServer(): Promise<ServiceHandle> {
     const n = ++this.psCount;
-    return this.startService(n === 1 ? 'parameter-server' : `parameter-server-${n}`, 'parameter-server', {}, null);
+    return this.startApp({ name: n === 1 ? 'parameter-server' : `parameter-server-${n}`, app: 'parameter-server' });
   }
 
   /** Starts one more worker and waits until it is healthy. */
   async addWorker(extraEnv: Record<string, string> = {}): Promise<ServiceHandle> {
     const n = ++this.workerCount;
-    return this.startService(`worker-${n}`, 'worker', { WORKER_ID: `worker-${n}`, ...extraEnv }, null);
+    return this.startApp({ name: `worker-${n}`, app: 'worker', env: { WORKER_ID: `worker-${n}`, ...extraEnv } });
   }
 
-  private async startService(name: string, app: string, env: Record<string, string>, healthUrl: string | null): Promise<ServiceHandle> {
-    const port = healthUrl ? 0 : await freePort();
-    const url = healthUrl ?? `http://127.0.0.1:${port}/health`;
-    const proc = ManagedProcess.start({
-      name,
-      command: process.execPath,
-      args: [appMain(app)],
-      options: { env: { ...process.env, ...this.env, ...(healthUrl ? {} : { HEALTH_PORT: String(port) }), ...env } },
-    });
-    if (this.options.logSink !== null) prefixLogs({ name, streams: [proc.child.stdout, proc.child.stderr], sink: this.options.logSink ?? process.stdout });
-    else { proc.child.stdout?.resume(); proc.child.stderr?.resume(); }
-    const handle = { name, process: proc, healthUrl: url };
-    this.services.push(handle);
-    await waitHealthy({ url, name, timeoutMs: 60_000, isAlive: () => proc.running });
-    return handle;
+  /** The service of that name (`driver`, `worker-2`, `nats-server`, `s3rver`…). */
+  service(name: string): ServiceHandle | SupervisedProcess | undefined {
+    return [...this.services, ...this.infrastructure].find((s) => s.name === name);
+  }
+
+  /**
+   * Starts a service again with the same env, port and name, stopping it first if it runs, and waits
+   * until it is healthy; its handle stays valid. For tests that kill and bring back services themselves.
+   */
+  async restart(service: SupervisedProcess): Promise<void> {
+    if (this.stopping) throw new ClusterStoppedError(service.name);
+    await service.restart();
   }
 
   workers(): ServiceHandle[] {
     return this.services.filter((s) => s.name.startsWith('worker-') && s.process.running);
   }
 
-  /** Stops apps first (workers, parameter server, driver), then S3 and NATS: nothing left behind. */
+  /** Stops apps first (workers, parameter server, driver), then S3 and NATS: nothing left behind, nothing restarted. */
   async stop(): Promise<void> {
-    const order = [...this.services].reverse();
-    await Promise.all(order.filter((s) => s.name.startsWith('worker-')).map((s) => s.process.stop()));
-    for (const s of order.filter((x) => !x.name.startsWith('worker-'))) await s.process.stop();
-    await this.s3?.process.stop();
-    await this.nats?.process.stop();
+    this.stopping = true;
+    for (const s of [...this.services, ...this.infrastructure]) s.stopSupervising();
+    const apps = [...this.services].reverse();
+    await Promise.all(apps.filter((s) => s.name.startsWith('worker-')).map((s) => s.stop()));
+    for (const s of apps.filter((x) => !x.name.startsWith('worker-'))) await s.stop();
+    for (const s of [...this.infrastructure].reverse()) await s.stop();
+  }
+
+  private async startInfrastructure(): Promise<void> {
+    const { dataDir, bucket = 'tusk' } = this.options;
+    // Own process group when supervised: a terminal's Ctrl-C reaches the launcher only, which stops them in order.
+    const detached = Boolean(this.supervision);
+    if (!this.options.natsUrl) {
+      assertNatsServerInstalled();
+      const storeDir = join(dataDir, 'nats');
+      const serverName = uniqueNatsName();
+      const { handle, port } = await this.startInfra('nats-server', (port) => ({
+        spawn: () => spawnNatsServer({ storeDir, port, name: serverName, detached }),
+        ready: (proc) => natsServerReady({ proc, port, name: serverName }),
+      }));
+      this.nats = { url: `nats://127.0.0.1:${port}`, port, storeDir, get process() { return handle.process; } };
+    }
+    if (!this.options.s3Endpoint) {
+      const s3Dir = join(dataDir, 's3');
+      const { handle, port } = await this.startInfra('s3rver', (port) => ({
+        spawn: () => spawnS3Server({ dataDir: s3Dir, bucket, port, detached }),
+        ready: (proc) => s3ServerReady({ proc, port }),
+      }));
+      this.s3 = { endpoint: `http://127.0.0.1:${port}`, port, get process() { return handle.process; } };
+    }
+  }
+
+  /** nats-server or s3rver on a free port (another if that one is taken meanwhile); a restart keeps port and data. */
+  private startInfra(name: string, recipeOn: (port: number) => ProcessRecipe): Promise<{ handle: SupervisedProcess; port: number }> {
+    return startOnFreePort({
+      start: async (port) => ({ port, handle: await this.track(this.infrastructure, new SupervisedProcess(name, recipeOn(port), this.supervision)) }),
+    });
+  }
+
+  /** Starts an app on the given port, or on a free one (another if that one is taken meanwhile). */
+  private startApp({ name, app, port, portEnv = 'HEALTH_PORT', env = {} }: { name: string; app: string; port?: number; portEnv?: string; env?: Record<string, string> }): Promise<ServiceHandle> {
+    return startOnFreePort({
+      port,
+      start: (chosen) => {
+        const recipe = appRecipe({
+          name, app, port: chosen, detached: Boolean(this.supervision), logSink: this.logSink,
+          env: { ...process.env, ...this.env, ...env, [portEnv]: String(chosen) },
+        });
+        return this.track(this.services, new ServiceHandle({ name, healthUrl: `http://127.0.0.1:${chosen}/health`, recipe, supervision: this.supervision }));
+      },
+    });
+  }
+
+  /** Starts the handle as part of the cluster, so stop() reaches it even while it is starting. */
+  private async track<T extends SupervisedProcess>(list: T[], handle: T): Promise<T> {
+    if (this.stopping) throw new ClusterStoppedError(handle.name);
+    list.push(handle);
+    try {
+      await handle.start();
+      return handle;
+    } catch (err) {
+      list.splice(list.indexOf(handle), 1);
+      await handle.stop();
+      throw err;
+    }
   }
 }

@@ -36,7 +36,9 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     dir = mkdtempSync(join(tmpdir(), 'tusk-cli-'));
     nats = await suiteNats();
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } }).start();
+    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } });
+    // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
+    await cluster.start();
   }, 120_000);
 
   afterAll(async () => {

@@ -71,7 +71,7 @@ describe('synchronous training is reproducible bit for bit', () => {
     expect(otherSeed.model).not.toBe(one.model);
   }, 300_000);
 
-  it('carries each partition's optimizer state through the store with the same result on 3 workers and on 1', async () => {
+  it("carries each partition's optimizer state through the store with the same result on 3 workers and on 1", async () => {
     const onThree = await train(21, 'partition');
     for (const w of tc.cluster.workers().slice(1)) await w.process.stop();
     const onOne = await train(21, 'partition');

@@ -24,7 +24,9 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_STALL_TIMEOUT_S: '120' }));
     await app.listen(0, '127.0.0.1');
     http = request(app.getHttpServer());
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } }).start();
+    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } });
+    // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
+    await cluster.start();
   }, 120_000);
 
   afterAll(async () => {

@@ -11,12 +11,13 @@ export interface TestCluster {
 
 /**
  * A suite's own nats-server and bucket, with the driver (unless `driver: false`), a parameter
- * server and `workers` workers as real processes on the cpu backend, logs silenced.
+ * server and `workers` workers as real processes on the cpu backend, logs silenced. If any of it
+ * fails to start, everything already started is stopped before the error reaches the suite.
  */
 export async function startTestCluster({ workers, env = {}, driver = true }: { workers: number; env?: Record<string, string>; driver?: boolean }): Promise<TestCluster> {
   const nats = await suiteNats();
   const allEnv = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', ...env };
-  const cluster = await new LocalCluster({ dataDir: nats.storeDir, workers, natsUrl: nats.url, s3Endpoint: allEnv.S3_ENDPOINT, bucket: allEnv.S3_BUCKET, driver, logSink: null, env: allEnv }).start();
+  const cluster = new LocalCluster({ dataDir: nats.storeDir, workers, natsUrl: nats.url, s3Endpoint: allEnv.S3_ENDPOINT, bucket: allEnv.S3_BUCKET, driver, logSink: null, env: allEnv });
   const handle: TestCluster = {
     nats,
     cluster,
@@ -26,5 +27,11 @@ export async function startTestCluster({ workers, env = {}, driver = true }: { w
       await handle.nats.process.stop();
     },
   };
+  try {
+    await cluster.start();
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
   return handle;
 }

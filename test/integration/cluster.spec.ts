@@ -10,7 +10,9 @@ describe('local cluster: health and shutdown', () => {
   beforeAll(async () => {
     nats = await suiteNats();
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env }).start();
+    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env });
+    // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
+    await cluster.start();
   }, 120_000);
 
   afterAll(async () => {

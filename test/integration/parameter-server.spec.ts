@@ -40,7 +40,9 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
     nats = await suiteNats();
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
     infra = await Infra.connect({ name: 'ps-test', env: loadEnv(BaseEnv, env) });
-    cluster = await new LocalCluster({ dataDir: nats.storeDir, workers: 0, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env }).start();
+    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 0, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env });
+    // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
+    await cluster.start();
     await cluster.addParameterServer();
     nc = await connect({ servers: nats.url });
   }, 120_000);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { connect } from '@nats-io/transport-node';
+import { FINAL_STATUSES, type JobRecord } from '@tusk/contracts';
 import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { startNatsServer, type LocalNats } from '../../scripts/local-services/index.js';
 import { eventually, testS3 } from '../harness/test-env.js';
@@ -21,7 +23,9 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
     const s3 = testS3();
     logFile = join(dir, 'services.log');
     const env = { NATS_USER: 'tusk', NATS_PASS, TUSK_API_TOKEN: TOKEN, S3_BUCKET: s3.bucket, LOG_LEVEL: 'verbose', TUSK_MAX_ACTIVE_JOBS: '1', TUSK_BACKEND: 'cpu' };
-    cluster = await new LocalCluster({ dataDir: dir, workers: 1, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, logSink: createWriteStream(logFile), env }).start();
+    cluster = new LocalCluster({ dataDir: dir, workers: 1, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, logSink: createWriteStream(logFile), env });
+    // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
+    await cluster.start();
   }, 120_000);
 
   afterAll(async () => {
@@ -40,6 +44,9 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
 
   it('refuses a job beyond TUSK_MAX_ACTIVE_JOBS with 429, and takes it once the first has ended', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
+    const activeJobs = async () => ((await (await fetch(`${cluster.driverUrl}/jobs`, { headers: auth })).json()) as JobRecord[]).filter((j) => !FINAL_STATUSES.includes(j.status)).map((j) => j.id);
+    // The suite's own store: no job of any other suite is counted.
+    expect(await activeJobs()).toEqual([]);
     const form = new FormData();
     form.set('format', 'csv');
     form.set('labelColumns', 'label');
@@ -50,18 +57,29 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ model: blobsModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy' }, datasetId: dataset.id, training: { epochs: 3, batchSize: 8, partitions: 1 } }),
     });
-    const first = await submit();
-    expect(first.status).toBe(201);
-    const second = await submit();
-    expect(second.status).toBe(429);
-    expect((await second.json()).message).toMatch(/^1 jobs are queued or running, the limit is 1 \(TUSK_MAX_ACTIVE_JOBS\)/);
-    const { id } = await first.json();
+    // The only worker is frozen, so the first job cannot end before the second is refused, however fast it would train.
+    const [worker] = cluster.workers();
+    worker.process.kill('SIGSTOP');
+    let id: string;
+    try {
+      const first = await submit();
+      expect(first.status).toBe(201);
+      ({ id } = await first.json());
+      const second = await submit();
+      expect(second.status).toBe(429);
+      expect((await second.json()).message).toMatch(/^1 jobs are queued or running, the limit is 1 \(TUSK_MAX_ACTIVE_JOBS\)/);
+      expect(await activeJobs()).toEqual([id]);
+    } finally {
+      worker.process.kill('SIGCONT');
+    }
     await eventually(async () => (await (await fetch(`${cluster.driverUrl}/jobs/${id}`, { headers: auth })).json()).status === 'succeeded', { timeoutMs: 60_000, what: 'the first job' });
     expect((await submit()).status).toBe(201);
   }, 90_000);
 
   it('connects every service to a NATS server that requires a password', async () => {
     for (const s of cluster.services) expect((await (await fetch(s.healthUrl)).json()).nats).toBe(true);
+    // The suite's own server, not another on the same port: one without a password would take anyone.
+    await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow(/authorization/i);
   });
 
   it('refuses to start with a wrong NATS password, saying why', () => {
