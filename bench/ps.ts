@@ -9,7 +9,7 @@ import { float32ToBytes } from '@tusk/model';
 import { LocalCluster } from '../scripts/cluster/local-cluster.js';
 import { startS3Server, type LocalNats, type LocalS3, type ManagedProcess } from '../scripts/local-services/index.js';
 import { startBigPayloadNats } from './lib/big-nats.js';
-import { breakdown, measureReps, type Measure, type Size } from './lib/ps-measure.js';
+import { breakdown, measureReps, type Measure, type Send, type Size } from './lib/ps-measure.js';
 import { asyncJob, echoReady, envInt, randomDelta, spawnEchoResponder } from './lib/ps-setup.js';
 import { fmt, table } from './lib/stats.js';
 
@@ -85,7 +85,7 @@ async function bench(): Promise<number> {
       console.log(`\n== ${size.label}: ${size.params.toLocaleString('en-US')} params, ${mb.toFixed(1)} MB per request`);
       if (bytes.byteLength > maxPayload - 64 * 1024) throw new Error(`${mb} MB does not fit inline under the max payload ${maxPayload}`);
 
-      const measure = async (target: Measure['target'], concurrency: number, send: () => Promise<void>): Promise<boolean> => {
+      const measure = async (target: Measure['target'], concurrency: number, send: Send): Promise<boolean> => {
         try {
           await measureOnce(target, concurrency, send);
           return true;
@@ -96,7 +96,7 @@ async function bench(): Promise<number> {
           return false;
         }
       };
-      const measureOnce = async (target: Measure['target'], concurrency: number, send: () => Promise<void>) => {
+      const measureOnce = async (target: Measure['target'], concurrency: number, send: Send) => {
         const m = await measureReps({ size, target, concurrency, mb, pids, send });
         measures.push(m);
         console.log(`  ${target.padEnd(12)} c=${concurrency}: ${fmt(m.perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  latency ${fmt(m.latencyMs, 0)} ms  [reps ${m.reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${Object.entries(m.cpuPerReq).map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`).join(', ')}`);
@@ -119,18 +119,24 @@ async function bench(): Promise<number> {
           await infra.versions.init(jobId, float32ToBytes(new Float32Array(size.params)));
           let version = 0;
           let pushes = 0;
-          const ok = await measure(mode, concurrency, async () => {
+          // Each lane is one task attempt (its own push stream), with steps 0, 1, 2… as a worker sends them.
+          const steps = Array.from({ length: concurrency }, () => 0);
+          const ok = await measure(mode, concurrency, async (lane) => {
             const h = natsHeaders();
             h.set(PUSH_HEADERS.baseVersion, String(version));
             h.set(PUSH_HEADERS.workerId, `bench-${concurrency}`);
+            h.set(PUSH_HEADERS.partition, String(lane));
+            h.set(PUSH_HEADERS.attempt, '1-1');
+            h.set(PUSH_HEADERS.step, String(steps[lane]++));
             const reply = (await conn.request(psPushSubject(jobId), bytes, { timeout: TIMEOUT_MS, headers: h })).json<PushReply>();
-            if (reply.error || !reply.accepted) throw new Error(`push refused: ${JSON.stringify(reply)}`);
+            if (reply.error || !reply.accepted || reply.duplicate) throw new Error(`push refused: ${JSON.stringify(reply)}`);
             version = Math.max(version, reply.version);
             pushes++;
           });
           const head = await infra.versions.head(jobId);
           if (!ok) continue;
-          if (head?.version !== pushes || head.stats?.pushes !== pushes) throw new Error(`job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} pushes`);
+          const applied = Object.values(head?.ledger ?? {}).reduce((sum, e) => sum + e.applied, 0);
+          if (head?.version !== pushes || head.stats?.pushes !== pushes || applied !== pushes) throw new Error(`job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} pushes, ${applied} applied in its ledger`);
           await infra.versions.prune(head.key).catch(() => undefined);
         }
       }

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { weightsHeadKey, type TrainingMode } from '@tusk/contracts';
+import { pushStreamKey, weightsHeadKey, type AppliedPushes, type PushStats, type TrainingMode } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { applyDelta, bytesToFloat32, float32ToBytes, hasNonFinite } from '@tusk/model';
 import { cpuMeter } from './proc-cpu.js';
@@ -26,19 +26,22 @@ export interface Measure {
   reps: number[];
 }
 
+/** Sends one request from lane `lane` (0 … concurrency-1) and resolves when the reply is in. */
+export type Send = (lane: number) => Promise<void>;
+
 /**
  * Runs `n` requests with `concurrency` lanes and returns requests/s and the median per-request latency.
- * `send` gets the lane's request index and must resolve when the reply is in.
+ * Each lane waits for its reply before its next request, as a worker does with its pushes.
  */
-export async function drive(n: number, concurrency: number, send: () => Promise<void>): Promise<{ perSecond: number; latencyMs: number }> {
+export async function drive(n: number, concurrency: number, send: Send): Promise<{ perSecond: number; latencyMs: number }> {
   let issued = 0;
   const latencies: number[] = [];
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
+  await Promise.all(Array.from({ length: concurrency }, async (_, lane) => {
     while (issued < n) {
       issued++;
       const t = performance.now();
-      await send();
+      await send(lane);
       latencies.push(performance.now() - t);
     }
   }));
@@ -57,9 +60,9 @@ export async function measureReps({ size, target, concurrency, mb, pids, send }:
   /** MB per request. */
   mb: number;
   pids: Record<string, number | undefined>;
-  send: () => Promise<void>;
+  send: Send;
 }): Promise<Measure> {
-  for (let i = 0; i < 2; i++) await send(); // warm-up (and, for the PS, loading the job)
+  for (let i = 0; i < 2; i++) await send(0); // warm-up (and, for the PS, loading the job)
   const reps: number[] = [];
   const latencies: number[] = [];
   const cpu: Record<string, number[]> = {};
@@ -75,6 +78,16 @@ export async function measureReps({ size, target, concurrency, mb, pids, send }:
     size: size.label, target, concurrency, perSecond, mbPerSecond: perSecond * mb, latencyMs: median(latencies), reps,
     cpuPerReq: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])),
   };
+}
+
+const benchStats = (version: number): PushStats => ({ pushes: version, stale: 3, rejected: 1, scaled: 2, duplicates: 1, busy: 0, version });
+
+/** A ledger as a long job leaves it: `streams` task attempts, each a few thousand steps in. */
+function benchLedger(streams: number, version: number): Record<string, AppliedPushes> {
+  return Object.fromEntries(Array.from({ length: streams }, (_, p) => [
+    pushStreamKey({ partition: p, attempt: `${100_000 + p}-1` }),
+    { step: 4321, applied: 4320, reply: { accepted: true, version: version + p, staleness: 3, scale: 1 } },
+  ]));
 }
 
 /**
@@ -126,6 +139,14 @@ export async function breakdown(infra: Infra, nc: NatsConnection, sizes: Size[],
     add('persist: kv.update of the head (CAS)', i, await time(async () => {
       revision = await infra.buckets.weights.update(weightsHeadKey(jobId), JSON.stringify({ version: v, key: keys[0] }), revision);
     }));
+    // What the parameter server writes now: the head with its stats and the push ledger (one entry per task attempt).
+    for (const streams of [4, 256]) {
+      const head = JSON.stringify({ version: v, key: keys[0], stats: benchStats(1000), ledger: benchLedger(streams, 1000) });
+      const added = JSON.stringify({ stats: benchStats(1000), ledger: benchLedger(streams, 1000) }).length;
+      add(`persist: kv.update of the head + stats + ledger of ${streams} streams (+${added} B)`, i, await time(async () => {
+        revision = await infra.buckets.weights.update(weightsHeadKey(jobId), head, revision);
+      }));
+    }
     add('persist: versions.commit (put + CAS, as one push)', i, await time(async () => {
       const r = await infra.versions.commit({ jobId, version: ++v, bytes, expectedRevision: revision });
       revision = r.revision;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
-import { weightsHeadKey, weightsKey, type PushStats, type WeightsHead } from '@tusk/contracts';
+import { weightsHeadKey, weightsKey, type AppliedPushes, type PushStats, type WeightsHead } from '@tusk/contracts';
 import { BlobNotFoundError, type BlobStore } from './blob-store.js';
 
 /** Another writer moved the head first; reload and try again. */
@@ -15,6 +15,19 @@ export interface HeadEntry extends WeightsHead {
   revision: number;
   stats?: PushStats;
 }
+
+/** The newest version's bytes with its head. */
+export interface WeightsState extends HeadEntry {
+  bytes: Uint8Array;
+}
+
+type Ledger = Record<string, AppliedPushes>;
+
+/** The head as stored: the ledger travels in the same value as the version, so one compare-and-set moves both. */
+const headValue = ({ version, key, stats, ledger }: { version: number; key: string; stats?: PushStats; ledger?: Ledger }): string => JSON.stringify({ version, key, stats, ledger });
+
+/** nats.js reports a lost compare-and-set as "wrong last sequence". */
+const isCasConflict = (err: unknown): boolean => /wrong last sequence/i.test(String(err));
 
 const READ_RETRIES = 5;
 
@@ -33,13 +46,13 @@ export class VersionedWeights {
     return { ...head, revision: entry.revision };
   }
 
-  /** The newest version; retried when a version is pruned between reading the head and the blob. */
-  async read(jobId: string): Promise<{ version: number; revision: number; key: string; bytes: Uint8Array; stats?: PushStats }> {
+  /** The newest version with its head (stats, ledger); retried when a version is pruned between reading the head and the blob. */
+  async read(jobId: string): Promise<WeightsState> {
     for (let attempt = 0; ; attempt++) {
       const head = await this.head(jobId);
       if (!head) throw new Error(`job ${jobId} has no weights head`);
       try {
-        return { version: head.version, revision: head.revision, stats: head.stats, key: head.key, bytes: await this.blobs.get(head.key) };
+        return { ...head, bytes: await this.blobs.get(head.key) };
       } catch (err) {
         if (!(err instanceof BlobNotFoundError) || attempt >= READ_RETRIES) throw err;
       }
@@ -49,33 +62,33 @@ export class VersionedWeights {
   async init(jobId: string, bytes: Uint8Array): Promise<void> {
     const key = weightsKey(jobId, 0);
     await this.blobs.put(key, bytes);
-    await this.kv.put(weightsHeadKey(jobId), JSON.stringify({ version: 0, key }));
+    await this.kv.put(weightsHeadKey(jobId), headValue({ version: 0, key }));
   }
 
   /**
-   * Writes `version` and moves the head to it. With `expectedRevision` the move is a
-   * compare-and-set (asynchronous mode); without it, a plain put (hogwild).
+   * Writes `version` and moves the head to it, with the push ledger that led there. With
+   * `expectedRevision` the move is a compare-and-set; without it, a plain put.
    */
-  async commit({ jobId, version, bytes, expectedRevision, stats }: { jobId: string; version: number; bytes: Uint8Array; expectedRevision?: number; stats?: PushStats }): Promise<{ revision: number; key: string }> {
+  async commit({ jobId, version, bytes, expectedRevision, stats, ledger }: { jobId: string; version: number; bytes: Uint8Array; expectedRevision?: number; stats?: PushStats; ledger?: Ledger }): Promise<{ revision: number; key: string }> {
     const key = `${weightsKey(jobId, version)}-${randomBytes(4).toString('hex')}`;
     await this.blobs.put(key, bytes);
-    const head = JSON.stringify({ version, key, stats });
+    const head = headValue({ version, key, stats, ledger });
     if (expectedRevision === undefined) return { revision: await this.kv.put(weightsHeadKey(jobId), head), key };
     try {
       return { revision: await this.kv.update(weightsHeadKey(jobId), head, expectedRevision), key };
     } catch (err) {
-      if (!/wrong last sequence/i.test(String(err))) throw err;
+      if (!isCasConflict(err)) throw err;
       await this.blobs.delete(key).catch(() => undefined);
       throw new HeadConflictError(jobId);
     }
   }
 
-  /** Rewrites the head's counters without a new version (a refused stale push), with compare-and-set. */
-  async touch({ jobId, version, key, stats, expectedRevision }: { jobId: string; version: number; key: string; stats: PushStats; expectedRevision: number }): Promise<number> {
+  /** Rewrites the head's counters and ledger without a new version (a refused stale push), with compare-and-set. */
+  async touch({ jobId, version, key, stats, ledger, expectedRevision }: { jobId: string; version: number; key: string; stats: PushStats; ledger?: Ledger; expectedRevision: number }): Promise<number> {
     try {
-      return await this.kv.update(weightsHeadKey(jobId), JSON.stringify({ version, key, stats }), expectedRevision);
+      return await this.kv.update(weightsHeadKey(jobId), headValue({ version, key, stats, ledger }), expectedRevision);
     } catch (err) {
-      if (!/wrong last sequence/i.test(String(err))) throw err;
+      if (!isCasConflict(err)) throw err;
       throw new HeadConflictError(jobId);
     }
   }

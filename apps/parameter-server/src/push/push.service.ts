@@ -1,11 +1,23 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import { jobRecordKey, PS_QUEUE_GROUP, PUSH_HEADERS, psPushWildcard, type JobRecord, type PushReply } from '@tusk/contracts';
+import { jobRecordKey, PS_QUEUE_GROUP, psPushWildcard, type JobRecord, type PushReply } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { bytesToFloat32 } from '@tusk/model';
-import { JobWeights } from './job-weights.js';
+import { ParameterServerEnv } from '../ps-env.js';
+import { AsynchronousWeights } from './asynchronous-weights.js';
+import { HogwildWeights } from './hogwild-weights.js';
+import { WeightsDiscardedError, type JobWeights, type JobWeightsOptions } from './job-weights.js';
+import { parsePushRequest, PushRefusedError, type PushRequest } from './push-request.js';
 
 const IDLE_EVICT_MS = 10 * 60 * 1000;
+/** A push whose job copy was dropped mid-way goes to a fresh copy; twice in a row means KV itself is failing. */
+const MAX_REROUTES = 2;
+
+/** Runs `fn` once, however often it is called. */
+const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
+};
 
 /**
  * Answers pushes on `tusk.ps.<job>.push` in a queue group shared by every replica: any replica can
@@ -18,7 +30,7 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
   private subscription?: Subscription;
   private evictTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(Infra) private readonly infra: Infra) {}
+  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(ParameterServerEnv) private readonly env: ParameterServerEnv) {}
 
   onApplicationBootstrap(): void {
     this.subscription = this.infra.nc.subscribe(psPushWildcard(), { queue: PS_QUEUE_GROUP, callback: (err, msg) => {
@@ -26,7 +38,7 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
       void this.handle(msg);
     } });
     this.evictTimer = setInterval(() => void this.evictIdle(), 60_000).unref();
-    this.logger.log(`serving pushes on ${psPushWildcard()} (queue ${PS_QUEUE_GROUP})`);
+    this.logger.log(`serving pushes on ${psPushWildcard()} (queue ${PS_QUEUE_GROUP}, at most ${this.env.TUSK_PS_MAX_QUEUE} queued per job)`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -36,47 +48,71 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async handle(msg: Msg): Promise<void> {
     const jobId = msg.subject.split('.')[2];
+    let request: PushRequest | undefined;
+    let reply: PushReply;
     try {
-      const baseVersion = Number(msg.headers?.get(PUSH_HEADERS.baseVersion));
-      if (!Number.isInteger(baseVersion) || baseVersion < 0) throw new Error(`header ${PUSH_HEADERS.baseVersion} must be a version number`);
-      const deltaKey = msg.headers?.get(PUSH_HEADERS.deltaKey);
-      const bytes = deltaKey ? await this.infra.blobs.get(deltaKey) : msg.data;
-      const weights = await this.weightsOf(jobId);
-      const reply = await weights.push(bytesToFloat32(bytes), baseVersion);
-      if (deltaKey) void this.infra.blobs.delete(deltaKey).catch(() => undefined);
-      msg.respond(JSON.stringify(reply));
+      request = parsePushRequest({ jobId, headers: msg.headers });
+      const { deltaKey } = request;
+      const load = once(async () => bytesToFloat32(deltaKey ? await this.infra.blobs.get(deltaKey) : msg.data));
+      reply = await this.push(jobId, request, load);
+      // Answered for good: the blob is no longer needed (a busy push is sent again with the same blob).
+      if (deltaKey && !reply.busy) void this.infra.blobs.delete(deltaKey).catch(() => undefined);
     } catch (err) {
-      this.logger.warn(`push for job ${jobId} refused: ${(err as Error).message}`);
-      const reply: PushReply = { accepted: false, version: -1, staleness: 0, scale: 0, error: (err as Error).message };
-      msg.respond(JSON.stringify(reply));
+      const what = request ? `push ${request.stream}#${request.step} of job ${jobId}` : `push for job ${jobId}`;
+      const message = (err as Error).message;
+      if (err instanceof PushRefusedError) {
+        this.logger.warn(`${what} refused: ${message}`);
+        reply = { accepted: false, version: -1, staleness: 0, scale: 0, error: message };
+      } else {
+        // Nothing answered for sure: the worker sends the same push again, and the ledger makes that safe.
+        this.logger.error(`${what} failed: ${message}`);
+        reply = { accepted: false, version: -1, staleness: 0, scale: 0, error: message, retryable: true };
+      }
+    }
+    msg.respond(JSON.stringify(reply));
+  }
+
+  private async push(jobId: string, request: PushRequest, load: () => Promise<Float32Array>): Promise<PushReply> {
+    for (let reroute = 0; ; reroute++) {
+      const weights = await this.weightsOf(jobId);
+      try {
+        return await weights.push({ ...request, load });
+      } catch (err) {
+        if (!(err instanceof WeightsDiscardedError) || reroute >= MAX_REROUTES) throw err;
+      }
     }
   }
 
   private weightsOf(jobId: string): Promise<JobWeights> {
-    let entry = this.jobs.get(jobId);
-    if (!entry) {
-      entry = this.load(jobId);
-      this.jobs.set(jobId, entry);
-      entry.catch(() => this.jobs.delete(jobId));
-    }
+    const existing = this.jobs.get(jobId);
+    if (existing) return existing;
+    const entry: Promise<JobWeights> = this.load(jobId, (err) => {
+      this.logger.error(`job ${jobId}: dropped this replica's in-memory weights after an error; the next push reloads them from KV: ${(err as Error)?.stack ?? err}`);
+      if (this.jobs.get(jobId) === entry) this.jobs.delete(jobId);
+    });
+    this.jobs.set(jobId, entry);
+    entry.catch(() => { if (this.jobs.get(jobId) === entry) this.jobs.delete(jobId); });
     return entry;
   }
 
-  private async load(jobId: string): Promise<JobWeights> {
+  private async load(jobId: string, onDiscard: JobWeightsOptions['onDiscard']): Promise<JobWeights> {
     const record = await this.infra.buckets.jobs.get(jobRecordKey(jobId));
-    if (!record || record.operation !== 'PUT') throw new Error(`job ${jobId} not found`);
+    if (!record || record.operation !== 'PUT') throw new PushRefusedError(`job ${jobId} not found`);
     const job = record.json<JobRecord>();
     const { mode, async: spec } = job.spec.training;
-    if (mode === 'synchronous' || !spec) throw new Error(`job ${jobId} is synchronous: it has no parameter server`);
-    this.logger.log(`serving job ${jobId} (${mode})`);
-    return JobWeights.load({ jobId, mode, spec, versions: this.infra.versions });
+    if (mode === 'synchronous' || !spec) throw new PushRefusedError(`job ${jobId} is synchronous: it has no parameter server`);
+    const state = await this.infra.versions.read(jobId);
+    this.logger.log(`serving job ${jobId} (${mode}, version ${state.version})`);
+    const options: JobWeightsOptions = { jobId, spec, versions: this.infra.versions, maxQueue: this.env.TUSK_PS_MAX_QUEUE, onDiscard };
+    return mode === 'hogwild' ? new HogwildWeights(options, state) : new AsynchronousWeights(options, state);
   }
 
   /** Forgets jobs nobody pushed to lately; KV still holds them if pushes resume. */
   private async evictIdle(): Promise<void> {
     for (const [jobId, entry] of this.jobs) {
       const weights = await entry.catch(() => null);
-      if (!weights || Date.now() - weights.lastUsed > IDLE_EVICT_MS) this.jobs.delete(jobId);
+      const idle = !weights || (weights.queued === 0 && Date.now() - weights.lastUsed > IDLE_EVICT_MS);
+      if (idle && this.jobs.get(jobId) === entry) this.jobs.delete(jobId);
     }
   }
 }

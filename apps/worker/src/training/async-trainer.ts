@@ -8,6 +8,7 @@ const STALE_RETRIES = 3;
 
 export interface AsyncOutcome {
   metrics: Record<string, number>;
+  /** Pushes the parameter server acknowledged as applied. */
   pushes: number;
   rejected: number;
 }
@@ -42,7 +43,7 @@ export async function trainAsynchronously({ model, data, job, task, ps }: { mode
           const history = await model.fit(x, y, { epochs: 1, batchSize: task.batchSize, shuffle: false, verbose: 0, yieldEvery: 500 });
           metrics = Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k.replace(/^acc$/, 'accuracy'), Number(v[v.length - 1])]));
           const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version);
-          pushes += 1;
+          pushes += reply.accepted ? 1 : 0;
           if (reply.accepted) break;
           rejected += 1;
           if (attempt >= STALE_RETRIES) break; // keep going: one refused step must not stall the partition

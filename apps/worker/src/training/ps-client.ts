@@ -1,55 +1,113 @@
-import { headers as natsHeaders } from '@nats-io/transport-node';
-import { psPushSubject, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
 
+/** Requests that time out or fail at the parameter server before the push fails its task. */
 const PUSH_ATTEMPTS = 6;
+/** Backoff while the parameter server answers "busy": doubling from the first delay up to the last, with jitter. */
+const BUSY_BACKOFF_MS = { first: 100, max: 5_000 };
+/** Continuous "busy" for this many request timeouts fails the push: the parameter server is not catching up. */
+const BUSY_LIMIT_TIMEOUTS = 10;
 /** Room under the server's max payload for headers; larger deltas travel as a chunked blob. */
 const INLINE_HEADROOM = 64 * 1024;
 
-/** Pulls the newest weights from KV and pushes deltas to whichever parameter server answers. */
+/** The parameter server stayed busy too long for this push. */
+export class ParameterServerBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParameterServerBusyError';
+  }
+}
+
+export interface ParameterServerClientOptions {
+  infra: Infra;
+  jobId: string;
+  /** The task's partition and attempt: with a step counter they make each push's id. */
+  partition: number;
+  attempt: string;
+  workerId: string;
+  /** How long one push request waits for a reply before it is sent again. */
+  timeoutMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Pulls the newest weights from KV and pushes deltas to whichever parameter server answers. Each push of
+ * a task attempt has its own id (partition, attempt, step), so a push sent again after a timeout is
+ * answered from the parameter server's ledger instead of being applied twice.
+ */
 export class ParameterServerClient {
   private cached: { version: number; weights: Float32Array } | null = null;
-  private pushes = 0;
+  /** Pushes sent by this task attempt so far: the next push's step. */
+  private step = 0;
 
-  constructor(private readonly infra: Infra, private readonly jobId: string, private readonly workerId: string, private readonly timeoutMs: number) {}
+  constructor(private readonly options: ParameterServerClientOptions) {}
 
   /** The newest version; reads straight from KV so pulls never queue behind the parameter server. */
   async pull(): Promise<{ version: number; weights: Float32Array }> {
-    const head = await this.infra.versions.head(this.jobId);
+    const { infra, jobId } = this.options;
+    const head = await infra.versions.head(jobId);
     if (this.cached && head && head.version === this.cached.version) return this.cached;
-    const { version, bytes } = await this.infra.versions.read(this.jobId);
+    const { version, bytes } = await infra.versions.read(jobId);
     this.cached = { version, weights: bytesToFloat32(new Uint8Array(bytes)) };
     return this.cached;
   }
 
-  /** Pushes with retries: a parameter server that died mid-request is replaced by another replica. */
+  /** Pushes one delta (a new step) and resends the same push until a parameter server answers for it. */
   async push(delta: Float32Array, baseVersion: number): Promise<PushReply> {
+    const { infra, jobId, partition, attempt, workerId } = this.options;
+    const step = this.step++;
     const bytes = float32ToBytes(delta);
     const h = natsHeaders();
     h.set(PUSH_HEADERS.baseVersion, String(baseVersion));
-    h.set(PUSH_HEADERS.workerId, this.workerId);
+    h.set(PUSH_HEADERS.workerId, workerId);
+    h.set(PUSH_HEADERS.partition, String(partition));
+    h.set(PUSH_HEADERS.attempt, attempt);
+    h.set(PUSH_HEADERS.step, String(step));
     let body: Uint8Array = bytes;
-    const maxPayload = this.infra.nc.info?.max_payload ?? 1024 * 1024;
+    const maxPayload = infra.nc.info?.max_payload ?? 1024 * 1024;
     if (bytes.byteLength > maxPayload - INLINE_HEADROOM) {
-      const key = `p.${this.jobId}.${this.workerId}.${this.pushes++}`;
-      await this.infra.blobs.put(key, bytes);
+      const key = pushBlobKey({ jobId, partition, attempt, step });
+      await infra.blobs.put(key, bytes);
       h.set(PUSH_HEADERS.deltaKey, key);
       body = new Uint8Array(0);
     }
+    return this.send({ body, headers: h, what: `push ${partition}/${attempt}#${step} of job ${jobId}` });
+  }
+
+  /**
+   * Sends one push until it is answered: timeouts and failures at the parameter server are retried with
+   * backoff (PUSH_ATTEMPTS in all); "busy" is waited out apart, up to BUSY_LIMIT_TIMEOUTS request timeouts.
+   */
+  private async send({ body, headers, what }: { body: Uint8Array; headers: MsgHdrs; what: string }): Promise<PushReply> {
+    const { infra, jobId, timeoutMs } = this.options;
+    let failures = 0;
     let lastError: unknown;
-    for (let attempt = 0; attempt < PUSH_ATTEMPTS; attempt++) {
+    let busySince: number | null = null;
+    let busyDelay = BUSY_BACKOFF_MS.first;
+    for (;;) {
+      let answer: PushReply | null = null;
       try {
-        const reply = await this.infra.nc.request(psPushSubject(this.jobId), body, { timeout: this.timeoutMs, headers: h });
-        const answer = reply.json<PushReply>();
-        if (answer.error) throw new Error(`parameter server refused the push: ${answer.error}`);
-        return answer;
+        answer = (await infra.nc.request(psPushSubject(jobId), body, { timeout: timeoutMs, headers })).json<PushReply>();
       } catch (err) {
         lastError = err;
-        if (String(err).includes('refused the push')) throw err;
-        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
       }
+      if (answer?.busy) {
+        busySince ??= Date.now();
+        if (Date.now() - busySince > BUSY_LIMIT_TIMEOUTS * timeoutMs) throw new ParameterServerBusyError(`the parameter server stayed busy for ${Math.round((Date.now() - busySince) / 1000)} s and did not take ${what}`);
+        await sleep(busyDelay * (0.5 + Math.random() / 2));
+        busyDelay = Math.min(BUSY_BACKOFF_MS.max, busyDelay * 2);
+        continue;
+      }
+      busySince = null;
+      busyDelay = BUSY_BACKOFF_MS.first;
+      if (answer && !answer.error) return answer;
+      if (answer && !answer.retryable) throw new Error(`parameter server refused the push: ${answer.error}`);
+      if (answer) lastError = answer.error;
+      if (++failures >= PUSH_ATTEMPTS) throw new Error(`no parameter server answered ${what} after ${PUSH_ATTEMPTS} attempts: ${String(lastError)}`);
+      await sleep(250 * 2 ** (failures - 1));
     }
-    throw new Error(`no parameter server accepted the push after ${PUSH_ATTEMPTS} attempts: ${String(lastError)}`);
   }
 }

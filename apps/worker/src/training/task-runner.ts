@@ -65,7 +65,7 @@ export class TaskRunner {
     const data = await this.data({ task, job, manifest, model });
     const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, attempt, backend: this.backend, ok: true, samples: data.rows };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
-      const ps = new ParameterServerClient(this.infra, task.jobId, this.workerId, this.pushTimeoutMs);
+      const ps = new ParameterServerClient({ infra: this.infra, jobId: task.jobId, partition: task.partition, attempt, workerId: this.workerId, timeoutMs: this.pushTimeoutMs });
       const outcome = await trainAsynchronously({ model, data, job, task, ps });
       const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };

@@ -25,10 +25,16 @@ export interface PushReply {
   staleness: number;
   /** Multiplier the delta was applied with (1 unless scaled down for staleness). */
   scale: number;
-  /** This push id was seen before: the reply is the original one and nothing was applied again. */
+  /**
+   * This push id was seen before and nothing was applied again: for the stream's last step the reply is
+   * the original one; for an older step (a late copy nobody waits for) it is `accepted: false`.
+   */
   duplicate?: boolean;
   /** The job's push queue is full: nothing was applied; back off and send the same push again. */
   busy?: boolean;
+  /** With `error`: the parameter server failed before it could answer (KV unreachable, say); sending the same push again is safe. */
+  retryable?: boolean;
+  /** The push was refused (malformed, or the parameter server failed, see `retryable`). */
   error?: string;
 }
 
