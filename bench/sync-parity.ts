@@ -47,7 +47,7 @@ async function bench(): Promise<number> {
     const client = new TuskClient(session.cluster.driverUrl);
     for (const seed of seeds) {
       const training = mlpTraining({ seed });
-      console.log(`\nseed ${seed}: (a) local model.fit (${backend}, 1 process)`);
+      console.log(`\nseed ${seed}: (a) local: model.fit's training step over seeded shuffles (${backend}, 1 process)`);
       const local = await trainLocally({ topology, training, train, test });
       console.log(`seed ${seed}: (b) Tusk`);
       const result = await trainOnTusk({ client, split: files.train, datasetName: `fashion-mnist-train-${seed}`, model: topology, compile: MLP_COMPILE, training });
