@@ -128,6 +128,23 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
     expect((await infra.versions.read('job-bad')).version).toBe(0);
   });
 
+  it('takes no push once the driver closed the head, in either mode, even on a replica that holds the job in memory', async () => {
+    for (const mode of ['asynchronous', 'hogwild'] as const) {
+      const id = `job-closed-${mode}`;
+      await setUp(asyncJob(id, mode), [0, 0, 0, 0]);
+      // Both replicas learn the job before it closes.
+      await Promise.all([push(id, [1, 1, 1, 1], 0), push(id, [1, 1, 1, 1], 0)]);
+      const closed = await infra.versions.close(id);
+      expect(closed).toMatchObject({ version: 2, closed: true });
+      expect((await infra.versions.close(id)).revision).toBe(closed.revision);
+      const late = await Promise.all([push(id, [5, 5, 5, 5], 2), push(id, [5, 5, 5, 5], 2)]);
+      for (const reply of late) expect(reply).toMatchObject({ accepted: false, error: `job ${id} has finished training: its weights are final and take no more pushes` });
+      const after = await infra.versions.read(id);
+      expect(after).toMatchObject({ version: 2, closed: true, revision: closed.revision });
+      expect(Array.from(bytesToFloat32(after.bytes))).toEqual([2, 2, 2, 2]);
+    }
+  });
+
   it('refuses a push without an id, naming the missing header, and applies nothing', async () => {
     await setUp(asyncJob('job-noid', 'asynchronous'), [0, 0, 0, 0]);
     const h = headers();

@@ -24,7 +24,18 @@ export interface WeightsState extends HeadEntry {
 type Ledger = Record<string, AppliedPushes>;
 
 /** The head as stored: the ledger travels in the same value as the version, so one compare-and-set moves both. */
-const headValue = ({ version, key, stats, ledger }: { version: number; key: string; stats?: PushStats; ledger?: Ledger }): string => JSON.stringify({ version, key, stats, ledger });
+const headValue = ({ version, key, stats, ledger, closed }: { version: number; key: string; stats?: PushStats; ledger?: Ledger; closed?: boolean }): string =>
+  JSON.stringify({ version, key, stats, ledger, ...(closed ? { closed } : {}) });
+
+/** Someone tried to move a head the driver has closed: the job's weights are final. */
+export class HeadClosedError extends Error {
+  readonly transient = false;
+
+  constructor(jobId: string) {
+    super(`job ${jobId} has finished training: its weights are final and take no more pushes`);
+    this.name = 'HeadClosedError';
+  }
+}
 
 /** nats.js reports a lost compare-and-set as "wrong last sequence". */
 const isCasConflict = (err: unknown): boolean => /wrong last sequence/i.test(String(err));
@@ -90,6 +101,25 @@ export class VersionedWeights {
     } catch (err) {
       if (!isCasConflict(err)) throw err;
       throw new HeadConflictError(jobId);
+    }
+  }
+
+  /**
+   * Marks the head final, with compare-and-set: a parameter server's next write then loses the race, reloads
+   * and sees the mark, so no push lands after the version this returns. Closing twice returns the same state.
+   */
+  async close(jobId: string): Promise<WeightsState> {
+    for (;;) {
+      const entry = await this.kv.get(weightsHeadKey(jobId));
+      if (!entry || entry.operation !== 'PUT') throw new Error(`job ${jobId} has no weights head`);
+      const head = entry.json<WeightsHead & { stats?: PushStats }>();
+      if (head.closed) return { ...head, revision: entry.revision, bytes: await this.blobs.get(head.key) };
+      try {
+        const revision = await this.kv.update(weightsHeadKey(jobId), headValue({ ...head, closed: true }), entry.revision);
+        return { ...head, closed: true, revision, bytes: await this.blobs.get(head.key) };
+      } catch (err) {
+        if (!isCasConflict(err)) throw err;
+      }
     }
   }
 

@@ -67,8 +67,8 @@ export class Rounds {
     if (synchronous) {
       next = await this.average(job.id, round, results);
     } else {
-      // The parameter server holds the newest weights: freeze them as the job's final version.
-      const live = await this.infra.versions.read(job.id);
+      // Every partition is done: close the head so that no late push (a worker that was cut off) lands after it.
+      const live = await this.infra.versions.close(job.id);
       next = live.bytes;
       pushStats = live.stats;
     }

@@ -52,6 +52,7 @@ export class AsynchronousWeights extends JobWeights {
 
   private async applyNow(push: LoadedPush): Promise<PushReply> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      if (this.persisted.closed) return this.refuseClosed();
       // Checked on every attempt: a reload after a conflict brings the other replica's ledger.
       const known = answeredBefore({ ledger: this.persisted.ledger, stream: push.stream, step: push.step, version: this.version });
       if (known) {
@@ -89,6 +90,7 @@ export class AsynchronousWeights extends JobWeights {
    * version when `next` holds new weights. False when another replica moved the head (reloaded then).
    */
   private async tryWrite({ ledger, stats, next }: { ledger: PushLedger; stats: PushStats; next: Float32Array | null }): Promise<boolean> {
+    if (this.persisted.closed) return true; // never reopen a head the driver closed: counters of a finished job stay as they are
     const counts = { ...this.unsaved };
     const version = next ? this.version + 1 : this.version;
     const full = withCounts(stats, counts, version);

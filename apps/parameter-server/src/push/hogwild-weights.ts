@@ -37,6 +37,7 @@ export class HogwildWeights extends JobWeights {
 
   protected apply(push: LoadedPush): Promise<PushReply> {
     if (this.discarded) return Promise.reject(new WeightsDiscardedError(this.jobId));
+    if (this.persisted.closed) return Promise.resolve(this.refuseClosed());
     // Checked again now: a reload while the delta was loading may have brought this id in.
     const known = answeredBefore({ ledger: this.persisted.ledger, stream: push.stream, step: push.step, version: this.version });
     if (known) {
@@ -92,6 +93,12 @@ export class HogwildWeights extends JobWeights {
   /** One group commit of everything pending now; false when another replica moved the head (merged then). */
   private async flushOnce(): Promise<boolean> {
     const batch = this.pending.slice();
+    if (this.persisted.closed) {
+      // Never reopen a head the driver closed: pushes still pending were not persisted, so they were never applied.
+      this.pending.splice(0, batch.length);
+      for (const w of batch) w.resolve(w.push ? this.refuseClosed() : null);
+      return true;
+    }
     const counts = { ...this.unsaved };
     let version = this.persisted.version;
     let stats: PushStats = this.persisted.stats ?? initialStats(version);

@@ -1,5 +1,5 @@
 import type { AsyncSpec, PushReply } from '@tusk/contracts';
-import { BlobNotFoundError, type HeadEntry, type VersionedWeights, type WeightsState } from '@tusk/messaging';
+import { BlobNotFoundError, HeadClosedError, type HeadEntry, type VersionedWeights, type WeightsState } from '@tusk/messaging';
 import { bytesToFloat32, hasNonFinite } from '@tusk/model';
 import { answeredBefore } from './push-ledger.js';
 import type { PushRequest } from './push-request.js';
@@ -69,6 +69,7 @@ export abstract class JobWeights {
   async push(input: PushInput): Promise<PushReply> {
     this.lastUsed = Date.now();
     if (this.discarded) throw new WeightsDiscardedError(this.jobId);
+    if (this.persisted.closed) return this.refuseClosed();
     const idKey = `${input.stream}#${input.step}`;
     const running = this.inflight.get(idKey);
     if (running) return this.copyOf(running.outcome);
@@ -138,6 +139,11 @@ export abstract class JobWeights {
     return known;
   }
 
+  /** The driver closed the head: the job's weights are final and this push is too late to count. */
+  protected refuseClosed(): PushReply {
+    return this.refuse(new HeadClosedError(this.jobId).message);
+  }
+
   protected refuse(error: string): PushReply {
     return { accepted: false, version: this.version, staleness: 0, scale: 0, error };
   }
@@ -157,4 +163,4 @@ export abstract class JobWeights {
 }
 
 /** The head part of a read. */
-export const headOf = ({ version, key, revision, stats, ledger }: WeightsState | HeadEntry): HeadEntry => ({ version, key, revision, stats, ledger });
+export const headOf = ({ version, key, revision, stats, ledger, closed }: WeightsState | HeadEntry): HeadEntry => ({ version, key, revision, stats, ledger, closed });

@@ -5,7 +5,8 @@ import {
   TaskMessage, type HeldTask, type ResultMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
-import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError, type TaskRunner } from '../training/task-runner.js';
+import type { TaskRunner } from '../training/task-runner.js';
+import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError } from '../training/task-errors.js';
 
 export interface TaskLoopOptions {
   workerId: string;

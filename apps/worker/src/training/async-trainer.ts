@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { JobRecord, TaskMessage } from '@tusk/contracts';
-import { computeDelta, getFlatWeights, setFlatWeights } from '@tusk/model';
+import { permutation } from '@tusk/data';
+import { computeDelta, getFlatWeights, mixSeed, resetOptimizer, setFlatWeights, trainOnRows } from '@tusk/model';
 import type { PartitionTensors } from './partition-tensors.js';
 import type { ParameterServerClient } from './ps-client.js';
 
@@ -23,33 +24,29 @@ export function stepRanges({ rows, batchSize, frequency, pushEvery }: { rows: nu
 
 /**
  * Elephas' asynchronous worker: for every step, pull the newest weights, train on the step's rows,
- * push the delta. A delta refused as too stale is recomputed from fresh weights.
+ * push the delta. A delta refused as too stale is recomputed from fresh weights. Shuffles and dropout
+ * draw from the task's seed and the optimizer starts fresh with the task, as in synchronous training.
  */
-export async function trainAsynchronously({ model, data, job, task, ps }: { model: tf.LayersModel; data: PartitionTensors; job: JobRecord; task: TaskMessage; ps: ParameterServerClient }): Promise<AsyncOutcome> {
+export async function trainAsynchronously({ model, data, job, task, ps, signal }: { model: tf.LayersModel; data: PartitionTensors; job: JobRecord; task: TaskMessage; ps: ParameterServerClient; signal?: AbortSignal }): Promise<AsyncOutcome> {
   const spec = job.spec.training.async!;
+  resetOptimizer({ model, compile: job.spec.compile });
   let metrics: Record<string, number> = {};
   let pushes = 0;
   let rejected = 0;
   for (let epoch = 0; epoch < task.epochs; epoch++) {
-    const order = tf.util.createShuffledIndices(data.rows);
-    for (const [start, end] of stepRanges({ rows: data.rows, batchSize: task.batchSize, frequency: spec.frequency, pushEvery: spec.pushEvery })) {
-      const idx = tf.tensor1d(Int32Array.from(order.subarray(start, end)), 'int32');
-      const x = tf.gather(data.x, idx);
-      const y = tf.gather(data.y, idx);
-      try {
-        for (let attempt = 0; ; attempt++) {
-          const { version, weights } = await ps.pull();
-          setFlatWeights(model, weights);
-          const history = await model.fit(x, y, { epochs: 1, batchSize: task.batchSize, shuffle: false, verbose: 0, yieldEvery: 500 });
-          metrics = Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k.replace(/^acc$/, 'accuracy'), Number(v[v.length - 1])]));
-          const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version);
-          pushes += reply.accepted ? 1 : 0;
-          if (reply.accepted) break;
-          rejected += 1;
-          if (attempt >= STALE_RETRIES) break; // keep going: one refused step must not stall the partition
-        }
-      } finally {
-        tf.dispose([idx, x, y]);
+    const order = permutation(data.rows, mixSeed(task.seed, epoch));
+    const steps = stepRanges({ rows: data.rows, batchSize: task.batchSize, frequency: spec.frequency, pushEvery: spec.pushEvery });
+    for (const [step, [start, end]] of steps.entries()) {
+      for (let attempt = 0; ; attempt++) {
+        const { version, weights } = await ps.pull();
+        setFlatWeights(model, weights);
+        const pass = await trainOnRows({ model, x: data.x, y: data.y, rows: order.subarray(start, end), batchSize: task.batchSize, seed: mixSeed(task.seed, epoch, step), signal });
+        metrics = Object.fromEntries(Object.entries(pass.metrics).map(([k, v]) => [k.replace(/^acc$/, 'accuracy'), v]));
+        const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version);
+        pushes += reply.accepted ? 1 : 0;
+        if (reply.accepted) break;
+        rejected += 1;
+        if (attempt >= STALE_RETRIES) break; // keep going: one refused step must not stall the partition
       }
     }
   }

@@ -2,6 +2,7 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
+import { PermanentTaskError } from './task-errors.js';
 
 /** Requests that time out or fail at the parameter server before the push fails its task. */
 const PUSH_ATTEMPTS = 6;
@@ -104,7 +105,8 @@ export class ParameterServerClient {
       busySince = null;
       busyDelay = BUSY_BACKOFF_MS.first;
       if (answer && !answer.error) return answer;
-      if (answer && !answer.retryable) throw new Error(`parameter server refused the push: ${answer.error}`);
+      // Sending it again cannot change the answer (a malformed delta, a finished job): the task fails for good.
+      if (answer && !answer.retryable) throw new PermanentTaskError(`parameter server refused the push: ${answer.error}`);
       if (answer) lastError = answer.error;
       if (++failures >= PUSH_ATTEMPTS) throw new Error(`no parameter server answered ${what} after ${PUSH_ATTEMPTS} attempts: ${String(lastError)}`);
       await sleep(250 * 2 ** (failures - 1));

@@ -13,30 +13,8 @@ import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
 import { partitionTensors, type PartitionTensors } from './partition-tensors.js';
 import { ParameterServerClient } from './ps-client.js';
+import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError } from './task-errors.js';
 
-/** A task that can never succeed, however often it is retried. */
-export class PermanentTaskError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentTaskError';
-  }
-}
-
-/** The task is no longer needed (its job ended, or its round is already averaged): dropped without a result. */
-export class ObsoleteTaskError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ObsoleteTaskError';
-  }
-}
-
-/** The task's message left the stream while it ran: the driver gave it to another worker, or the job was cancelled. */
-export class TaskSupersededError extends Error {
-  constructor(task: string) {
-    super(`task ${task} was reassigned or cancelled`);
-    this.name = 'TaskSupersededError';
-  }
-}
 
 /** tfjs says `acc`; Keras users read `accuracy`. */
 const metricName = (name: string) => name.replace(/^acc$/, 'accuracy').replace(/^val_acc$/, 'val_accuracy');
@@ -66,7 +44,9 @@ export class TaskRunner {
     const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, attempt, backend: this.backend, ok: true, samples: data.rows };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
       const ps = new ParameterServerClient({ infra: this.infra, jobId: task.jobId, partition: task.partition, attempt, workerId: this.workerId, timeoutMs: this.pushTimeoutMs });
-      const outcome = await trainAsynchronously({ model, data, job, task, ps });
+      const outcome = await trainAsynchronously({ model, data, job, task, ps, signal }).catch((err) => {
+        throw err instanceof TrainingAbortedError ? new TaskSupersededError(`${task.jobId}.train.${task.round}.${task.partition}`) : err;
+      });
       const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
     }

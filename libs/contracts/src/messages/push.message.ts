@@ -55,4 +55,6 @@ export interface WeightsHead {
   key: string;
   /** Push streams by `pushStreamKey`, written in the same compare-and-set as the version they led to. */
   ledger?: Record<string, AppliedPushes>;
+  /** Set (with compare-and-set) by the driver once every partition finished: this version is final, no push lands after it. */
+  closed?: boolean;
 }
