@@ -10,6 +10,8 @@ export interface RunVerdict {
   stuck: boolean;
   /** Services whose health check did not answer 200 once the run was over. */
   down: string[];
+  /** Faults that struck before the job finished. */
+  midJob: number;
   problems: string[];
 }
 

@@ -9,7 +9,7 @@ const RESTART_ATTEMPTS = 20;
 
 /**
  * The whole of Tusk on this machine (its own nats-server and S3 server, the driver, parameter servers and
- * workers as processes) plus the faults a chaos run injects into it. Logs go to `services.log` in dataDir.
+ * workers as processes) plus the faults a chaos run injects into it. Logs go to `services.log` in logDir.
  */
 export class ChaosCluster {
   /** Faults on one service run one after the other, so a restart never races a kill of the same process. */
@@ -17,8 +17,9 @@ export class ChaosCluster {
 
   private constructor(readonly cluster: LocalCluster, readonly logPath: string) {}
 
-  static async start({ dataDir, workers, parameterServers, env }: { dataDir: string; workers: number; parameterServers: number; env: Record<string, string> }): Promise<ChaosCluster> {
-    const logPath = join(dataDir, 'services.log');
+  /** `logDir` outlives the run (unlike `dataDir`), so a failed run's service logs can be read afterwards. */
+  static async start({ dataDir, logDir, workers, parameterServers, env }: { dataDir: string; logDir: string; workers: number; parameterServers: number; env: Record<string, string> }): Promise<ChaosCluster> {
+    const logPath = join(logDir, 'services.log');
     const cluster = new LocalCluster({ dataDir, workers, bucket: 'chaos', logSink: createWriteStream(logPath), env });
     const chaos = new ChaosCluster(cluster, logPath);
     try {

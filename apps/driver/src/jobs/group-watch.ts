@@ -34,6 +34,8 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
   let lastMove = Date.now();
   let lastLostCheck = Date.now();
   const lastHolders = new Map<number, string[]>();
+  /** Task messages already taken from a silent worker: its stale claim must not trigger another reassignment. */
+  const reassigned = new Set<number>();
   for (;;) {
     const seen = collector.received(group);
     const missing = tasks.filter((t) => !seen.has(t.partition));
@@ -46,13 +48,14 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
     const claims = liveness.claims(first);
     const unheld: TaskMessage[] = [];
     for (const task of missing) {
-      const claimed = claims.get(task.partition) ?? [];
+      const claimed = (claims.get(task.partition) ?? []).filter((c) => !reassigned.has(c.seq));
       if (claimed.length > 0) lastHolders.set(task.partition, claimed.map((c) => `${c.workerId}${c.silent ? ' (silent)' : ''}`));
       if (claimed.some((c) => !c.silent)) {
         lastMove = now;
       } else if (claimed.length > 0) {
         logger.warn(`${claimed.map((c) => c.workerId).join(', ')} stopped heartbeating while holding ${taskId(task)}; reassigning it`);
         await dispatcher.reassign({ task, seqs: claimed.map((c) => c.seq), collector });
+        for (const c of claimed) reassigned.add(c.seq);
       } else {
         unheld.push(task);
       }

@@ -13,6 +13,7 @@ export class ResultReplayTimeoutError extends Error {
 }
 
 const REOPEN_DELAY_MS = 1_000;
+const CONSUME_EXPIRES_MS = 4_000;
 
 export interface ResultCollectorOptions {
   js: JetStreamClient;
@@ -62,7 +63,8 @@ export class ResultCollector {
       filter_subjects: resultSubject(jobId),
       ...(from > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from } : { deliver_policy: DeliverPolicy.All }),
     });
-    this.messages = await consumer.consume();
+    // Short pulls: after a nats-server restart the consumer is gone, and two missed heartbeats (half of this each) recreate it.
+    this.messages = await consumer.consume({ expires: CONSUME_EXPIRES_MS });
   }
 
   /** The consumer loop; it reopens after the connection or the consumer goes away, from the next sequence. */

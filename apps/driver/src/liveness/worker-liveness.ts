@@ -36,6 +36,24 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     void this.watchForever();
+    void this.followConnection();
+  }
+
+  /**
+   * After NATS comes back, the watch is opened again at once (its consumer may be gone with the server) and
+   * every worker gets a fresh silence clock: beats missed while NATS was away are not the workers' silence.
+   */
+  private async followConnection(): Promise<void> {
+    try {
+      for await (const status of this.infra.nc.status()) {
+        if (status.type !== 'reconnect') continue;
+        const now = Date.now();
+        for (const w of this.workers.values()) w.changedAt = now;
+        this.watcher?.stop();
+      }
+    } catch (err) {
+      this.logger.warn(`following the NATS connection ended: ${(err as Error).message}`);
+    }
   }
 
   onApplicationShutdown(): void {
