@@ -17,7 +17,7 @@ export const CHAOS_PARTITIONS = 3;
 
 /** About ten seconds of training on 3 partitions of the chaos dataset (6,000 rows), so that faults land mid-job. */
 export function chaosTraining(mode: TrainingMode, seed: number): Record<string, unknown> {
-  if (mode === 'synchronous') return { mode, epochs: 12, batchSize: 16, partitions: CHAOS_PARTITIONS, validationSplit: 0.1, seed };
+  if (mode === 'synchronous') return { mode, epochs: 24, batchSize: 16, partitions: CHAOS_PARTITIONS, validationSplit: 0.1, seed };
   return { mode, epochs: 10, batchSize: 16, partitions: CHAOS_PARTITIONS, frequency: 'batch', pushEvery: 2, seed };
 }
 
