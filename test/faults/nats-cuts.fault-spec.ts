@@ -38,12 +38,17 @@ describe('NATS cut from the driver at the worst moments', () => {
     const job = await api.submit(datasetId, { epochs: 6, batchSize: 8, partitions: 2, seed: 11 });
     const stream = await fetch(`${tc.cluster.driverUrl}/jobs/${job.id}/events`);
     const reader = stream.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toContain(`"jobId":"${job.id}"`);
+    let text = '';
+    let firstEvent!: () => void;
+    const first = new Promise<void>((resolve) => { firstEvent = resolve; });
     const received = (async () => {
-      let text = '';
-      for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        text += new TextDecoder().decode(r.value);
+        if (text.includes(`"jobId":"${job.id}"`)) firstEvent();
+      }
       return text;
     })();
+    await first;
     await api.reachedRound(job.id, 1);
     proxy.cut();
     await sleep(CUT_MS);
