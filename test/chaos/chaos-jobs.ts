@@ -1,17 +1,5 @@
 import type { TrainingMode } from '@tusk/contracts';
-
-/** The blobs model with Dropout, so seeded masks are part of what a synchronous run must repeat. */
-export const chaosModel = {
-  class_name: 'Sequential',
-  config: {
-    name: 'chaos_blobs',
-    layers: [
-      { class_name: 'Dense', config: { units: 16, activation: 'relu', batch_input_shape: [null, 4], name: 'hidden' } },
-      { class_name: 'Dropout', config: { rate: 0.2, name: 'drop' } },
-      { class_name: 'Dense', config: { units: 3, activation: 'softmax', name: 'out' } },
-    ],
-  },
-};
+import { blobsDropoutModel } from '../e2e/synthetic-data.js';
 
 export const CHAOS_PARTITIONS = 3;
 
@@ -23,7 +11,7 @@ export function chaosTraining(mode: TrainingMode, seed: number): Record<string, 
 
 export const chaosJobBody = ({ datasetId, mode, seed }: { datasetId: string; mode: TrainingMode; seed: number }) => ({
   name: `chaos ${mode} ${seed}`,
-  model: chaosModel,
+  model: blobsDropoutModel,
   compile: { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
   datasetId,
   training: chaosTraining(mode, seed),

@@ -3,19 +3,7 @@ import { createHash } from 'node:crypto';
 import type { JobRecord } from '@tusk/contracts';
 import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
-
-/** The blobs model with Dropout, so the masks' seeding is part of what must repeat. */
-const dropoutModel = {
-  class_name: 'Sequential',
-  config: {
-    name: 'blobs_dropout',
-    layers: [
-      { class_name: 'Dense', config: { units: 16, activation: 'relu', batch_input_shape: [null, 4], name: 'hidden' } },
-      { class_name: 'Dropout', config: { rate: 0.3, name: 'drop' } },
-      { class_name: 'Dense', config: { units: 3, activation: 'softmax', name: 'out' } },
-    ],
-  },
-};
+import { blobsDropoutModel } from './synthetic-data.js';
 
 describe('synchronous training is reproducible bit for bit', () => {
   let tc: TestCluster;
@@ -28,7 +16,7 @@ describe('synchronous training is reproducible bit for bit', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        model: dropoutModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId,
+        model: blobsDropoutModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId,
         training: { epochs: 4, batchSize: 16, partitions: 3, validationSplit: 0.1, seed, optimizerState },
       }),
     });

@@ -24,3 +24,16 @@ export const blobsModel = {
     ],
   },
 };
+
+/** The same model with Dropout, so the seeding of its masks is part of what must repeat. */
+export const blobsDropoutModel = {
+  class_name: 'Sequential',
+  config: {
+    name: 'blobs_dropout',
+    layers: [
+      blobsModel.config.layers[0],
+      { class_name: 'Dropout', config: { rate: 0.2, name: 'drop' } },
+      blobsModel.config.layers[1],
+    ],
+  },
+};
