@@ -81,7 +81,8 @@ export class TaskLoop {
       const result = await this.runner.run(task, { attempt, signal: abort.signal });
       if (abort.signal.aborted) throw new TaskSupersededError(taskId(task));
       await this.publish(result);
-      await msg.ackAck();
+      // The result is stored: a failed ack (the message was reassigned or purged meanwhile) only costs a redelivery.
+      await msg.ackAck().catch((err) => this.logger.warn(`ack of ${taskId(task)} failed (${(err as Error).message}); its result is stored`));
       this.options.onTask(null, result.seconds > 0 ? (result.samples * Math.max(1, task.epochs)) / result.seconds : 0);
       this.logger.log(`${task.kind} job=${task.jobId} round=${task.round} partition=${task.partition} attempt=${attempt} samples=${result.samples} ${result.seconds.toFixed(2)}s`);
     } catch (err) {
