@@ -9,6 +9,14 @@ export const SILENT_AFTER_BEATS = 3;
 const FORGET_AFTER_MS = 10 * 60_000;
 const REWATCH_DELAY_MS = 1_000;
 
+/**
+ * How long a worker may go without a beat before it counts as silent: a few periods, or twice the longest
+ * its event loop was lately blocked (a long synchronous training step), whichever is longer.
+ */
+export function silentAfterMs(beat: Pick<WorkerHeartbeat, 'everyMs' | 'blockedMs'>): number {
+  return Math.max(SILENT_AFTER_BEATS * Math.max(100, beat.everyMs ?? 5_000), 2 * (beat.blockedMs ?? 0));
+}
+
 interface SeenWorker {
   beat: WorkerHeartbeat;
   /** When the driver last saw this worker's entry change (its own clock: no skew with the worker's). */
@@ -88,7 +96,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private isSilent(w: SeenWorker, now: number): boolean {
-    return now - w.changedAt > SILENT_AFTER_BEATS * Math.max(100, w.beat.everyMs ?? 5_000);
+    return now - w.changedAt > silentAfterMs(w.beat);
   }
 
   private forgetLongSilent(now: number): void {

@@ -1,10 +1,17 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { workerHeartbeatKey, type HeldTask, type WorkerHeartbeat } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
+
+/** How long a long block is remembered: `blockedMs` is the longest of this window and the one before. */
+const BLOCKED_WINDOW_MS = 10 * 60_000;
 
 /** Keeps this worker's entry fresh in the TTL'd `tusk-workers` bucket: `GET /workers` reads it. */
 export class Heartbeat {
   private readonly state: WorkerHeartbeat;
   private timer?: NodeJS.Timeout;
+  private windowTimer?: NodeJS.Timeout;
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private previousWindowMaxMs = 0;
 
   constructor(private readonly infra: Infra, id: string, backend: string, private readonly everyMs: number) {
     const now = new Date().toISOString();
@@ -12,8 +19,13 @@ export class Heartbeat {
   }
 
   start(): void {
+    this.loopDelay.enable();
     void this.beat();
     this.timer = setInterval(() => void this.beat(), this.everyMs);
+    this.windowTimer = setInterval(() => {
+      this.previousWindowMaxMs = this.loopDelay.max / 1e6;
+      this.loopDelay.reset();
+    }, BLOCKED_WINDOW_MS).unref();
   }
 
   /** Records the task in hand (null when idle) and the last task's throughput. */
@@ -28,11 +40,14 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     this.state.updatedAt = new Date().toISOString();
+    this.state.blockedMs = Math.round(Math.max(this.previousWindowMaxMs, this.loopDelay.max / 1e6));
     await this.infra.buckets.workers.put(workerHeartbeatKey(this.state.id), JSON.stringify(this.state)).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.windowTimer);
+    this.loopDelay.disable();
     await this.infra.buckets.workers.purge(workerHeartbeatKey(this.state.id)).catch(() => undefined);
   }
 }

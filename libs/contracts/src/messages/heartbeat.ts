@@ -18,6 +18,11 @@ export interface WorkerHeartbeat {
   updatedAt: string;
   /** The heartbeat period: the driver counts a worker silent after a few periods without a beat. */
   everyMs: number;
+  /**
+   * The longest the worker's event loop was blocked lately (one long synchronous training step blocks its
+   * beats too): the driver waits at least twice this before it counts the worker silent.
+   */
+  blockedMs?: number;
   currentTask: HeldTask | null;
   tasksDone: number;
   samplesPerSecond: number;
