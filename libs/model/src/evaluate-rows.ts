@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkedRows, type RowIndices } from './checked-rows.js';
-import { yieldEvery } from './event-loop-yield.js';
+import { forEachBatch } from './batch-loop.js';
 import { internalsOf, standardizedXY } from './layers-model-internals.js';
 import { MetricTotals } from './metric-totals.js';
-import { TrainingAbortedError } from './training-errors.js';
 
 export interface EvaluateRowsInput {
   model: tf.LayersModel;
@@ -28,21 +27,8 @@ export async function evaluateRows({ model, x, y, rows, batchSize, signal, yield
   const test = internals.testFunction;
   const totals = new MetricTotals(internals.getDedupedMetricsNames(), 'divide');
   const data = standardizedXY({ model, x, y, batchSize });
-  const batches = Math.ceil(indices.length / batchSize);
-  const maybeYield = yieldEvery(yieldEveryMs);
   try {
-    for (let b = 0; b < batches; b++) {
-      if (signal?.aborted) throw new TrainingAbortedError(b, batches, { cause: signal.reason });
-      const start = b * batchSize;
-      const end = Math.min(indices.length, start + batchSize);
-      const outs = tf.tidy(() => {
-        const idx = tf.tensor1d(indices.subarray(start, end), 'int32');
-        return test([tf.gather(data.x, idx), tf.gather(data.y, idx)]);
-      });
-      totals.add(outs, end - start);
-      tf.dispose(outs);
-      await maybeYield();
-    }
+    await forEachBatch({ x: data.x, y: data.y, indices, batchSize, totals, signal, yieldEveryMs, step: (batch) => test(batch) });
     return await totals.read(prefix);
   } finally {
     totals.dispose();

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkedRows, type RowIndices } from './checked-rows.js';
-import { yieldEvery } from './event-loop-yield.js';
+import { forEachBatch } from './batch-loop.js';
 import { internalsOf, standardizedXY } from './layers-model-internals.js';
 import { MetricTotals } from './metric-totals.js';
 import { mixSeed } from './seed-mix.js';
 import { withSeededRandom } from './seeded-random.js';
-import { ModelBusyError, TrainingAbortedError } from './training-errors.js';
+import { ModelBusyError } from './training-errors.js';
 
 export interface TrainOnRowsInput {
   /** A compiled model; its optimizer state carries on (see resetOptimizer). */
@@ -41,23 +41,12 @@ export async function trainOnRows({ model, x, y, rows, batchSize, seed, signal, 
   const train = internals.makeTrainFunction();
   const totals = new MetricTotals(internals.getDedupedMetricsNames(), 'reciprocal');
   const data = standardizedXY({ model, x, y, batchSize });
-  const batches = Math.ceil(indices.length / batchSize);
-  const maybeYield = yieldEvery(yieldEveryMs);
   internals.isTraining = true;
   try {
-    for (let b = 0; b < batches; b++) {
-      if (signal?.aborted) throw new TrainingAbortedError(b, batches, { cause: signal.reason });
-      const start = b * batchSize;
-      const end = Math.min(indices.length, start + batchSize);
-      const outs = tf.tidy(() => {
-        const idx = tf.tensor1d(indices.subarray(start, end), 'int32');
-        const batch = [tf.gather(data.x, idx), tf.gather(data.y, idx)];
-        return withSeededRandom(mixSeed(seed, b), () => train(batch));
-      });
-      totals.add(outs, end - start);
-      tf.dispose(outs);
-      await maybeYield();
-    }
+    const batches = await forEachBatch({
+      x: data.x, y: data.y, indices, batchSize, totals, signal, yieldEveryMs,
+      step: (batch, b) => withSeededRandom(mixSeed(seed, b), () => train(batch)),
+    });
     return { metrics: await totals.read(), samples: indices.length, batches };
   } finally {
     internals.isTraining = false;
