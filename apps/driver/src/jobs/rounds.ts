@@ -118,25 +118,25 @@ export class Rounds {
   }
 
   /**
-   * While an asynchronous job trains: a progress event every 2 s from the parameter server's version, and
-   * `moved()` telling the stall watch whether a push landed since it last asked.
+   * While an asynchronous job trains: `moved()`, which the stall watch polls, reads the parameter server's head
+   * and tells whether a push landed since it last asked; a progress event every 2 s reports the version it read.
    */
   private async followPushes(job: JobRecord, started: number): Promise<{ moved: () => Promise<boolean>; stop: () => void }> {
     const expected = expectedPushes(job.spec.training, await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)));
-    const report = async () => {
-      const head = await this.infra.versions.head(job.id);
-      if (!head || head.version === 0) return;
-      const progress = Math.min(0.99, head.version / expected);
+    let version = 0;
+    let lastRevision = -1;
+    const timer = setInterval(() => {
+      if (version === 0) return;
+      const progress = Math.min(0.99, version / expected);
       const elapsed = (Date.now() - started) / 1000;
       this.events.publish(job, 'progress', undefined, { progress, etaSeconds: Math.round((elapsed / progress) * (1 - progress)) });
-    };
-    const timer = setInterval(() => report().catch((err) => this.logger.debug(`job ${job.id}: progress: ${err}`)), ASYNC_PROGRESS_MS);
-    let lastRevision = -1;
+    }, ASYNC_PROGRESS_MS);
     return {
       moved: async () => {
         const head = await this.infra.versions.head(job.id).catch(() => null);
         if (!head || head.revision === lastRevision) return false;
         lastRevision = head.revision;
+        version = head.version;
         return true;
       },
       stop: () => clearInterval(timer),

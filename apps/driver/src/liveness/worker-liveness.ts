@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { KvWatchEntry } from '@nats-io/kv';
-import { taskId, workerHeartbeatKey, type HeldTask, type TaskRef, type WorkerHeartbeat } from '@tusk/contracts';
+import { taskGroupId, workerHeartbeatKey, type HeldTask, type TaskRef, type WorkerHeartbeat } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 
 /** Beats a worker may miss before the driver counts it silent and gives its task to another worker. */
@@ -107,11 +107,11 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   claims(group: Omit<TaskRef, 'partition'>): Map<number, TaskClaim[]> {
     const now = Date.now();
     this.forgetLongSilent(now);
-    const prefix = taskId({ ...group, partition: 0 }).replace(/\.0$/, '.');
+    const wanted = taskGroupId(group);
     const out = new Map<number, TaskClaim[]>();
     for (const w of this.workers.values()) {
       const t = w.beat.currentTask;
-      if (!t || !taskId(t).startsWith(prefix)) continue;
+      if (!t || taskGroupId(t) !== wanted) continue;
       const claim: TaskClaim = { ...t, workerId: w.beat.id, silent: this.isSilent(w, now) };
       out.set(t.partition, [...(out.get(t.partition) ?? []), claim]);
     }

@@ -91,7 +91,7 @@ export class TaskLoop {
         msg.term();
         this.options.onTask(null);
       } else if (err instanceof TaskSupersededError || abort.signal.aborted) {
-        // Its message is gone (reassigned or cancelled): no result, and nothing left to ack.
+        // Its message is gone (reassigned or cancelled), and training stopped at the next batch: no result, nothing to ack.
         this.logger.warn(`stopped ${taskId(task)} (attempt ${attempt}): it was reassigned or cancelled`);
         this.options.onTask(null);
       } else {

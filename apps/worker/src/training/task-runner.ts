@@ -6,14 +6,13 @@ import type { Infra } from '@tusk/infra';
 import {
   bytesToFloat32, computeDelta, encodeFloat16, evaluateRows, float32ToBytes, getFlatWeights, loadOptimizerState, normalizeLoss, optimizerStateBytes, resetOptimizer,
   setFlatWeights, trainEpochs,
-  TrainingAbortedError,
 } from '@tusk/model';
 import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
 import { partitionTensors, type PartitionTensors } from './partition-tensors.js';
 import { ParameterServerClient } from './ps-client.js';
-import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError } from './task-errors.js';
+import { ObsoleteTaskError, PermanentTaskError } from './task-errors.js';
 
 
 /** tfjs says `acc`; Keras users read `accuracy`. */
@@ -44,9 +43,7 @@ export class TaskRunner {
     const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, attempt, backend: this.backend, ok: true, samples: data.rows };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
       const ps = new ParameterServerClient({ infra: this.infra, jobId: task.jobId, partition: task.partition, attempt, workerId: this.workerId, timeoutMs: this.pushTimeoutMs });
-      const outcome = await trainAsynchronously({ model, data, job, task, ps, signal }).catch((err) => {
-        throw err instanceof TrainingAbortedError ? new TaskSupersededError(`${task.jobId}.train.${task.round}.${task.partition}`) : err;
-      });
+      const outcome = await trainAsynchronously({ model, data, job, task, ps, signal });
       const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
     }
@@ -63,8 +60,6 @@ export class TaskRunner {
     const trained = await trainEpochs({
       model, x: data.x, y: data.y, epochs: task.epochs, batchSize: task.batchSize, seed: task.seed,
       validationSplit: job.spec.training.validationSplit, signal,
-    }).catch((err) => {
-      throw err instanceof TrainingAbortedError ? new TaskSupersededError(`${task.jobId}.train.${task.round}.${task.partition}`) : err;
     });
     const delta = computeDelta(base, getFlatWeights(model));
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });

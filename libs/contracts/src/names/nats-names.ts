@@ -21,8 +21,10 @@ export interface TaskRef {
   evaluationId?: string;
 }
 
+/** `<job>.<kind>.<round or evaluation>`: the group a task belongs to (one training round, or one evaluation). */
+export const taskGroupId = (t: Omit<TaskRef, 'partition'>): string => `${t.jobId}.${t.kind}.${t.evaluationId ?? t.round}`;
 /** `<job>.<kind>.<round or evaluation>.<partition>`: a task's identity, shared by its subject, its result and its logs. */
-export const taskId = (t: TaskRef): string => `${t.jobId}.${t.kind}.${t.evaluationId ?? t.round}.${t.partition}`;
+export const taskId = (t: TaskRef): string => `${taskGroupId(t)}.${t.partition}`;
 /** One subject per task, so the driver can ask the stream whether a task is still queued or held by a worker. */
 export const taskSubject = (t: TaskRef): string => `${TASKS_SUBJECT_PREFIX}.${taskId(t)}`;
 /** Every task of a job (to purge them on cancel or failure). */
