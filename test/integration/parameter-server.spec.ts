@@ -50,6 +50,16 @@ async function setUpJob({ infra, job, base }: { infra: Infra; job: JobRecord; ba
   await infra.versions.init(job.id, float32ToBytes(Float32Array.from(base)));
 }
 
+/** Two parameter-server replicas of one job in this process, over the same KV, loaded from its current head. */
+async function twoReplicas({ infra, jobId, mode, discarded }: { infra: Infra; jobId: string; mode: 'asynchronous' | 'hogwild'; discarded: unknown[] }) {
+  const replica = async () => {
+    const options = { jobId, spec: asyncJob(jobId, mode).spec.training.async!, versions: infra.versions, maxQueue: 64, onDiscard: (err: unknown) => discarded.push(err) };
+    const state = await infra.versions.read(jobId);
+    return mode === 'hogwild' ? new HogwildWeights(options, state) : new AsynchronousWeights(options, state);
+  };
+  return [await replica(), await replica()];
+}
+
 describe('parameter server (2 replicas, real NATS and KV)', () => {
   let nats: LocalNats;
   let cluster: LocalCluster;
@@ -197,12 +207,7 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
     await setUp(asyncJob(jobId, mode), [0, 0, 0, 0]);
     const discarded: unknown[] = [];
     // Two replicas in this process over the same KV, both loaded at version 0.
-    const replica = async () => {
-      const options = { jobId, spec: asyncJob(jobId, mode).spec.training.async!, versions: infra.versions, maxQueue: 64, onDiscard: (err: unknown) => discarded.push(err) };
-      const state = await infra.versions.read(jobId);
-      return mode === 'hogwild' ? new HogwildWeights(options, state) : new AsynchronousWeights(options, state);
-    };
-    const [a, b] = [await replica(), await replica()];
+    const [a, b] = await twoReplicas({ infra, jobId, mode, discarded });
     const input = (id: PushId, delta: number[]) => ({ ...id, stream: pushStreamKey(id), baseVersion: 0, load: async () => Float32Array.from(delta) });
     const x = { partition: 0, attempt: '11-1', step: 0 };
     const z = { partition: 1, attempt: '12-1', step: 0 };
@@ -227,12 +232,8 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
     const jobId = `job-late-${mode}`;
     await setUp(asyncJob(jobId, mode), [0, 0, 0, 0]);
     const discarded: unknown[] = [];
-    const replica = async () => {
-      const options = { jobId, spec: asyncJob(jobId, mode).spec.training.async!, versions: infra.versions, maxQueue: 64, onDiscard: (err: unknown) => discarded.push(err) };
-      const state = await infra.versions.read(jobId);
-      return mode === 'hogwild' ? new HogwildWeights(options, state) : new AsynchronousWeights(options, state);
-    };
-    const [a, b] = [await replica(), await replica()];
+    // Two replicas in this process over the same KV, both loaded at version 0.
+    const [a, b] = await twoReplicas({ infra, jobId, mode, discarded });
     const input = (step: number, delta: number[]) => ({ partition: 2, attempt: '30-1', step, stream: '2/30-1', baseVersion: 0, load: async () => Float32Array.from(delta) });
     // Step 0 answered by B; the worker sends step 1 to A, and a late copy of step 0 reaches A too.
     expect(await b.push(input(0, [1, 0, 0, 0]))).toMatchObject({ accepted: true, version: 1 });
