@@ -5,5 +5,6 @@ export * from './messages/validate-message.js';
 export * from './messages/task.message.js';
 export * from './messages/result.message.js';
 export * from './messages/heartbeat.js';
+export * from './messages/job-log.js';
 export * from './messages/push.message.js';
 export * from './jobs/job-record.js';

@@ -26,4 +26,14 @@ export interface WorkerHeartbeat {
   currentTask: HeldTask | null;
   tasksDone: number;
   samplesPerSecond: number;
+  /** Dataset partitions held decoded in memory, as `<datasetId>/<partition>`. */
+  cachedPartitions?: string[];
+  memory?: WorkerMemory;
+}
+
+export interface WorkerMemory {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Bytes held by live tfjs tensors (`tf.memory().numBytes`). */
+  tensorBytes: number;
 }
