@@ -93,6 +93,19 @@ export interface WorkerRoundStat {
   pushes?: number;
 }
 
+/** Asynchronous and hogwild: one push the parameter server answered, with the training metrics it carried. */
+export interface VersionPoint {
+  /** The weights version once this push was answered. */
+  version: number;
+  at: string;
+  partition: number;
+  workerId?: string;
+  staleness: number;
+  outcome: 'applied' | 'scaled' | 'rejected';
+  /** The worker's training metrics (loss, accuracy, ...) over the steps since its previous push. */
+  metrics: Record<string, number>;
+}
+
 /** One completed round of a job: what the history and the events carry. */
 export interface RoundRecord {
   round: number;
@@ -136,18 +149,25 @@ export interface JobRecord {
   evaluations?: EvaluationRecord[];
   /** Asynchronous and hogwild jobs: what the parameter server applied. */
   pushStats?: PushStats;
+  /** Asynchronous and hogwild: the pushes' metrics by version, thinned evenly to at most MAX_VERSION_POINTS. */
+  versions?: VersionPoint[];
 }
+
+/** The most version points a job record keeps (the record is one KV entry). */
+export const MAX_VERSION_POINTS = 2000;
 
 /** A progress event on `tusk.events.<job>`, streamed to clients as server-sent events. */
 export interface JobEvent {
   jobId: string;
-  type: 'status' | 'round' | 'evaluation' | 'progress';
+  type: 'status' | 'round' | 'evaluation' | 'progress' | 'version';
   status: JobStatus;
   round: number;
   totalRounds: number;
   progress: number;
   etaSeconds: number | null;
   record?: RoundRecord;
+  /** `version` events: one push the parameter server answered. */
+  point?: VersionPoint;
   error?: string;
   at: string;
 }
