@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TokenGuard } from './auth/token.guard.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
 import type { DriverEnv } from './driver-env.js';
 import { HealthController } from './health/health.controller.js';
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(env: DriverEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(env), DatasetsModule, JobsModule],
+      imports: [InfraModule.forRoot(env), DatasetsModule, JobsModule, DashboardModule.forRoot()],
       controllers: [HealthController, WorkersController],
       providers: [{ provide: APP_GUARD, useClass: TokenGuard }],
     };

@@ -8,3 +8,4 @@ export * from './messages/heartbeat.js';
 export * from './messages/job-log.js';
 export * from './messages/push.message.js';
 export * from './jobs/job-record.js';
+export * from './jobs/job-summary.js';

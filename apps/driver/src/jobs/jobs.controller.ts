@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobRecord } from '@tusk/contracts';
+import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobRecord, type JobSummary } from '@tusk/contracts';
 import { ObjectNotFoundError } from '@tusk/storage';
 import { Infra } from '@tusk/infra';
 import { CreateJobDto } from './dto/create-job.dto.js';
@@ -11,6 +11,7 @@ import { Predictor } from './predictor.js';
 import { eventOf, progressOf } from './job-events.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
+import { summaryOf } from './job-summary.js';
 
 @Controller('jobs')
 export class JobsController {
@@ -28,9 +29,12 @@ export class JobsController {
     return this.jobs.create(dto);
   }
 
+  /** Every job; `view=summary` leaves out histories (what a table refreshing every few seconds wants). */
   @Get()
-  list(): Promise<JobRecord[]> {
-    return this.jobs.list();
+  async list(@Query('view') view = 'full'): Promise<JobRecord[] | JobSummary[]> {
+    if (view !== 'full' && view !== 'summary') throw new BadRequestException('view must be one of: full, summary');
+    const jobs = await this.jobs.list();
+    return view === 'summary' ? jobs.map(summaryOf) : jobs;
   }
 
   /** The job record plus its progress (0..1) and an ETA from the mean round time. */
