@@ -4,6 +4,8 @@ const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
+    // The dashboard imports job-record on its own (the index pulls in class-validator, which the browser bundle leaves out).
+    '^@tusk/contracts/jobs$': '<rootDir>/libs/contracts/src/jobs/job-record.ts',
     '^@tusk/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

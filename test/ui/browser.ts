@@ -1,20 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+export { launchChromium } from '../../scripts/chromium.js';
 
-/** Debian's Chromium (`apt install chromium`); playwright-core never downloads a browser. */
-export const CHROMIUM = process.env.TUSK_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots of every page the test visits: CI keeps them as artifacts. */
 export const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'ui');
-
-export async function launchChromium(): Promise<Browser> {
-  // Headless, no sandbox (CI runs as root), and nothing that phones home: this machine's network is closed.
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

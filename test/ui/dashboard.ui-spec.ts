@@ -109,7 +109,7 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
       const points = (await page.getByTestId('chart-loss').count()) ? await chartPoints(page, 'chart-loss') : 0;
       if (status === 'running' && points > 0) seen.add(points);
       if (status === 'succeeded' || status === 'failed') break;
-      await page.waitForTimeout(100);
+      await page.waitForTimeout(50);
     }
     expect(seen.size).toBeGreaterThanOrEqual(2);
     await page.getByTestId('status').first().filter({ hasText: 'succeeded' }).waitFor({ timeout: 120_000 });

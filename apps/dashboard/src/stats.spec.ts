@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RoundRecord } from '@tusk/contracts';
-import { metricGroups, roundCurve, stragglersOf, throughputOf, versionCurve } from './stats.js';
+import { metricGroups, roundCurve, stragglersOf, throughputBands, throughputOf, versionCurve } from './stats.js';
 
 const round = (n: number, rates: Record<string, number>, metrics: Record<string, number> = {}): RoundRecord => ({
   round: n, epoch: n, metrics, samples: 0, seconds: 1, samplesPerSecond: 0,
@@ -36,5 +36,10 @@ describe('dashboard statistics', () => {
     expect(t.workers).toEqual(['w1', 'w2']);
     expect(t.columns).toEqual([[100, 100], [50, 99]]);
     expect(t.stragglers).toEqual([50, null]);
+    expect([...t.timesSlow]).toEqual([['w2', 1]]);
+  });
+
+  it('summarises many workers as slowest, median and fastest per round', () => {
+    expect(throughputBands([round(1, { a: 10, b: 30, c: 20 }), round(2, {})])).toEqual({ min: [10, null], median: [20, null], max: [30, null] });
   });
 });

@@ -51,14 +51,28 @@ function curveOf(points: { x: number; metrics: Record<string, number> }[]): Curv
   return { x: points.map((p) => p.x), y };
 }
 
-/** Samples/s per worker per round: one column per worker id, plus the slowest straggler of each round. */
-export function throughputOf(history: RoundRecord[]): { x: number[]; workers: string[]; columns: (number | null)[][]; stragglers: (number | null)[] } {
+/** Samples/s per worker per round: one column per worker id, the slowest straggler of each round, and how often each worker straggled. */
+export function throughputOf(history: RoundRecord[]): { x: number[]; workers: string[]; columns: (number | null)[][]; stragglers: (number | null)[]; timesSlow: Map<string, number> } {
   const workers = [...new Set(history.flatMap((r) => r.workers.map((w) => w.workerId)))].sort();
-  const columns = workers.map((id) => history.map((r) => r.workers.find((w) => w.workerId === id)?.samplesPerSecond ?? null));
-  const stragglers = history.map((r) => {
+  const column = new Map(workers.map((id, i) => [id, i]));
+  const columns: (number | null)[][] = workers.map(() => new Array<number | null>(history.length).fill(null));
+  const timesSlow = new Map<string, number>();
+  const stragglers = history.map((r, i) => {
+    for (const w of r.workers) columns[column.get(w.workerId)!][i] = w.samplesPerSecond;
     const slow = stragglersOf(r);
+    for (const id of slow) timesSlow.set(id, (timesSlow.get(id) ?? 0) + 1);
     const rates = r.workers.filter((w) => slow.has(w.workerId)).map((w) => w.samplesPerSecond);
     return rates.length ? Math.min(...rates) : null;
   });
-  return { x: history.map((r) => r.round), workers, columns, stragglers };
+  return { x: history.map((r) => r.round), workers, columns, stragglers, timesSlow };
+}
+
+/** Per round: the slowest, median and fastest worker's samples/s (what a chart of many workers shows). */
+export function throughputBands(history: RoundRecord[]): { min: (number | null)[]; median: (number | null)[]; max: (number | null)[] } {
+  const rates = history.map((r) => r.workers.map((w) => w.samplesPerSecond));
+  return {
+    min: rates.map((v) => (v.length ? Math.min(...v) : null)),
+    median: rates.map((v) => (v.length ? median(v) : null)),
+    max: rates.map((v) => (v.length ? Math.max(...v) : null)),
+  };
 }

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 
 export interface LineSeries {
   label: string;
@@ -29,7 +29,8 @@ export function LineChart({ title, x, xLabel, series, height = 220, legend = tru
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = series.map((s) => s.label).join('\u0000');
-  const data = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
+  // Same arrays, same data: a re-render that brought no new point does not redraw.
+  const data = useMemo(() => [x, ...series.map((s) => s.values)] as uPlot.AlignedData, [x, ...series.map((s) => s.values)]);
 
   useEffect(() => {
     const el = host.current!;

@@ -1,6 +1,5 @@
-import { ErrorNote, ProgressBar, StatusBadge } from '../components/status-badge.js';
-import { duration, elapsed, time } from '../format.js';
-import { useNow } from '../hooks.js';
+import { Elapsed, ErrorNote, ProgressBar, StatusBadge } from '../components/status-badge.js';
+import { duration, time } from '../format.js';
 import { EventList } from './job/event-list.js';
 import { EvaluatePanel, JobActions } from './job/job-actions.js';
 import { JobLogs } from './job/job-logs.js';
@@ -13,7 +12,6 @@ import { WorkerThroughput } from './job/worker-charts.js';
 /** One job: live curves, workers and stragglers, push statistics, model, spec, events, logs and actions. */
 export function JobPage({ id }: { id: string }) {
   const { job, events, error, reload } = useLiveJob(id);
-  const now = useNow();
   if (!job) return <section>{error ? <ErrorNote error={error} /> : <p class="muted">Loading {id}…</p>}</section>;
   const { model, ...spec } = job.spec;
   const synchronous = job.spec.training.mode === 'synchronous';
@@ -29,7 +27,7 @@ export function JobPage({ id }: { id: string }) {
         <dt>Mode</dt><dd>{job.spec.training.mode}</dd>
         <dt>Progress</dt><dd><ProgressBar value={job.progress} /> round {job.round}/{job.totalRounds}{job.status === 'running' && job.etaSeconds !== null ? ` · ETA ${duration(job.etaSeconds)}` : ''}</dd>
         <dt>Started</dt><dd>{time(job.startedAt)}</dd>
-        <dt>Duration</dt><dd>{duration(elapsed(job.startedAt, job.finishedAt, now))}</dd>
+        <dt>Duration</dt><dd><Elapsed start={job.startedAt} end={job.finishedAt} /></dd>
         <dt>Backends</dt><dd>{job.backends.join(', ') || '—'}</dd>
       </dl>
       <h2>Metrics</h2>

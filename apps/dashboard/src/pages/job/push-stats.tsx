@@ -1,10 +1,18 @@
 import type { JobRecord } from '@tusk/contracts';
+import { useMemo } from 'preact/hooks';
 import { LineChart } from '../../charts/line-chart.js';
 
 /** Asynchronous and hogwild: what the parameter server did with the pushes, and their staleness by version. */
 export function PushStatsPanel({ job }: { job: JobRecord }) {
   const stats = job.pushStats;
-  const points = [...(job.versions ?? [])].sort((a, b) => a.version - b.version);
+  const points = useMemo(() => [...(job.versions ?? [])].sort((a, b) => a.version - b.version), [job.versions]);
+  const chart = useMemo(() => ({
+    x: points.map((p) => p.version),
+    series: [
+      { label: 'staleness', color: '#2563eb', values: points.map((p) => p.staleness) },
+      { label: 'rejected', color: '#dc2626', values: points.map((p) => (p.outcome === 'rejected' ? p.staleness : null)), pointsOnly: true },
+    ],
+  }), [points]);
   const counted = { applied: 0, scaled: 0, rejected: 0 };
   for (const p of points) counted[p.outcome]++;
   return (
@@ -22,12 +30,9 @@ export function PushStatsPanel({ job }: { job: JobRecord }) {
         <LineChart
           testId="chart-staleness"
           title="staleness per push (● rejected)"
-          x={points.map((p) => p.version)}
+          x={chart.x}
           xLabel="version"
-          series={[
-            { label: 'staleness', color: '#2563eb', values: points.map((p) => p.staleness) },
-            { label: 'rejected', color: '#dc2626', values: points.map((p) => (p.outcome === 'rejected' ? p.staleness : null)), pointsOnly: true },
-          ]}
+          series={chart.series}
         />
       )}
     </>
