@@ -32,14 +32,14 @@ export function countByStatus(statuses: JobStatus[]): Record<JobStatus, number> 
  * so they are right after a driver restart and with several drivers. A read that fails or is slow
  * leaves the gauge out of that scrape instead of reporting a stale value.
  */
-export function registerStateGauges(registry: Registry, sources: StateSources): void {
+export function registerStateGauges(registry: Registry, sources: StateSources, { timeoutMs = SCRAPE_READ_TIMEOUT_MS } = {}): void {
   const logger = new Logger('StateGauges');
   new Gauge({
     name: 'tusk_jobs', help: 'Jobs in the jobs bucket, by status.', labelNames: ['status'], registers: [registry],
     async collect() {
       this.reset();
       try {
-        const counts = countByStatus(await within(SCRAPE_READ_TIMEOUT_MS, sources.jobStatuses()));
+        const counts = countByStatus(await within(timeoutMs, sources.jobStatuses()));
         for (const status of JOB_STATUSES) this.set({ status }, counts[status]);
       } catch (err) {
         logger.warn(`tusk_jobs left out of this scrape: ${(err as Error).message}`);
@@ -51,7 +51,7 @@ export function registerStateGauges(registry: Registry, sources: StateSources): 
     async collect() {
       this.reset();
       try {
-        const { waiting, held } = await within(SCRAPE_READ_TIMEOUT_MS, sources.pendingTasks());
+        const { waiting, held } = await within(timeoutMs, sources.pendingTasks());
         this.set({ state: 'waiting' }, waiting);
         this.set({ state: 'held' }, held);
       } catch (err) {
