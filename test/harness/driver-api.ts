@@ -5,10 +5,12 @@ import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
 
 const ADAM_001 = { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] };
 
-/** Small typed HTTP helpers against a cluster's driver. */
-export function driverApi(cluster: LocalCluster) {
+/** Small typed HTTP helpers against a cluster's driver; with `token`, every call sends it as the bearer token. */
+export function driverApi(cluster: LocalCluster, { token }: { token?: string } = {}) {
   const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const res = await fetch(`${cluster.driverUrl}${path}`, init);
+    const headers = new Headers(init?.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    const res = await fetch(`${cluster.driverUrl}${path}`, { ...init, headers });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<T>;
   };

@@ -52,13 +52,31 @@ function serviceBlock(config: string, service: string): string {
 const APPS = ['driver', 'parameter-server', 'worker'] as const;
 
 describe('docker-compose.yml', () => {
-  it('is valid for docker-compose', () => {
+  it('is valid for docker-compose, with and without the observability profile', () => {
     expect(() => compose(['config', '-q'])).not.toThrow();
+    expect(() => compose(['--profile', 'observability', 'config', '-q'])).not.toThrow();
   });
 
-  it('defines exactly the Tusk services', () => {
+  it('defines exactly the Tusk services, Prometheus and Grafana only in the observability profile', () => {
+    // docker-compose 1.29 lists profiled services too; the profiles key tells them apart.
     const services = compose(['config', '--services']).split('\n').map((s) => s.trim()).filter(Boolean).sort();
-    expect(services).toEqual(['driver', 'minio', 'minio-init', 'nats', 'parameter-server', 'worker']);
+    expect(services).toEqual(['driver', 'grafana', 'minio', 'minio-init', 'nats', 'parameter-server', 'prometheus', 'worker']);
+    const config = compose(['--profile', 'observability', 'config']);
+    const profiled = services.filter((s) => /^ {4}profiles:\n {4}- observability$/m.test(serviceBlock(config, s)));
+    expect(profiled).toEqual(['grafana', 'prometheus']);
+  });
+
+  it('wires Prometheus to deploy/prometheus.yml and Grafana to the provisioned dashboard on port 3000', () => {
+    const config = compose(['--profile', 'observability', 'config']);
+    const prometheus = serviceBlock(config, 'prometheus');
+    expect(prometheus).toMatch(/^ {4}image: prom\/prometheus:/m);
+    expect(prometheus).toContain(`${join(repoRoot, 'deploy/prometheus.yml')}:/etc/prometheus/prometheus.yml:ro`);
+    const grafana = serviceBlock(config, 'grafana');
+    expect(grafana).toMatch(/^ {4}image: grafana\/grafana:/m);
+    expect(grafana).toMatch(/^ {4}- published: 3000\n {6}target: 3000$/m);
+    expect(grafana).toContain(`${join(repoRoot, 'deploy/grafana/provisioning')}:/etc/grafana/provisioning:ro`);
+    expect(grafana).toContain(`${join(repoRoot, 'deploy/grafana/tusk-dashboard.json')}:/etc/grafana/dashboards/tusk-dashboard.json:ro`);
+    expect(grafana).toMatch(/^ {6}prometheus:\n {8}condition: service_healthy$/m);
   });
 
   it('lets the worker scale: no container_name and no published ports', () => {

@@ -7,6 +7,7 @@ import type { DriverEnv } from './driver-env.js';
 import { HealthController } from './health/health.controller.js';
 import { InfraModule } from './infra/infra.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { WorkersController } from './workers/workers.controller.js';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(env: DriverEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(env), DatasetsModule, JobsModule, DashboardModule.forRoot()],
+      imports: [InfraModule.forRoot(env), MetricsModule, DatasetsModule, JobsModule, DashboardModule.forRoot()],
       controllers: [HealthController, WorkersController],
       providers: [{ provide: APP_GUARD, useClass: TokenGuard }],
     };

@@ -4,7 +4,7 @@ import { BaseEnv } from '@tusk/config';
 /** The driver's environment, validated at boot (see the README's table). */
 export class DriverEnv extends BaseEnv {
   @IsInt() @Min(0) @Max(65535) PORT: number = 8080;
-  /** When set, every API call but /health needs `Authorization: Bearer <token>`. */
+  /** When set, every API call but /health and /metrics needs `Authorization: Bearer <token>`. */
   @IsOptional() @IsString() @MinLength(8) TUSK_API_TOKEN?: string;
   @IsInt() @Min(1024) TUSK_MAX_UPLOAD_BYTES: number = 512 * 1024 * 1024;
   @IsInt() @Min(1) TUSK_MAX_PARAMS: number = 50_000_000;

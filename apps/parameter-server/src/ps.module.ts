@@ -1,6 +1,8 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { Infra } from '@tusk/infra';
+import { Registry } from 'prom-client';
+import { createMetricsRegistry, Infra, MetricsController } from '@tusk/infra';
 import { HealthController } from './health/health.controller.js';
+import { PushMetrics } from './metrics/push-metrics.js';
 import { ParameterServerEnv } from './ps-env.js';
 import { PushService } from './push/push.service.js';
 
@@ -13,8 +15,14 @@ export class ParameterServerModule implements OnApplicationShutdown {
     const connect = () => Infra.connect({ name: 'tusk-parameter-server', env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: ParameterServerModule,
-      controllers: [HealthController],
-      providers: [{ provide: ParameterServerEnv, useValue: env }, { provide: Infra, useFactory: connect }, PushService],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: ParameterServerEnv, useValue: env },
+        { provide: Infra, useFactory: connect },
+        { provide: Registry, useFactory: () => createMetricsRegistry({ service: 'parameter-server' }) },
+        PushMetrics,
+        PushService,
+      ],
     };
   }
 

@@ -1,6 +1,8 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
-import { Infra } from '@tusk/infra';
+import { Registry } from 'prom-client';
+import { createMetricsRegistry, Infra, MetricsController } from '@tusk/infra';
 import { HealthController } from './health/health.controller.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { WorkerEnv } from './worker-env.js';
 import { WORKER_IDENTITY, type WorkerIdentity } from './worker-identity.js';
 import { WorkerService } from './worker.service.js';
@@ -11,11 +13,13 @@ export class WorkerModule {
     const connect = () => Infra.connect({ name: `tusk-worker-${identity.id}`, env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: WorkerModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: WorkerEnv, useValue: env },
         { provide: WORKER_IDENTITY, useValue: identity },
         { provide: Infra, useFactory: connect },
+        { provide: Registry, useFactory: () => createMetricsRegistry({ service: 'worker', labels: { worker: identity.id } }) },
+        WorkerMetrics,
         WorkerService,
       ],
     };

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Infra } from '@tusk/infra';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { Heartbeat } from './tasks/heartbeat.js';
 import { TaskLoop } from './tasks/task-loop.js';
 import { TaskRunner } from './training/task-runner.js';
@@ -14,15 +15,24 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly heartbeat: Heartbeat;
   private readonly loop: TaskLoop;
 
-  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(WorkerEnv) private readonly env: WorkerEnv, @Inject(WORKER_IDENTITY) identity: WorkerIdentity) {
-    this.runner = new TaskRunner(infra, identity.id, identity.backend, env.TUSK_PARTITION_CACHE_MB * 1024 * 1024, env.TUSK_REQUEST_TIMEOUT_MS);
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(WorkerEnv) private readonly env: WorkerEnv,
+    @Inject(WORKER_IDENTITY) identity: WorkerIdentity,
+    @Inject(WorkerMetrics) metrics: WorkerMetrics,
+  ) {
+    this.runner = new TaskRunner(infra, identity.id, identity.backend, env.TUSK_PARTITION_CACHE_MB * 1024 * 1024, env.TUSK_REQUEST_TIMEOUT_MS, metrics);
     this.heartbeat = new Heartbeat(infra, identity.id, identity.backend, env.TUSK_HEARTBEAT_S * 1000);
     this.loop = new TaskLoop(infra, this.runner, {
       workerId: identity.id,
       backend: identity.backend,
       maxAttempts: env.TUSK_TASK_MAX_ATTEMPTS,
       ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000,
-      onTask: (task, sps) => this.heartbeat.onTask(task, sps),
+      metrics,
+      onTask: (task, sps) => {
+        this.heartbeat.onTask(task, sps);
+        if (sps !== undefined) metrics.taskFinished(sps);
+      },
     });
   }
 

@@ -1,2 +1,3 @@
 export * from './infra.js';
+export * from './metrics/index.js';
 export * from './transient.js';

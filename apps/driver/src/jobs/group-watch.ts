@@ -62,7 +62,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
     }
     if (unheld.length > 0 && now - lastLostCheck >= LOST_CHECK_MS) {
       lastLostCheck = now;
-      const republished = await dispatcher.dispatch({ tasks: unheld, collector });
+      const republished = await dispatcher.republishLost({ tasks: unheld, collector });
       if (republished > 0) logger.warn(`${republished} task(s) of ${group} were neither answered nor queued; published again`);
     }
     const pool = liveness.pool(first.jobId);

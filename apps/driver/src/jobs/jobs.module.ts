@@ -11,11 +11,12 @@ import { Rounds } from './rounds.js';
 import { TaskDispatcher } from './task-dispatcher.js';
 import { TaskGroups } from './task-groups.js';
 import { WorkerLiveness } from '../liveness/worker-liveness.js';
+import { StateGauges } from '../metrics/state-gauges.js';
 
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, SyncTrainer, JobsService, Evaluator, Predictor],
+  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, SyncTrainer, JobsService, Evaluator, Predictor, StateGauges],
   exports: [JobsService, JobStore],
 })
 export class JobsModule {}

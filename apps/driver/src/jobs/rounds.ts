@@ -6,6 +6,7 @@ import {
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
 import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
+import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
@@ -43,6 +44,7 @@ export class Rounds {
     @Inject(JobStore) private readonly jobs: JobStore,
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(TaskGroups) private readonly groups: TaskGroups,
+    @Inject(DriverMetrics) private readonly metrics: DriverMetrics,
   ) {}
 
   async run(job: JobRecord, collector: ResultCollector, signal: AbortSignal): Promise<JobRecord> {
@@ -84,13 +86,17 @@ export class Rounds {
     });
     Object.assign(record.metrics, validation);
     record.weightsSha256 = weightsDigest(next);
+    let recorded = false;
     const updated = await this.jobs.update(job.id, (j) => {
-      if (j.round !== round) return;
+      recorded = j.round === round;
+      if (!recorded) return;
       j.round = round + 1;
       j.history.push(record);
       j.backends = [...new Set([...j.backends, ...results.map((r) => r.backend)])];
       if (pushStats) j.pushStats = pushStats;
     });
+    // Counted only by the update that recorded it: a round redone after a restart or an outage counts once.
+    if (recorded) this.metrics.roundCompleted({ mode: training.mode, seconds: record.seconds });
     this.events.publish(updated, 'round', record);
     collector.forget(ResultCollector.groupOf(tasks[0]));
     // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote.
@@ -110,6 +116,7 @@ export class Rounds {
     const deltas = await Promise.all(ordered.map(async (r) => {
       if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
       const bytes = await this.infra.blobs.get(r.deltaKey);
+      this.metrics.deltaReceived(bytes.byteLength);
       return { delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes), samples: r.samples, partition: r.partition };
     }));
     const poisoned = deltas.find((d) => hasNonFinite(d.delta));

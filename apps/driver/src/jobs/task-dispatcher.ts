@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { encodeMessage, TASKS_STREAM, taskId, taskSubject, type TaskMessage } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
+import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { ResultCollector } from './result-collector.js';
 
 /**
@@ -12,7 +13,7 @@ import { ResultCollector } from './result-collector.js';
 export class TaskDispatcher {
   private readonly logger = new Logger(TaskDispatcher.name);
 
-  constructor(@Inject(Infra) private readonly infra: Infra) {}
+  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(DriverMetrics) private readonly metrics: DriverMetrics) {}
 
   /** Publishes the tasks that are neither answered nor in the stream; returns how many it published. */
   async dispatch({ tasks, collector }: { tasks: TaskMessage[]; collector: ResultCollector }): Promise<number> {
@@ -39,7 +40,15 @@ export class TaskDispatcher {
     }
     const published = await this.dispatch({ tasks: [task], collector });
     if (published > 0) this.logger.warn(`task ${taskId(task)} given to another worker`);
+    this.metrics.tasksReassigned('silent_worker', published);
     return published > 0;
+  }
+
+  /** Publishes again the tasks that are neither answered nor in the stream (lost with a server); returns how many. */
+  async republishLost({ tasks, collector }: { tasks: TaskMessage[]; collector: ResultCollector }): Promise<number> {
+    const republished = await this.dispatch({ tasks, collector });
+    this.metrics.tasksReassigned('lost', republished);
+    return republished;
   }
 
   private async isInStream(task: TaskMessage): Promise<boolean> {

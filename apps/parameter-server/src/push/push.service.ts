@@ -3,6 +3,7 @@ import type { Msg, Subscription } from '@nats-io/transport-node';
 import { jobRecordKey, PS_QUEUE_GROUP, psPushWildcard, type JobRecord, type PushReply } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { bytesToFloat32 } from '@tusk/model';
+import { PushMetrics } from '../metrics/push-metrics.js';
 import { ParameterServerEnv } from '../ps-env.js';
 import { AsynchronousWeights } from './asynchronous-weights.js';
 import { HogwildWeights } from './hogwild-weights.js';
@@ -30,7 +31,11 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
   private subscription?: Subscription;
   private evictTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(ParameterServerEnv) private readonly env: ParameterServerEnv) {}
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(ParameterServerEnv) private readonly env: ParameterServerEnv,
+    @Inject(PushMetrics) private readonly metrics: PushMetrics,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.subscription = this.infra.nc.subscribe(psPushWildcard(), { queue: PS_QUEUE_GROUP, callback: (err, msg) => {
@@ -53,7 +58,11 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       request = parsePushRequest({ jobId, headers: msg.headers });
       const { deltaKey } = request;
-      const load = once(async () => bytesToFloat32(deltaKey ? await this.infra.blobs.get(deltaKey) : msg.data));
+      const load = once(async () => {
+        const bytes = deltaKey ? await this.infra.blobs.get(deltaKey) : msg.data;
+        this.metrics.deltaReceived(bytes.byteLength);
+        return bytesToFloat32(bytes);
+      });
       reply = await this.push(jobId, request, load);
       // Answered for good: the blob is no longer needed (a busy push is sent again with the same blob).
       if (deltaKey && !reply.busy) void this.infra.blobs.delete(deltaKey).catch(() => undefined);
@@ -69,6 +78,7 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
         reply = { accepted: false, version: -1, staleness: 0, scale: 0, error: message, retryable: true };
       }
     }
+    this.metrics.pushAnswered(reply);
     msg.respond(JSON.stringify(reply));
   }
 

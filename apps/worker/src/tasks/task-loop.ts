@@ -5,6 +5,7 @@ import {
   TaskMessage, type HeldTask, type ResultMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { TaskRunner } from '../training/task-runner.js';
 import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError } from '../training/task-errors.js';
 
@@ -13,6 +14,7 @@ export interface TaskLoopOptions {
   backend: string;
   maxAttempts: number;
   ackWaitMs: number;
+  metrics: WorkerMetrics;
   onTask: (task: HeldTask | null, samplesPerSecond?: number) => void;
 }
 
@@ -72,6 +74,7 @@ export class TaskLoop {
       return;
     }
     const attempt = attemptId({ streamSeq: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount });
+    this.options.metrics.taskDelivered(msg.info.deliveryCount);
     const abort = new AbortController();
     // Tell the server we are alive while a long task runs, well inside the ack wait.
     const keepAlive = setInterval(() => msg.working(), Math.max(1_000, this.options.ackWaitMs / 3));

@@ -2,6 +2,7 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { PermanentTaskError } from './task-errors.js';
 
 /** Requests that time out or fail at the parameter server before the push fails its task. */
@@ -30,6 +31,8 @@ export interface ParameterServerClientOptions {
   workerId: string;
   /** How long one push request waits for a reply before it is sent again. */
   timeoutMs: number;
+  /** Told the bytes of each push; optional for tests that push outside a worker. */
+  metrics?: WorkerMetrics;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +78,7 @@ export class ParameterServerClient {
       h.set(PUSH_HEADERS.deltaKey, key);
       body = new Uint8Array(0);
     }
+    this.options.metrics?.deltaSent(bytes.byteLength);
     return this.send({ body, headers: h, what: `push ${partition}/${attempt}#${step} of job ${jobId}` });
   }
 

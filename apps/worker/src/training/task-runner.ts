@@ -7,6 +7,7 @@ import {
   bytesToFloat32, computeDelta, encodeFloat16, evaluateRows, float32ToBytes, getFlatWeights, loadOptimizerState, normalizeLoss, optimizerStateBytes, resetOptimizer,
   setFlatWeights, trainEpochs,
 } from '@tusk/model';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { PartitionCache } from './partition-cache.js';
@@ -26,7 +27,7 @@ export class TaskRunner {
   private readonly partitions: PartitionCache;
   private readonly manifests = new Map<string, DatasetManifest>();
 
-  constructor(private readonly infra: Infra, private readonly workerId: string, private readonly backend: string, cacheBytes: number, private readonly pushTimeoutMs = 30_000) {
+  constructor(private readonly infra: Infra, private readonly workerId: string, private readonly backend: string, cacheBytes: number, private readonly pushTimeoutMs = 30_000, private readonly metrics?: WorkerMetrics) {
     this.partitions = new PartitionCache(cacheBytes);
   }
 
@@ -42,7 +43,7 @@ export class TaskRunner {
     const data = await this.data({ task, job, manifest, model });
     const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, attempt, backend: this.backend, ok: true, samples: data.rows };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
-      const ps = new ParameterServerClient({ infra: this.infra, jobId: task.jobId, partition: task.partition, attempt, workerId: this.workerId, timeoutMs: this.pushTimeoutMs });
+      const ps = new ParameterServerClient({ infra: this.infra, jobId: task.jobId, partition: task.partition, attempt, workerId: this.workerId, timeoutMs: this.pushTimeoutMs, metrics: this.metrics });
       const outcome = await trainAsynchronously({ model, data, job, task, ps, signal });
       const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
@@ -64,7 +65,9 @@ export class TaskRunner {
     const delta = computeDelta(base, getFlatWeights(model));
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
-    await this.infra.blobs.put(key, deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta));
+    const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta);
+    await this.infra.blobs.put(key, deltaBytes);
+    this.metrics?.deltaSent(deltaBytes.byteLength);
     let optimizerKey: string | undefined;
     if (job.spec.training.optimizerState === 'partition') {
       optimizerKey = optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
