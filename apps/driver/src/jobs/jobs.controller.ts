@@ -81,7 +81,7 @@ export class JobsController {
         }
       };
       follow()
-        .catch((err) => this.logger.warn(`events of job ${id}: stream ended early: ${(err as Error).message}`))
+        .catch((err) => this.logger.warn(`events stream ended early: ${(err as Error).message}`, { jobId: id }))
         .finally(() => {
           sub.unsubscribe();
           subscriber.complete();
