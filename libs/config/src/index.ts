@@ -5,3 +5,4 @@ export * from './run-service.js';
 export * from './crash-policy.js';
 export * from './logging/log-record.js';
 export * from './logging/tusk-logger.js';
+export * from './logging/console-to-logger.js';

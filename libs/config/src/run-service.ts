@@ -4,6 +4,7 @@ import { installCrashPolicy } from './crash-policy.js';
 import { closeOnSignals } from './shutdown.js';
 import { loadEnv } from './load-env.js';
 import { TuskLogger } from './logging/tusk-logger.js';
+import { routeConsoleTo } from './logging/console-to-logger.js';
 import type { ServiceName } from './logging/log-record.js';
 
 export interface RunningService {
@@ -15,7 +16,7 @@ export interface RunningService {
 /** Lines about the service itself: `name: text` as always, or JSON records (context `Service`) with LOG_FORMAT=json. */
 function serviceLines(name: string, logger: TuskLogger, json: boolean) {
   return {
-    info: (text: string) => (json ? logger.log(text, 'Service') : console.log(`${name}: ${text}`)),
+    info: (text: string) => (json ? logger.announce(text, 'Service') : console.log(`${name}: ${text}`)),
     error: (text: string, stack?: string) => (json ? logger.error(text, stack, 'Service') : console.error(`${name}: ${stack ? `${text}: ${stack}` : text}`)),
   };
 }
@@ -39,6 +40,7 @@ export function runService<E extends BaseEnv>({ name, envClass, start }: { name:
   json = env.LOG_FORMAT === 'json';
   logger = new TuskLogger({ service: name, format: env.LOG_FORMAT, level: env.LOG_LEVEL });
   const lines = serviceLines(name, logger, json);
+  if (json) routeConsoleTo(logger);
   installCrashPolicy(name, (line) => (json ? logger.fatal(line, 'Service') : console.error(line)));
   start(env, logger).then(
     (service) => {

@@ -54,6 +54,11 @@ describe('TuskLogger', () => {
     expect(output.out.map((line) => JSON.parse(line).message)).toEqual(['warn line']);
   });
 
+  it('announces the service\'s own lines (banner, shutdown) whatever LOG_LEVEL says', () => {
+    new TuskLogger({ service: 'worker', format: 'json', level: 'error', instance: 'worker-1' }).announce('health on :8081', 'Service');
+    expect(output.out.map((line) => JSON.parse(line))).toEqual([{ time: expect.any(String), level: 'log', service: 'worker', instance: 'worker-1', context: 'Service', message: 'health on :8081' }]);
+  });
+
   it('stays human-readable with LOG_FORMAT=text, job fields appended', () => {
     const logger = new TuskLogger({ service: 'worker', format: 'text', level: 'log' });
     logger.log('trained', { jobId: 'job-1', round: 2 }, 'TaskLoop');

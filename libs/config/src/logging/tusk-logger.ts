@@ -45,6 +45,11 @@ export class TuskLogger extends ConsoleLogger {
     this.jobLineSink = sink;
   }
 
+  /** A line about the service itself (its banner, its shutdown) that stdout shows whatever LOG_LEVEL says. */
+  announce(message: string, context: string): void {
+    super.printMessages([message], context, 'log', 'stdout');
+  }
+
   protected override printMessages(messages: unknown[], context = '', logLevel: NestLogLevel = 'log', writeStreamType?: 'stdout' | 'stderr', errorStack?: unknown, params?: Record<string, unknown>): void {
     if (this.printedLevels.has(logLevel)) super.printMessages(messages, context, logLevel, writeStreamType, errorStack, params);
     if (!this.jobLineSink || this.sinking || !params) return;
