@@ -107,6 +107,9 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     }
     expect((await http.get(`/jobs/${jobId}/logs?level=chatty`)).status).toBe(400);
     expect((await http.get(`/jobs/job-${'0'.repeat(32)}/logs`)).status).toBe(404);
+
+    const docs = (await http.get('/api/docs-json').expect(200)).body as { paths: Record<string, { get?: { parameters: { name: string }[] } }> };
+    expect(docs.paths['/jobs/{id}/logs'].get!.parameters.map((p) => p.name).sort()).toEqual(['id', 'level', 'limit']);
   });
 
   it('shows the partitions a worker cached and its memory in GET /workers', async () => {
