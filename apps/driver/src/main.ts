@@ -6,8 +6,8 @@ import { DriverEnv } from './driver-env.js';
 runService({
   name: 'driver',
   envClass: DriverEnv,
-  start: async (env) => {
-    const app = await createDriverApp(env);
+  start: async (env, logger) => {
+    const app = await createDriverApp(env, logger);
     await app.listen(env.PORT, '0.0.0.0');
     return { banner: `listening on :${env.PORT}`, close: () => app.close() };
   },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { logLevels, runService } from '@tusk/config';
+import { runService } from '@tusk/config';
+import { Infra } from '@tusk/infra';
 import { selectBackend } from '@tusk/model';
 import { warmUpBackend } from './training/warm-up.js';
 import { WorkerEnv } from './worker-env.js';
@@ -10,11 +11,13 @@ import { WorkerModule } from './worker.module.js';
 runService({
   name: 'worker',
   envClass: WorkerEnv,
-  start: async (env) => {
+  start: async (env, logger) => {
     const backend = await selectBackend(env.TUSK_BACKEND);
     await warmUpBackend();
     const identity = { id: env.WORKER_ID ?? defaultWorkerId(), backend };
-    const app = await NestFactory.create(WorkerModule.forRoot(env, identity), { logger: logLevels(env.LOG_LEVEL) });
+    logger.instance = identity.id;
+    const app = await NestFactory.create(WorkerModule.forRoot(env, identity), { logger });
+    logger.sendJobLinesTo(app.get(Infra).jobLogs);
     await app.listen(env.HEALTH_PORT, '0.0.0.0');
     return { banner: `worker ${identity.id} on backend ${backend}, health on :${env.HEALTH_PORT}`, close: () => app.close() };
   },

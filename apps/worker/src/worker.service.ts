@@ -22,7 +22,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(WorkerMetrics) metrics: WorkerMetrics,
   ) {
     this.runner = new TaskRunner(infra, identity.id, identity.backend, env.TUSK_PARTITION_CACHE_MB * 1024 * 1024, env.TUSK_REQUEST_TIMEOUT_MS, metrics);
-    this.heartbeat = new Heartbeat(infra, identity.id, identity.backend, env.TUSK_HEARTBEAT_S * 1000);
+    this.heartbeat = new Heartbeat(infra, { id: identity.id, backend: identity.backend, everyMs: env.TUSK_HEARTBEAT_S * 1000, cachedPartitions: () => this.runner.cachedPartitions() });
     this.loop = new TaskLoop(infra, this.runner, {
       workerId: identity.id,
       backend: identity.backend,

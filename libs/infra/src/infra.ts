@@ -3,8 +3,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import {
   BlobStore,
   connectNats,
+  ensureLogStream,
   ensureResultStream,
   ensureTaskConsumer,
+  JobLogPublisher,
   ensureTaskStream,
   natsIsHealthy,
   openBuckets,
@@ -22,10 +24,12 @@ export interface InfraOptions {
   onStatus?: (text: string) => void;
 }
 
-/** A service's connections: NATS (JetStream, KV, blobs) and S3, with Tusk's streams, consumer and buckets created. */
+/** A service's connections: NATS (JetStream, KV, blobs, job logs) and S3, with Tusk's streams, consumer and buckets created. */
 export class Infra {
   /** Live weights of asynchronous and hogwild jobs. */
   readonly versions: VersionedWeights;
+  /** Where the service's logger sends the lines that name a job (see TuskLogger.sendJobLinesTo). */
+  readonly jobLogs: JobLogPublisher;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -36,6 +40,7 @@ export class Infra {
     readonly store: ObjectStore,
   ) {
     this.versions = new VersionedWeights(buckets.weights, blobs);
+    this.jobLogs = new JobLogPublisher(nc);
   }
 
   static async connect({ name, env, onStatus }: InfraOptions): Promise<Infra> {
@@ -43,6 +48,7 @@ export class Infra {
     const jsm = await jetstreamManager(nc);
     await ensureTaskStream(jsm);
     await ensureResultStream(jsm);
+    await ensureLogStream(jsm);
     await ensureTaskConsumer(jsm, { ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, maxDeliver: env.TUSK_TASK_MAX_ATTEMPTS });
     const buckets = await openBuckets(nc);
     const store = new ObjectStore({

@@ -4,3 +4,4 @@ export * from './buckets.js';
 export * from './blob-store.js';
 export * from './versioned-weights.js';
 export * from './kv-purge.js';
+export * from './job-log-publisher.js';

@@ -1,12 +1,15 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  DiscardPolicy,
   RetentionPolicy,
   StorageType,
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import {
+  LOGS_STREAM,
+  LOGS_SUBJECT_PREFIX,
   RESULTS_STREAM,
   RESULTS_SUBJECT_PREFIX,
   TASKS_CONSUMER,
@@ -47,6 +50,23 @@ export async function ensureResultStream(jsm: JetStreamManager): Promise<void> {
     storage: StorageType.File,
     duplicate_window: DUPLICATE_WINDOW_NS,
     max_age: 7 * 24 * 3600 * 1e9,
+  });
+}
+
+/** Most lines kept per job, and for how long: the job log is for reading the recent past, not an archive. */
+export const LOG_LINES_PER_JOB = 1000;
+const LOG_MAX_AGE_NS = 7 * 24 * 3600 * 1e9;
+
+/** Creates the stream of job log lines: per job (subject) the newest lines, older ones discarded. */
+export async function ensureLogStream(jsm: JetStreamManager): Promise<void> {
+  await ensureStream(jsm, {
+    name: LOGS_STREAM,
+    subjects: [`${LOGS_SUBJECT_PREFIX}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_msgs_per_subject: LOG_LINES_PER_JOB,
+    max_age: LOG_MAX_AGE_NS,
+    discard: DiscardPolicy.Old,
   });
 }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { jobContext } from '@tusk/config';
 import { taskId, type ResultMessage, type TaskMessage } from '@tusk/contracts';
 import type { WorkerLiveness } from '../liveness/worker-liveness.js';
 import { JobStalledError, WaitAbortedError } from './job-stalled.error.js';
@@ -53,7 +54,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
       if (claimed.some((c) => !c.silent)) {
         lastMove = now;
       } else if (claimed.length > 0) {
-        logger.warn(`${claimed.map((c) => c.workerId).join(', ')} stopped heartbeating while holding ${taskId(task)}; reassigning it`);
+        logger.warn(`${claimed.map((c) => c.workerId).join(', ')} stopped heartbeating while holding ${taskId(task)}; reassigning it`, jobContext(task));
         await dispatcher.reassign({ task, seqs: claimed.map((c) => c.seq), collector });
         for (const c of claimed) reassigned.add(c.seq);
       } else {
@@ -63,7 +64,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
     if (unheld.length > 0 && now - lastLostCheck >= LOST_CHECK_MS) {
       lastLostCheck = now;
       const republished = await dispatcher.republishLost({ tasks: unheld, collector });
-      if (republished > 0) logger.warn(`${republished} task(s) of ${group} were neither answered nor queued; published again`);
+      if (republished > 0) logger.warn(`${republished} task(s) of ${group} were neither answered nor queued; published again`, jobContext({ jobId: first.jobId, round: first.round }));
     }
     const pool = liveness.pool(first.jobId);
     // Tasks waiting their turn behind other jobs' work are queued, not stalled.

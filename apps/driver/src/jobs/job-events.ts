@@ -26,7 +26,7 @@ export class JobEvents {
     try {
       this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record, progress)));
     } catch (err) {
-      this.logger.warn(`job ${job.id}: ${type} event not sent: ${(err as Error).message}`);
+      this.logger.warn(`${type} event not sent: ${(err as Error).message}`, { jobId: job.id });
     }
   }
 }

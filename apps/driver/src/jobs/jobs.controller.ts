@@ -1,14 +1,17 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobRecord, type JobSummary } from '@tusk/contracts';
+import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobLogLine, type JobRecord, type JobSummary } from '@tusk/contracts';
 import { ObjectNotFoundError } from '@tusk/storage';
 import { Infra } from '@tusk/infra';
 import { CreateJobDto } from './dto/create-job.dto.js';
 import { EvaluateDto, PredictDto } from './dto/evaluate.dto.js';
+import { JobLogsQuery } from './dto/job-logs.query.js';
 import { Evaluator } from './evaluator.js';
 import { Predictor } from './predictor.js';
 import { eventOf, progressOf } from './job-events.js';
+import { JobLogs } from './job-logs.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 import { summaryOf } from './job-summary.js';
@@ -22,6 +25,7 @@ export class JobsController {
     @Inject(Infra) private readonly infra: Infra,
     @Inject(Evaluator) private readonly evaluator: Evaluator,
     @Inject(Predictor) private readonly predictor: Predictor,
+    @Inject(JobLogs) private readonly logs: JobLogs,
   ) {}
 
   @Post()
@@ -85,13 +89,22 @@ export class JobsController {
         }
       };
       follow()
-        .catch((err) => this.logger.warn(`events of job ${id}: stream ended early: ${(err as Error).message}`))
+        .catch((err) => this.logger.warn(`events stream ended early: ${(err as Error).message}`, { jobId: id }))
         .finally(() => {
           sub.unsubscribe();
           subscriber.complete();
         });
       return () => sub.unsubscribe();
     });
+  }
+
+  /** The job's last log lines from the driver, workers and parameter servers, oldest first. */
+  @Get(':id/logs')
+  @ApiOperation({ summary: "The job's last log lines from every service (level log and above), oldest first" })
+  @ApiOkResponse({ description: 'JobLogLine[]: { at, level, service, instance, context?, jobId, round?, partition?, message }' })
+  async jobLogs(@Param('id', JobIdPipe) id: string, @Query() query: JobLogsQuery): Promise<JobLogLine[]> {
+    await this.jobs.get(id);
+    return this.logs.last(id, { limit: query.limit, level: query.level });
   }
 
   /** The trained model's `model.json`; its weights manifest points at `model/weights.bin` beside it. */

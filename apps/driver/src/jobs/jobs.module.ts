@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DatasetsModule } from '../datasets/datasets.module.js';
 import { Evaluator } from './evaluator.js';
 import { JobEvents } from './job-events.js';
+import { JobLogs } from './job-logs.js';
 import { Predictor } from './predictor.js';
 import { JobStore } from './job-store.js';
 import { JobsController } from './jobs.controller.js';
@@ -16,7 +17,7 @@ import { StateGauges } from '../metrics/state-gauges.js';
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, SyncTrainer, JobsService, Evaluator, Predictor, StateGauges],
+  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, SyncTrainer, JobsService, Evaluator, Predictor, StateGauges, JobLogs],
   exports: [JobsService, JobStore],
 })
 export class JobsModule {}

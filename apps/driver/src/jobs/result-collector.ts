@@ -73,14 +73,14 @@ export class ResultCollector {
       try {
         for await (const m of this.messages!) this.receive(m.seq, m.data);
       } catch (err) {
-        this.logger.warn(`job ${this.options.jobId}: reading results failed (${(err as Error).message}); reopening`);
+        this.logger.warn(`reading results failed (${(err as Error).message}); reopening`, { jobId: this.options.jobId });
       }
       if (this.stopped) return;
       await new Promise((r) => setTimeout(r, REOPEN_DELAY_MS));
       try {
         if (!this.stopped) await this.open();
       } catch (err) {
-        this.logger.warn(`job ${this.options.jobId}: reopening the result consumer failed (${(err as Error).message}); retrying`);
+        this.logger.warn(`reopening the result consumer failed (${(err as Error).message}); retrying`, { jobId: this.options.jobId });
       }
     }
   }
@@ -103,7 +103,7 @@ export class ResultCollector {
       }
     } catch (err) {
       if (!(err instanceof InvalidMessageError)) throw err;
-      this.logger.warn(`job ${this.options.jobId}: dropped a malformed result: ${err.message}`);
+      this.logger.warn(`dropped a malformed result: ${err.message}`, { jobId: this.options.jobId });
     }
     for (const wake of this.wakers) wake();
   }

@@ -98,6 +98,8 @@ export class Rounds {
     // Counted only by the update that recorded it: a round redone after a restart or an outage counts once.
     if (recorded) this.metrics.roundCompleted({ mode: training.mode, seconds: record.seconds });
     this.events.publish(updated, 'round', record);
+    const shown = Object.entries(record.metrics).map(([name, value]) => `${name}=${value.toFixed(4)}`).join(' ');
+    this.logger.log(`round ${round} done (${round + 1}/${job.totalRounds}) in ${record.seconds.toFixed(1)} s: ${shown}`, { jobId: job.id, round });
     collector.forget(ResultCollector.groupOf(tasks[0]));
     // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote.
     await Promise.all([
@@ -105,7 +107,7 @@ export class Rounds {
       // This round's tasks started from the previous round's optimizer states: those are spent now.
       ...(round > 0 ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })] : []),
       this.infra.blobs.delete(weightsKey(job.id, round)),
-    ]).catch((err) => this.logger.warn(`job ${job.id}: cleanup of round ${round} failed: ${err}`));
+    ]).catch((err) => this.logger.warn(`cleanup of round ${round} failed: ${err}`, { jobId: job.id, round }));
     return updated;
   }
 

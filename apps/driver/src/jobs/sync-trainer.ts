@@ -3,6 +3,7 @@ import {
   deltasPrefix, FINAL_STATUSES, optimizerStatesPrefix, jobTasksFilter, modelJsonKey, modelWeightsKey, pushBlobsPrefix, TASKS_STREAM,
   WEIGHTS_BUCKET, weightsKey, type JobRecord,
 } from '@tusk/contracts';
+import { jobContext } from '@tusk/config';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
 import { buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, setFlatWeights, toArtifactFiles } from '@tusk/model';
@@ -43,7 +44,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     for (const job of await this.jobs.list()) {
       if (job.status === 'queued' || job.status === 'running') {
-        this.logger.log(`resuming job ${job.id} at round ${job.round}/${job.totalRounds}`);
+        this.logger.log(`resuming the job at round ${job.round}/${job.totalRounds}`, jobContext({ jobId: job.id, round: job.round }));
         this.start(job.id);
       } else if (job.finishedAt && Date.now() - Date.parse(job.finishedAt) < SWEEP_FINISHED_WITHIN_MS) {
         void this.sweepBlobs(job.id);
@@ -61,7 +62,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.running.has(jobId)) return;
     const abort = new AbortController();
     const done = this.run(jobId, abort.signal)
-      .catch((err) => this.logger.error(`job ${jobId}: the training loop ended unexpectedly: ${(err as Error)?.stack ?? err}`))
+      .catch((err) => this.logger.error(`the training loop ended unexpectedly: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId }))
       .finally(() => this.running.delete(jobId));
     this.running.set(jobId, { abort, done });
   }
@@ -76,7 +77,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async run(jobId: string, signal: AbortSignal): Promise<void> {
-    const retrying = <T>(what: string, step: () => Promise<T>) => outlastOutages({ what: `job ${jobId}: ${what}`, limitS: this.env.TUSK_OUTAGE_LIMIT_S, signal, logger: this.logger, step });
+    const retrying = <T>(what: string, step: () => Promise<T>) => outlastOutages({ what, job: { jobId }, limitS: this.env.TUSK_OUTAGE_LIMIT_S, signal, logger: this.logger, step });
     // The round the loop has reached: results of earlier rounds are late, and their blobs can go.
     const progress = { round: 0 };
     const collector = new ResultCollector({
@@ -121,6 +122,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       if (j.status === 'queued') Object.assign(j, { status: 'running', startedAt: new Date().toISOString(), round: 0 });
     });
     this.events.publish(next, 'status');
+    this.logger.log(`started: ${training.mode}, ${next.totalRounds} round(s) on ${training.partitions} partition(s)`, { jobId: job.id });
     return next;
   }
 
@@ -141,15 +143,15 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       Object.assign(j, { status: 'succeeded', modelReady: true, finishedAt: new Date().toISOString() });
     });
     this.events.publish(done, 'status');
-    this.logger.log(`job ${job.id} ${done.status} after ${done.round} rounds`);
+    this.logger.log(`${done.status} after ${done.round} round(s)`, { jobId: job.id });
     await this.sweepBlobs(job.id);
   }
 
   /** Records the failure however long NATS stays away (the driver stopping is the only way out), then cleans up. */
   private async fail(jobId: string, reason: string, signal: AbortSignal): Promise<void> {
-    this.logger.error(`job ${jobId} failed: ${reason}`);
+    this.logger.error(`failed: ${reason}`, { jobId });
     await untilDone({
-      what: `job ${jobId}: recording its failure`, signal, logger: this.logger,
+      what: 'recording its failure', job: { jobId }, signal, logger: this.logger,
       step: async () => {
         const failed = await this.jobs.update(jobId, (j) => {
           if (FINAL_STATUSES.includes(j.status)) return;
@@ -163,13 +165,13 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async purgeTasks(jobId: string): Promise<void> {
-    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch((err) => this.logger.warn(`job ${jobId}: purging its tasks failed: ${err}`));
+    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch((err) => this.logger.warn(`purging its tasks failed: ${err}`, { jobId }));
   }
 
   /** Deltas, optimizer states and pushed blobs of a job that has ended: nothing will read them again. */
   private async sweepBlobs(jobId: string): Promise<void> {
     for (const prefix of [deltasPrefix(jobId), optimizerStatesPrefix(jobId), pushBlobsPrefix(jobId)]) {
-      await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) => this.logger.warn(`job ${jobId}: sweeping ${prefix} failed: ${err}`));
+      await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) => this.logger.warn(`sweeping ${prefix} failed: ${err}`, { jobId }));
     }
   }
 

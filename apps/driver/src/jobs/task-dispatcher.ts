@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { jobContext } from '@tusk/config';
 import { encodeMessage, TASKS_STREAM, taskId, taskSubject, type TaskMessage } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
@@ -39,7 +40,7 @@ export class TaskDispatcher {
       });
     }
     const published = await this.dispatch({ tasks: [task], collector });
-    if (published > 0) this.logger.warn(`task ${taskId(task)} given to another worker`);
+    if (published > 0) this.logger.warn(`task ${taskId(task)} given to another worker`, jobContext(task));
     this.metrics.tasksReassigned('silent_worker', published);
     return published > 0;
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { jobRecordKey, PS_QUEUE_GROUP, psPushWildcard, type JobRecord, type PushReply } from '@tusk/contracts';
+import { jobContext } from '@tusk/config';
 import { Infra } from '@tusk/infra';
 import { bytesToFloat32 } from '@tusk/model';
 import { PushMetrics } from '../metrics/push-metrics.js';
@@ -67,14 +68,15 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
       // Answered for good: the blob is no longer needed (a busy push is sent again with the same blob).
       if (deltaKey && !reply.busy) void this.infra.blobs.delete(deltaKey).catch(() => undefined);
     } catch (err) {
-      const what = request ? `push ${request.stream}#${request.step} of job ${jobId}` : `push for job ${jobId}`;
+      const what = request ? `push ${request.stream}#${request.step}` : 'push';
+      const about = jobContext({ jobId, partition: request?.partition });
       const message = (err as Error).message;
       if (err instanceof PushRefusedError) {
-        this.logger.warn(`${what} refused: ${message}`);
+        this.logger.warn(`${what} refused: ${message}`, about);
         reply = { accepted: false, version: -1, staleness: 0, scale: 0, error: message };
       } else {
         // Nothing answered for sure: the worker sends the same push again, and the ledger makes that safe.
-        this.logger.error(`${what} failed: ${message}`);
+        this.logger.error(`${what} failed: ${message}`, about);
         reply = { accepted: false, version: -1, staleness: 0, scale: 0, error: message, retryable: true };
       }
     }
@@ -97,7 +99,7 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
     const existing = this.jobs.get(jobId);
     if (existing) return existing;
     const entry: Promise<JobWeights> = this.load(jobId, (err) => {
-      this.logger.error(`job ${jobId}: dropped this replica's in-memory weights after an error; the next push reloads them from KV: ${(err as Error)?.stack ?? err}`);
+      this.logger.error(`dropped this replica's in-memory weights after an error; the next push reloads them from KV: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId });
       if (this.jobs.get(jobId) === entry) this.jobs.delete(jobId);
     });
     this.jobs.set(jobId, entry);
@@ -112,7 +114,7 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
     const { mode, async: spec } = job.spec.training;
     if (mode === 'synchronous' || !spec) throw new PushRefusedError(`job ${jobId} is synchronous: it has no parameter server`);
     const state = await this.infra.versions.read(jobId);
-    this.logger.log(`serving job ${jobId} (${mode}, version ${state.version})`);
+    this.logger.log(`serving the job's pushes (${mode}, version ${state.version})`, { jobId });
     const options: JobWeightsOptions = { jobId, spec, versions: this.infra.versions, maxQueue: this.env.TUSK_PS_MAX_QUEUE, onDiscard };
     return mode === 'hogwild' ? new HogwildWeights(options, state) : new AsynchronousWeights(options, state);
   }

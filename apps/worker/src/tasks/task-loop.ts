@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { jobContext } from '@tusk/config';
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import {
   attemptId, encodeMessage, taskId, InvalidMessageError, parseMessage, resultMessageId, resultSubject, TASKS_CONSUMER, TASKS_STREAM,
@@ -80,22 +81,24 @@ export class TaskLoop {
     const keepAlive = setInterval(() => msg.working(), Math.max(1_000, this.options.ackWaitMs / 3));
     const stillQueued = setInterval(() => void this.abortIfGone(msg.info.streamSequence, abort), STILL_QUEUED_CHECK_MS);
     this.options.onTask({ jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, seq: msg.info.streamSequence, attempt });
+    const about = jobContext(task);
+    this.logger.log(`${task.kind} task started (attempt ${attempt})`, about);
     try {
       const result = await this.runner.run(task, { attempt, signal: abort.signal });
       if (abort.signal.aborted) throw new TaskSupersededError(taskId(task));
       await this.publish(result);
       // The result is stored: a failed ack (the message was reassigned or purged meanwhile) only costs a redelivery.
-      await msg.ackAck().catch((err) => this.logger.warn(`ack of ${taskId(task)} failed (${(err as Error).message}); its result is stored`));
+      await msg.ackAck().catch((err) => this.logger.warn(`ack of ${taskId(task)} failed (${(err as Error).message}); its result is stored`, about));
       this.options.onTask(null, result.seconds > 0 ? (result.samples * Math.max(1, task.epochs)) / result.seconds : 0);
-      this.logger.log(`${task.kind} job=${task.jobId} round=${task.round} partition=${task.partition} attempt=${attempt} samples=${result.samples} ${result.seconds.toFixed(2)}s`);
+      this.logger.log(`${task.kind} task done (attempt ${attempt}): ${result.samples} samples in ${result.seconds.toFixed(2)} s`, about);
     } catch (err) {
       if (err instanceof ObsoleteTaskError) {
-        this.logger.log(`dropping ${taskId(task)}: ${err.message}`);
+        this.logger.log(`dropping ${taskId(task)}: ${err.message}`, about);
         msg.term();
         this.options.onTask(null);
       } else if (err instanceof TaskSupersededError || abort.signal.aborted) {
         // Its message is gone (reassigned or cancelled), and training stopped at the next batch: no result, nothing to ack.
-        this.logger.warn(`stopped ${taskId(task)} (attempt ${attempt}): it was reassigned or cancelled`);
+        this.logger.warn(`stopped ${taskId(task)} (attempt ${attempt}): it was reassigned or cancelled`, about);
         this.options.onTask(null);
       } else {
         await this.fail(msg, task, attempt, err);
@@ -117,7 +120,7 @@ export class TaskLoop {
     const reason = err instanceof Error ? err.message : String(err);
     const permanent = err instanceof PermanentTaskError || err instanceof InvalidMessageError;
     if (permanent || delivery >= this.options.maxAttempts) {
-      this.logger.error(`task ${task.jobId}/${task.round}/${task.partition} failed for good after ${delivery} attempt(s): ${reason}`);
+      this.logger.error(`${task.kind} task failed for good after ${delivery} attempt(s): ${reason}`, jobContext(task));
       try {
         await this.publish({
           jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId,
@@ -132,7 +135,7 @@ export class TaskLoop {
       return;
     }
     const delayMs = Math.min(30_000, 1_000 * 2 ** (delivery - 1));
-    this.logger.warn(`task ${task.jobId}/${task.round}/${task.partition} attempt ${delivery} failed: ${reason}; retrying in ${delayMs} ms`);
+    this.logger.warn(`${task.kind} task attempt ${delivery} failed: ${reason}; retrying in ${delayMs} ms`, jobContext(task));
     msg.nak(delayMs);
     this.options.onTask(null);
   }

@@ -3,18 +3,19 @@ import type { PartitionTensors } from './partition-tensors.js';
 
 /** Partition tensors kept across rounds within a memory budget; the least recently used go first. */
 export class PartitionCache {
-  private readonly entries = new Map<string, PartitionTensors & { lastUsed: number }>();
+  private readonly entries = new Map<string, PartitionTensors & { lastUsed: number; label: string }>();
 
   constructor(private readonly budgetBytes: number) {}
 
-  async getOrLoad(key: string, load: () => Promise<PartitionTensors>): Promise<PartitionTensors> {
+  /** `label` names the entry in heartbeats (`<datasetId>/<partition>`); `key` is what shapes its tensors. */
+  async getOrLoad({ key, label, load }: { key: string; label: string; load: () => Promise<PartitionTensors> }): Promise<PartitionTensors> {
     const hit = this.entries.get(key);
     if (hit) {
       hit.lastUsed = Date.now();
       return hit;
     }
     const loaded = await load();
-    this.entries.set(key, { ...loaded, lastUsed: Date.now() });
+    this.entries.set(key, { ...loaded, lastUsed: Date.now(), label });
     this.evict(key);
     return loaded;
   }
@@ -29,6 +30,11 @@ export class PartitionCache {
       this.entries.delete(key);
       used -= entry.bytes;
     }
+  }
+
+  /** The partitions held, as `<datasetId>/<partition>`, each once, sorted. */
+  labels(): string[] {
+    return [...new Set([...this.entries.values()].map((e) => e.label))].sort();
   }
 
   clear(): void {

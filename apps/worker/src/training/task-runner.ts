@@ -86,9 +86,13 @@ export class TaskRunner {
     // Keyed by what shapes the tensors, not by job: the next job on the same data starts warm.
     const outputUnits = outputShape[outputShape.length - 1] ?? 1;
     const key = `${manifest.id}:${stride}:${task.partition}:${inputShape.join('x')}:${outputUnits}:${normalizeLoss(job.spec.compile.loss)}`;
-    return this.partitions.getOrLoad(key, async () => {
-      const bytes = await Promise.all(parts.map((p) => this.infra.store.getBytes(p.key)));
-      return partitionTensors({ parts: bytes, manifest, inputShape, outputUnits, loss: job.spec.compile.loss });
+    return this.partitions.getOrLoad({
+      key,
+      label: `${manifest.id}/${task.partition}`,
+      load: async () => {
+        const bytes = await Promise.all(parts.map((p) => this.infra.store.getBytes(p.key)));
+        return partitionTensors({ parts: bytes, manifest, inputShape, outputUnits, loss: job.spec.compile.loss });
+      },
     });
   }
 
@@ -104,6 +108,11 @@ export class TaskRunner {
     const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(datasetId));
     this.manifests.set(datasetId, manifest);
     return manifest;
+  }
+
+  /** The partitions this worker holds decoded, as `<datasetId>/<partition>` (for its heartbeat). */
+  cachedPartitions(): string[] {
+    return this.partitions.labels();
   }
 
   /** Frees everything a finished job held. */

@@ -5,7 +5,7 @@ export const jobLogSubject = (jobId: string): string => `${LOGS_SUBJECT_PREFIX}.
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
-/** One structured log line about a job, as the JSON logger writes it and `GET /jobs/:id/logs` returns it. */
+/** One log line about a job, as `GET /jobs/:id/logs` returns it (JSON stdout lines carry the same fields, with `time` for `at`). */
 export interface JobLogLine {
   at: string;
   level: LogLevel;
