@@ -3,6 +3,7 @@ import { Infra } from '@tusk/infra';
 import { HealthController } from './health/health.controller.js';
 import { ParameterServerEnv } from './ps-env.js';
 import { PushService } from './push/push.service.js';
+import { VersionEvents } from './push/version-events.js';
 
 /** The parameter server: applies the pushes of asynchronous and hogwild jobs, reports health. */
 @Module({})
@@ -14,7 +15,7 @@ export class ParameterServerModule implements OnApplicationShutdown {
     return {
       module: ParameterServerModule,
       controllers: [HealthController],
-      providers: [{ provide: ParameterServerEnv, useValue: env }, { provide: Infra, useFactory: connect }, PushService],
+      providers: [{ provide: ParameterServerEnv, useValue: env }, { provide: Infra, useFactory: connect }, PushService, VersionEvents],
     };
   }
 

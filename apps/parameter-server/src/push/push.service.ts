@@ -8,6 +8,7 @@ import { AsynchronousWeights } from './asynchronous-weights.js';
 import { HogwildWeights } from './hogwild-weights.js';
 import { WeightsDiscardedError, type JobWeights, type JobWeightsOptions } from './job-weights.js';
 import { parsePushRequest, PushRefusedError, type PushRequest } from './push-request.js';
+import { VersionEvents, versionPointOf } from './version-events.js';
 
 const IDLE_EVICT_MS = 10 * 60 * 1000;
 /** A push whose job copy was dropped mid-way goes to a fresh copy; twice in a row means KV itself is failing. */
@@ -30,7 +31,11 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
   private subscription?: Subscription;
   private evictTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(ParameterServerEnv) private readonly env: ParameterServerEnv) {}
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(ParameterServerEnv) private readonly env: ParameterServerEnv,
+    @Inject(VersionEvents) private readonly versionEvents: VersionEvents,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.subscription = this.infra.nc.subscribe(psPushWildcard(), { queue: PS_QUEUE_GROUP, callback: (err, msg) => {
@@ -70,6 +75,8 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     msg.respond(JSON.stringify(reply));
+    const point = request && versionPointOf({ request, reply, headers: msg.headers });
+    if (point) this.versionEvents.publish(jobId, point);
   }
 
   private async push(jobId: string, request: PushRequest, load: () => Promise<Float32Array>): Promise<PushReply> {
