@@ -4,6 +4,9 @@ import { eventSubject, type JobEvent, type VersionPoint } from '@tusk/contracts'
 import type { JobStore } from './job-store.js';
 import { fitVersionPoints } from './version-thinning.js';
 
+/** How long the last flush may wait for NATS: the round's end never waits on a curve. */
+const CLOSE_FLUSH_MS = 2_000;
+
 /** The point of a `version` event on the job's events subject; null for every other event (or junk). */
 function pointIn(msg: Msg): VersionPoint | null {
   try {
@@ -50,9 +53,11 @@ export class VersionCurve {
     return this.writing;
   }
 
-  /** Takes in every event NATS delivered up to now (a flush round trip), stops listening, and stores the rest. */
+  /** Takes in every event NATS delivered up to now (a flush round trip, not waited for long while NATS is away), stops listening, and stores the rest. */
   async close(): Promise<void> {
-    await this.options.nc.flush().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_FLUSH_MS); });
+    await Promise.race([this.options.nc.flush().catch(() => undefined), giveUp]).finally(() => clearTimeout(timer));
     this.subscription.unsubscribe();
     await this.writing;
     await this.write();
