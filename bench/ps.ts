@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { BaseEnv, loadEnv } from '@tusk/config';
-import { jobRecordKey, psPushSubject, WEIGHTS_BUCKET, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
+import { formatPushMetrics, jobRecordKey, psPushSubject, WEIGHTS_BUCKET, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { float32ToBytes } from '@tusk/model';
 import { LocalCluster } from '../scripts/cluster/local-cluster.js';
@@ -128,6 +128,8 @@ async function bench(): Promise<number> {
             h.set(PUSH_HEADERS.partition, String(lane));
             h.set(PUSH_HEADERS.attempt, '1-1');
             h.set(PUSH_HEADERS.step, String(steps[lane]++));
+            // As a worker sends them: the parameter server parses these and publishes a 'version' event per push.
+            h.set(PUSH_HEADERS.metrics, formatPushMetrics({ loss: 0.4123456, accuracy: 0.875 }));
             const reply = (await conn.request(psPushSubject(jobId), bytes, { timeout: TIMEOUT_MS, headers: h })).json<PushReply>();
             if (reply.error || !reply.accepted || reply.duplicate) throw new Error(`push refused: ${JSON.stringify(reply)}`);
             version = Math.max(version, reply.version);

@@ -74,6 +74,20 @@ describe('ProgressRenderer', () => {
     );
   });
 
+  it('draws nothing for a version event, and shows its metrics on the next progress line', () => {
+    const s = sink();
+    const r = new ProgressRenderer(s, false, 4);
+    r.event(event({ type: 'progress', totalRounds: 1, progress: 0.25, etaSeconds: 6 }));
+    const point = { version: 7, at: '2024-01-01T00:00:01.000Z', partition: 0, staleness: 0, outcome: 'applied' as const, metrics: { loss: 0.75, accuracy: 0.625 } };
+    r.event(event({ type: 'version', totalRounds: 1, point }));
+    r.event(event({ type: 'version', totalRounds: 1, point: { ...point, version: 8, metrics: {} } }));
+    r.event(event({ type: 'progress', totalRounds: 1, progress: 0.5, etaSeconds: 4 }));
+    expect(s.out).toEqual([
+      'running    [#---]  25%  round 0/1  ETA 6s\n',
+      'running    [##--]  50%  round 0/1  loss 0.7500  accuracy 0.6250  ETA 4s\n',
+    ]);
+  });
+
   it('redraws in place with \\r on a terminal, blanking what a longer line left, and ends with a newline', () => {
     const s = sink();
     const r = new ProgressRenderer(s, true, 4);

@@ -99,7 +99,16 @@ export class ProgressRenderer {
     this.draw();
   }
 
+  /**
+   * A `version` event (one per push of an asynchronous job) draws nothing: its metrics become the line's loss
+   * and accuracy at the next progress event, so a job with thousands of pushes does not print a line each.
+   */
   event(event: JobEvent): void {
+    if (event.type === 'version') {
+      const metrics = event.point?.metrics;
+      if (this.state && metrics && Object.keys(metrics).length > 0) this.state = { ...this.state, metrics };
+      return;
+    }
     this.set(applyEvent(this.state, event));
   }
 

@@ -5,6 +5,7 @@ import { HealthController } from './health/health.controller.js';
 import { PushMetrics } from './metrics/push-metrics.js';
 import { ParameterServerEnv } from './ps-env.js';
 import { PushService } from './push/push.service.js';
+import { VersionEvents } from './push/version-events.js';
 
 /** The parameter server: applies the pushes of asynchronous and hogwild jobs, reports health. */
 @Module({})
@@ -22,6 +23,7 @@ export class ParameterServerModule implements OnApplicationShutdown {
         { provide: Registry, useFactory: () => createMetricsRegistry({ service: 'parameter-server' }) },
         PushMetrics,
         PushService,
+        VersionEvents,
       ],
     };
   }

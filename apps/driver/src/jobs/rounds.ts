@@ -14,6 +14,7 @@ import { ResultCollector } from './result-collector.js';
 import { expectedPushes, roundRecord } from './round-math.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
+import { VersionCurve } from './version-curve.js';
 
 const ASYNC_PROGRESS_MS = 2_000;
 
@@ -128,13 +129,17 @@ export class Rounds {
 
   /**
    * While an asynchronous job trains: `moved()`, which the stall watch polls, reads the parameter server's head
-   * and tells whether a push landed since it last asked; a progress event every 2 s reports the version it read.
+   * and tells whether a push landed since it last asked; every 2 s a progress event reports the version it read
+   * and the pushes' curve points received since the last tick go into the record (`stop()` stores the rest).
    */
-  private async followPushes(job: JobRecord, started: number): Promise<{ moved: () => Promise<boolean>; stop: () => void }> {
+  private async followPushes(job: JobRecord, started: number): Promise<{ moved: () => Promise<boolean>; stop: () => Promise<void> }> {
     const expected = expectedPushes(job.spec.training, await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)));
+    // Listening before any task is published, so the first push's point is not missed.
+    const curve = new VersionCurve({ nc: this.infra.nc, jobs: this.jobs, jobId: job.id, round: job.round });
     let version = 0;
     let lastRevision = -1;
     const timer = setInterval(() => {
+      void curve.write();
       if (version === 0) return;
       const progress = Math.min(0.99, version / expected);
       const elapsed = (Date.now() - started) / 1000;
@@ -148,7 +153,10 @@ export class Rounds {
         version = head.version;
         return true;
       },
-      stop: () => clearInterval(timer),
+      stop: async () => {
+        clearInterval(timer);
+        await curve.close().catch((err) => this.logger.warn(`job ${job.id}: last version points not stored: ${(err as Error).message}`));
+      },
     };
   }
 

@@ -10,6 +10,7 @@ import { AsynchronousWeights } from './asynchronous-weights.js';
 import { HogwildWeights } from './hogwild-weights.js';
 import { WeightsDiscardedError, type JobWeights, type JobWeightsOptions } from './job-weights.js';
 import { parsePushRequest, PushRefusedError, type PushRequest } from './push-request.js';
+import { VersionEvents, versionPointOf } from './version-events.js';
 
 const IDLE_EVICT_MS = 10 * 60 * 1000;
 /** A push whose job copy was dropped mid-way goes to a fresh copy; twice in a row means KV itself is failing. */
@@ -36,6 +37,7 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(Infra) private readonly infra: Infra,
     @Inject(ParameterServerEnv) private readonly env: ParameterServerEnv,
     @Inject(PushMetrics) private readonly metrics: PushMetrics,
+    @Inject(VersionEvents) private readonly versionEvents: VersionEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -82,6 +84,8 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     this.metrics.pushAnswered(reply);
     msg.respond(JSON.stringify(reply));
+    const point = request && versionPointOf({ request, reply, headers: msg.headers });
+    if (point) this.versionEvents.publish(jobId, point);
   }
 
   private async push(jobId: string, request: PushRequest, load: () => Promise<Float32Array>): Promise<PushReply> {

@@ -41,8 +41,9 @@ export async function trainAsynchronously({ model, data, job, task, ps, signal }
         const { version, weights } = await ps.pull();
         setFlatWeights(model, weights);
         const pass = await trainOnRows({ model, x: data.x, y: data.y, rows: order.subarray(start, end), batchSize: task.batchSize, seed: mixSeed(task.seed, epoch, step), signal });
+        // The pass's own averages (what fit logs for it): this push's point on the job's per-version curve.
         metrics = Object.fromEntries(Object.entries(pass.metrics).map(([k, v]) => [k.replace(/^acc$/, 'accuracy'), v]));
-        const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version);
+        const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version, metrics);
         pushes += reply.accepted ? 1 : 0;
         if (reply.accepted) break;
         rejected += 1;

@@ -1,5 +1,5 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import { psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
+import { formatPushMetrics, psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
@@ -59,8 +59,11 @@ export class ParameterServerClient {
     return this.cached;
   }
 
-  /** Pushes one delta (a new step) and resends the same push until a parameter server answers for it. */
-  async push(delta: Float32Array, baseVersion: number): Promise<PushReply> {
+  /**
+   * Pushes one delta (a new step) and resends the same push until a parameter server answers for it; `metrics`
+   * (the training step's loss and metrics since the previous push) ride along for the job's per-version curve.
+   */
+  async push(delta: Float32Array, baseVersion: number, metrics: Record<string, number> = {}): Promise<PushReply> {
     const { infra, jobId, partition, attempt, workerId } = this.options;
     const step = this.step++;
     const bytes = float32ToBytes(delta);
@@ -70,6 +73,8 @@ export class ParameterServerClient {
     h.set(PUSH_HEADERS.partition, String(partition));
     h.set(PUSH_HEADERS.attempt, attempt);
     h.set(PUSH_HEADERS.step, String(step));
+    const metricsHeader = formatPushMetrics(metrics);
+    if (metricsHeader) h.set(PUSH_HEADERS.metrics, metricsHeader);
     let body: Uint8Array = bytes;
     const maxPayload = infra.nc.info?.max_payload ?? 1024 * 1024;
     if (bytes.byteLength > maxPayload - INLINE_HEADROOM) {

@@ -12,7 +12,20 @@ export const PUSH_HEADERS = {
   attempt: 'Tusk-Attempt',
   /** 0, 1, 2... within one attempt; a retried push repeats its step. */
   step: 'Tusk-Step',
+  /** The worker's training metrics over the steps since its previous push, as `loss=0.41,accuracy=0.88` (see formatPushMetrics). */
+  metrics: 'Tusk-Metrics',
 } as const;
+
+/** What the parameter server keeps of a push's metrics header; anything beyond is dropped, never refused. */
+export const PUSH_METRICS_LIMITS = { maxMetrics: 8, maxNameLength: 32, maxHeaderLength: 512 } as const;
+
+/** The metrics header value: finite values only, 6 significant digits (a curve needs no more, and each push stays a few bytes larger). */
+export function formatPushMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .filter(([, value]) => Number.isFinite(value))
+    .map(([name, value]) => `${name}=${Number(value.toPrecision(6))}`)
+    .join(',');
+}
 
 /** The pushes of one task attempt: they arrive in step order, since a worker waits for each reply. */
 export const pushStreamKey = ({ partition, attempt }: { partition: number; attempt: string }): string => `${partition}/${attempt}`;
