@@ -31,8 +31,9 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
   });
 
   /** Fills the new-job form; `model` is pasted as JSON text. */
-  async function fillJobForm({ name, model, epochs }: { name: string; model: unknown; epochs: string }) {
+  async function fillJobForm({ name, model, epochs, mode = 'synchronous' }: { name: string; model: unknown; epochs: string; mode?: string }) {
     await page.goto(url('#/new'));
+    await page.locator('select[name="training.mode"]').selectOption(mode);
     await page.locator('select[name="datasetId"]').selectOption(datasetId);
     await page.locator('input[name="name"]').fill(name);
     await page.locator('textarea[name="model"]').fill(typeof model === 'string' ? model : JSON.stringify(model));
@@ -117,6 +118,8 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
     expect(await page.getByTestId('chart-loss').textContent()).toContain('val_loss');
     expect(await page.getByTestId('round-workers').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('param-count').textContent()).toContain('131 parameters');
+    // The workers' and the driver's log lines about this job, with their rounds and partitions.
+    await page.getByTestId('job-logs').filter({ hasText: /worker-\d r\d+ p\d/ }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'job');
 
     const downloads: Download[] = [];
@@ -142,6 +145,20 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
     model.dispose();
   }, 240_000);
 
+  it('draws the curves of an asynchronous job by weights version, with its push statistics', async () => {
+    await fillJobForm({ name: 'blobs-async', model: blobsModel, epochs: '3', mode: 'asynchronous' });
+    await page.locator('select[name="training.frequency"]').selectOption('batch');
+    await page.locator('input[name="training.pushEvery"]').fill('2');
+    await submitJob();
+    await page.getByTestId('status').first().filter({ hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+    // 2 partitions × 3 epochs × 240 rows / (16 × 2) per push: tens of versions, each a point.
+    expect(await chartPoints(page, 'chart-loss')).toBeGreaterThan(10);
+    expect(await page.getByTestId('chart-loss').textContent()).toContain('version');
+    expect(await page.getByTestId('push-stats').textContent()).toMatch(/Pushes applied\d+/);
+    expect(await chartPoints(page, 'chart-staleness')).toBeGreaterThan(10);
+    await screenshot(page, 'job-async');
+  }, 180_000);
+
   it('cancels a running job with its button', async () => {
     await fillJobForm({ name: 'blobs-to-cancel', model: blobsModel, epochs: '400' });
     await submitJob();
@@ -163,8 +180,8 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
     await page.goto(url('#/jobs'));
     const jobs = page.getByTestId('jobs-table');
     await jobs.waitFor();
-    expect(await jobs.locator('tbody tr').count()).toBe(2);
-    expect(await jobs.textContent()).toMatch(/blobs-to-cancel.*cancelled.*blobs-ui.*succeeded/s);
+    expect(await jobs.locator('tbody tr').count()).toBe(3);
+    expect(await jobs.textContent()).toMatch(/blobs-to-cancel.*cancelled.*blobs-async.*succeeded.*blobs-ui.*succeeded/s);
     await screenshot(page, 'jobs');
   });
 });
