@@ -39,6 +39,7 @@ export async function trainOnTusk({ client, split, datasetName, model, compile, 
   const submitted = performance.now();
   const created = await client.createJob({ name: `${datasetName} mlp`, model, compile, datasetId: dataset.id, training });
   log(`job ${created.id}: ${created.params} parameters, ${created.totalRounds} rounds of ${created.spec.training.localEpochs} local epoch(s) on ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}`);
+  log(`watch it in the dashboard: ${client.baseUrl}/#/jobs/${created.id}`);
   const progress = new ProgressReporter(training.epochs);
   let job: JobRecord;
   try {
