@@ -1,4 +1,4 @@
-import type { JobRecord } from '@tusk/contracts';
+import { FINAL_STATUSES, type JobRecord } from '@tusk/contracts';
 import { blobsCsv, blobsModel } from '../test/e2e/synthetic-data.js';
 import { benchCluster, runMain } from './lib/bench-cluster.js';
 
@@ -9,7 +9,6 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Sampling loops in flight at once (each waits for its answer, then pauses SAMPLE_PAUSE_MS). */
 const SAMPLERS = 3;
 const SAMPLE_PAUSE_MS = 25;
-const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 type Endpoint = 'GET /jobs/:id' | 'GET /jobs' | 'GET /health';
 interface Sample { endpoint: Endpoint; ms: number; status: number; error?: string }
@@ -96,10 +95,10 @@ async function main(): Promise<number> {
           if (!j) { vanished.add(id); continue; }
           vanished.delete(id);
           seen.set(id, j);
-          if (FINAL.has(j.status) && !finishedAtClient.has(id)) finishedAtClient.set(id, performance.now());
+          if (FINAL_STATUSES.includes(j.status) && !finishedAtClient.has(id)) finishedAtClient.set(id, performance.now());
         }
       }
-      const done = jobIds.filter((id) => FINAL.has(seen.get(id)?.status ?? '')).length;
+      const done = jobIds.filter((id) => FINAL_STATUSES.includes(seen.get(id)?.status ?? 'queued')).length;
       if (performance.now() - lastPrint > 10_000) {
         lastPrint = performance.now();
         const counts = new Map<string, number>();
@@ -127,7 +126,7 @@ async function main(): Promise<number> {
       const client = finishedAtClient.has(s.id) ? ((finishedAtClient.get(s.id)! - s.submittedAt) / 1000).toFixed(1) : '-';
       const status = vanished.has(s.id) ? 'VANISHED' : j?.status ?? 'never seen';
       if (j?.status === 'succeeded' && !vanished.has(s.id)) succeeded++;
-      if (vanished.has(s.id) || !j || !FINAL.has(j.status)) lost++;
+      if (vanished.has(s.id) || !j || !FINAL_STATUSES.includes(j.status)) lost++;
       const last = j?.history?.[j.history.length - 1];
       console.log(`  load-${String(s.i).padEnd(3)} ${s.id}  ${status.padEnd(9)} round ${j?.round ?? '-'}/${j?.totalRounds ?? '-'}  queued ${secs(j?.createdAt, j?.startedAt).padStart(6)} s  train ${secs(j?.startedAt, j?.finishedAt).padStart(6)} s  client ${client.padStart(6)} s` +
         `${last ? `  loss ${last.metrics.loss?.toFixed(3)} acc ${last.metrics.accuracy?.toFixed(3)}` : ''}${j?.error ? `  error: ${j.error.slice(0, 160)}` : ''}`);

@@ -1,4 +1,4 @@
-import type { CompileSpec, DatasetManifest, JobEvent, JobRecord, TrainingSpec } from '@tusk/contracts';
+import { FINAL_STATUSES, type CompileSpec, type DatasetManifest, type JobEvent, type JobRecord, type JobStatus, type TrainingSpec } from '@tusk/contracts';
 import { SseParser } from '../../apps/cli/src/sse.js';
 
 /** A non-2xx answer from the driver, with the body it sent (Nest's JSON error or plain text). */
@@ -30,8 +30,7 @@ export interface ModelFiles {
   weightsBin: ArrayBuffer;
 }
 
-const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
-export const isFinal = (status: string): boolean => FINAL.has(status);
+export const isFinal = (status: string): boolean => FINAL_STATUSES.includes(status as JobStatus);
 
 /** Typed calls to the driver's REST API; every helper throws an ApiError on a non-2xx answer. */
 export class TuskClient {

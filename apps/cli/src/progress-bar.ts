@@ -1,7 +1,6 @@
-import type { JobEvent, JobRecord, JobStatus, RoundRecord } from '@tusk/contracts';
+import { FINAL_STATUSES, type JobEvent, type JobRecord, type JobStatus, type RoundRecord } from '@tusk/contracts';
 
-const FINAL: readonly string[] = ['succeeded', 'failed', 'cancelled'];
-export const isFinalStatus = (status: string): boolean => FINAL.includes(status);
+export const isFinalStatus = (status: string): boolean => FINAL_STATUSES.includes(status as JobStatus);
 
 /** What one progress line shows: a job event plus the newest round seen so far. */
 export interface ProgressState {

@@ -1,9 +1,10 @@
 export const TRAINING_MODES = ['synchronous', 'asynchronous', 'hogwild'] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/** `stopped`: ended early by a sweep's scheduler (ASHA), with the model it had then; not a failure. */
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped'];
 
 export interface CompileSpec {
   optimizer: string | { className: string; config?: Record<string, unknown> };
@@ -132,6 +133,8 @@ export interface EvaluationRecord {
 /** A job as stored in the `tusk-jobs` KV bucket (updated with compare-and-set). */
 export interface JobRecord {
   id: string;
+  /** Set on a sweep's trials. */
+  sweepId?: string;
   spec: JobSpec;
   status: JobStatus;
   error?: string;
