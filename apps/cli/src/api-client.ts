@@ -1,3 +1,5 @@
+import type { SweepRecord } from '@tusk/contracts';
+
 /** Base URL when neither --url nor TUSK_URL is given. */
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 /** Timeout of an ordinary API call. */
@@ -151,5 +153,30 @@ export class ApiClient {
 
   bytes(path: string): Promise<Uint8Array> {
     return this.call('GET', path, async (res) => new Uint8Array(await res.arrayBuffer()), { timeoutMs: TRANSFER_TIMEOUT_MS });
+  }
+
+  // Sweeps: typed calls for `tusk sweep …`.
+
+  createSweep(body: unknown): Promise<SweepRecord> {
+    return this.json<SweepRecord>('POST', '/sweeps', body);
+  }
+
+  /** Newest first. */
+  sweeps(): Promise<SweepRecord[]> {
+    return this.get<SweepRecord[]>('/sweeps');
+  }
+
+  sweep(id: string): Promise<SweepRecord> {
+    return this.get<SweepRecord>(`/sweeps/${encodeURIComponent(id)}`);
+  }
+
+  /** Cancels the trials still running; answers the sweep as it is then. */
+  cancelSweep(id: string): Promise<SweepRecord> {
+    return this.json<SweepRecord>('DELETE', `/sweeps/${encodeURIComponent(id)}`);
+  }
+
+  /** `GET /sweeps/:id/events`: server-sent `SweepEvent`s, the current state first; ends when the sweep does. */
+  sweepEvents(id: string, signal: AbortSignal): Promise<Response> {
+    return this.stream(`/sweeps/${encodeURIComponent(id)}/events`, signal);
   }
 }

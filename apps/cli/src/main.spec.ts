@@ -26,10 +26,18 @@ describe('tusk command line', () => {
       [['datasets', 'upload', '--format', 'idx', '--file', 'x.csv'], 'tusk: --file does not apply to --format idx (it takes --images and --labels)'],
       [['datasets', 'upload', '--format', 'parquet'], 'tusk: --format must be csv, npy or idx, not "parquet"'],
       [['models', 'download', 'job-1'], 'tusk: --out is required (the directory to write model.json and weights.bin to)'],
+      [['sweep', 'submit'], 'tusk: tusk sweep submit needs <file.json>'],
+      [['sweep', 'watch'], 'tusk: tusk sweep watch needs <id>'],
+      [['sweep', 'best', 'sweep-1', 'extra'], 'tusk: tusk sweep best: unexpected argument "extra"'],
+      [['sweep', 'list', '--watch'], 'tusk: tusk sweep list does not take --watch'],
+      [['sweep', 'cancel', 'sweep-1', '--download', 'x'], 'tusk: tusk sweep cancel does not take --download'],
+      [['sweep', 'best', 'sweep-1', '--download'], "tusk: Option '--download <value>' argument missing"],
+      [['sweep', 'best', 'sweep-1', '--download', ''], 'tusk: --download needs a directory (to write model.json and weights.bin to)'],
+      [['sweeps', 'list'], 'tusk: unknown command "sweeps list"'],
     ] as [string[], string][]) {
       const r = await tusk(...argv);
       expect({ argv, code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ argv, code: 2, first: message });
-      expect(r.stderr).toContain(argv.length === 0 || argv[0] === 'frobnicate' ? 'Usage: tusk <command> [options]' : "Run 'tusk --help' for usage.");
+      expect(r.stderr).toContain(argv.length === 0 || argv[0] === 'frobnicate' || argv[0] === 'sweeps' ? 'Usage: tusk <command> [options]' : "Run 'tusk --help' for usage.");
     }
     const unknown = await tusk('jobs', 'list', '--bogus');
     expect(unknown.code).toBe(2);
@@ -39,6 +47,16 @@ describe('tusk command line', () => {
   it('exits 1 with a message when a file cannot be read', async () => {
     const r = await tusk('jobs', 'submit', '/nonexistent/job.json');
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'tusk: cannot read /nonexistent/job.json: ENOENT\n' });
+  });
+
+  it('lists the sweep commands in the usage', async () => {
+    const r = await tusk('--help');
+    for (const command of ['sweep submit <file.json> [--watch]', 'sweep watch <id>', 'sweep best <id> [--download <dir>]', 'sweep list', 'sweep cancel <id>']) expect(r.stdout).toContain(`tusk ${command}`);
+  });
+
+  it('exits 1 with a message when a sweep file cannot be read', async () => {
+    const r = await tusk('sweep', 'submit', '/nonexistent/sweep.json');
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'tusk: cannot read /nonexistent/sweep.json: ENOENT\n' });
   });
 
   it('exits 1 with a message when the driver cannot be reached', async () => {

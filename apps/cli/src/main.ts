@@ -7,6 +7,7 @@ import { CliError, UsageError, type CommandContext, type OptionValues } from './
 import { deleteDataset, listDatasets, showDataset, uploadDataset } from './commands/datasets.js';
 import { cancelJob, listJobs, showJob, submitJob, watchJob } from './commands/jobs.js';
 import { downloadModel } from './commands/models.js';
+import { bestOfSweep, cancelSweep, listSweeps, submitSweep, watchSweep } from './commands/sweeps.js';
 import { listWorkers } from './commands/workers.js';
 import { USAGE } from './usage.js';
 
@@ -29,6 +30,7 @@ const OPTIONS = {
   dataset: { type: 'string' },
   watch: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
+  download: { type: 'string' },
 } as const;
 
 const GLOBAL = ['url', 'timeout', 'help'];
@@ -55,6 +57,11 @@ const COMMANDS: Record<string, Command> = {
   'jobs show': { args: ['id'], options: [], run: (ctx, [id]) => showJob(ctx, id) },
   'jobs cancel': { args: ['id'], options: [], run: (ctx, [id]) => cancelJob(ctx, id) },
   'models download': { args: ['jobId'], options: ['out'], run: (ctx, [id], values) => downloadModel(ctx, id, values) },
+  'sweep submit': { args: ['file.json'], options: ['watch'], run: (ctx, [file], values) => submitSweep(ctx, file, values) },
+  'sweep watch': { args: ['id'], options: [], run: (ctx, [id]) => watchSweep(ctx, id) },
+  'sweep best': { args: ['id'], options: ['download'], run: (ctx, [id], values) => bestOfSweep(ctx, id, values) },
+  'sweep list': { args: [], options: [], run: (ctx) => listSweeps(ctx) },
+  'sweep cancel': { args: ['id'], options: [], run: (ctx, [id]) => cancelSweep(ctx, id) },
   workers: { args: [], options: [], run: (ctx) => listWorkers(ctx) },
 };
 

@@ -15,6 +15,13 @@ Jobs
   tusk jobs show <id>
   tusk jobs cancel <id>
 
+Sweeps
+  tusk sweep submit <file.json> [--watch]    file.json is the POST /sweeps body
+  tusk sweep watch <id>                      redraws the leaderboard until the sweep ends
+  tusk sweep best <id> [--download <dir>]    the best trial's params, metric and job (and its model)
+  tusk sweep list
+  tusk sweep cancel <id>
+
 Models and workers
   tusk models download <jobId> --out <dir>
   tusk workers
@@ -28,5 +35,5 @@ Environment
   TUSK_URL           the driver's base URL
   TUSK_API_TOKEN     sent as "Authorization: Bearer <token>"
 
-Exit codes: 0 success, 1 error (or a watched job that failed or was cancelled), 2 usage.
+Exit codes: 0 success, 1 error (or a watched job or sweep that did not succeed), 2 usage.
 `;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '../api-client.js';
 import type { TextSink } from '../progress-bar.js';
 
@@ -44,3 +45,21 @@ export function optionalInt(values: OptionValues, name: string, min: number): nu
 }
 
 export const line = (out: TextSink, text: string) => out.write(`${text}\n`);
+
+/** A file holding one JSON object (a request body), with messages that name the file. */
+export async function readJsonObject(file: string, what: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CliError(`${file} must hold a JSON object (${what})`);
+  return body as Record<string, unknown>;
+}
