@@ -6,12 +6,15 @@ import { DatasetsPage } from './pages/datasets-page.js';
 import { JobPage } from './pages/job-page.js';
 import { JobsPage } from './pages/jobs-page.js';
 import { NewJobPage } from './pages/new-job-page.js';
+import { SweepPage } from './pages/sweep-page.js';
+import { SweepsPage } from './pages/sweeps-page.js';
 import { TokenPage } from './pages/token-page.js';
 import { WorkersPage } from './pages/workers-page.js';
 
 const NAV = [
   ['jobs', 'Jobs'],
   ['new', 'New job'],
+  ['sweeps', 'Sweeps'],
   ['workers', 'Workers'],
   ['datasets', 'Datasets'],
 ] as const;
@@ -40,6 +43,8 @@ export function App() {
         {section === 'jobs' && !id && <JobsPage />}
         {section === 'jobs' && id && <JobPage key={id} id={id} />}
         {section === 'new' && <NewJobPage />}
+        {section === 'sweeps' && !id && <SweepsPage />}
+        {section === 'sweeps' && id && <SweepPage key={id} id={id} />}
         {section === 'workers' && <WorkersPage />}
         {section === 'datasets' && <DatasetsPage selected={id} />}
       </main>

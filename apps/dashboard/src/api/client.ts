@@ -1,4 +1,4 @@
-import type { DatasetManifest, EvaluationRecord, JobRecord, JobSummary, WorkerHeartbeat } from '@tusk/contracts';
+import type { DatasetManifest, EvaluationRecord, JobRecord, JobSummary, SweepRecord, WorkerHeartbeat } from '@tusk/contracts';
 import type { JobLogLine } from '@tusk/contracts';
 import { apiErrorOf } from './api-error.js';
 import { authHeaders } from './token.js';
@@ -38,6 +38,9 @@ export const api = {
     if (!res.ok) throw await refusal(res);
     return res.blob();
   },
+  sweeps: () => request<SweepRecord[]>('/sweeps'),
+  sweep: (id: string) => request<SweepRecord>(`/sweeps/${id}`),
+  cancelSweep: (id: string) => request<SweepRecord>(`/sweeps/${id}`, { method: 'DELETE' }),
   workers: () => request<WorkerHeartbeat[]>('/workers'),
   datasets: () => request<DatasetManifest[]>('/datasets'),
   dataset: (id: string) => request<DatasetManifest>(`/datasets/${id}`),

@@ -1,4 +1,4 @@
-import type { JobEvent } from '@tusk/contracts';
+import type { JobEvent, SweepEvent } from '@tusk/contracts';
 import { refusal } from './client.js';
 import { authHeaders } from './token.js';
 
@@ -6,8 +6,18 @@ import { authHeaders } from './token.js';
  * Follows `GET /jobs/:id/events` (server-sent events) with fetch, since an EventSource cannot send the
  * Authorization header. Resolves when the stream ends; rejects when the request is refused or aborted.
  */
-export async function followJobEvents(jobId: string, onEvent: (event: JobEvent) => void, signal: AbortSignal): Promise<void> {
-  const res = await fetch(`/jobs/${jobId}/events`, { headers: authHeaders({ Accept: 'text/event-stream' }), signal });
+export function followJobEvents(jobId: string, onEvent: (event: JobEvent) => void, signal: AbortSignal): Promise<void> {
+  return followEvents(`/jobs/${jobId}/events`, onEvent, signal);
+}
+
+/** Follows `GET /sweeps/:id/events`: the whole leaderboard at each change; the stream ends with the sweep. */
+export function followSweepEvents(sweepId: string, onEvent: (event: SweepEvent) => void, signal: AbortSignal): Promise<void> {
+  return followEvents(`/sweeps/${sweepId}/events`, onEvent, signal);
+}
+
+/** Any of the driver's event streams: each `data:` payload parsed as JSON. */
+export async function followEvents<T>(path: string, onEvent: (event: T) => void, signal: AbortSignal): Promise<void> {
+  const res = await fetch(path, { headers: authHeaders({ Accept: 'text/event-stream' }), signal });
   if (!res.ok || !res.body) throw await refusal(res);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -19,7 +29,7 @@ export async function followJobEvents(jobId: string, onEvent: (event: JobEvent) 
     buffer = blocks.pop() ?? '';
     for (const block of blocks) {
       const data = dataOf(block);
-      if (data) onEvent(JSON.parse(data) as JobEvent);
+      if (data) onEvent(JSON.parse(data) as T);
     }
   }
 }

@@ -24,6 +24,7 @@ export function JobPage({ id }: { id: string }) {
       <ErrorNote error={job.error ? `${job.status}: ${job.error}` : null} />
       <dl class="facts">
         <dt>Id</dt><dd class="mono">{job.id}</dd>
+        {job.sweepId && <><dt>Sweep</dt><dd><a href={`#/sweeps/${job.sweepId}`} data-testid="sweep-link">{job.sweepId}</a></dd></>}
         <dt>Mode</dt><dd>{job.spec.training.mode}</dd>
         <dt>Progress</dt><dd><ProgressBar value={job.progress} /> round {job.round}/{job.totalRounds}{job.status === 'running' && job.etaSeconds !== null ? ` · ETA ${duration(job.etaSeconds)}` : ''}</dd>
         <dt>Started</dt><dd>{time(job.startedAt)}</dd>
