@@ -41,8 +41,8 @@ export function rankTrials(trials: TrialRecord[], mode: 'min' | 'max'): TrialRec
 /** Trials that ended (any final job status). */
 export const trialsDone = (sweep: SweepRecord): number => sweep.trials.filter((t) => isFinalStatus(t.status)).length;
 
-/** How many trials the sweep will run: all of them once it is over, else at least `maxTrials`. */
-export const trialsTotal = (sweep: SweepRecord): number => (isFinalSweep(sweep.status) ? sweep.trials.length : Math.max(sweep.trials.length, sweep.spec.maxTrials));
+/** How many trials the sweep runs: the driver plans them all when it accepts the sweep (`pending` until started). */
+export const trialsTotal = (sweep: SweepRecord): number => sweep.trials.length;
 
 /** The best trial's metric, e.g. `trial 3 val_accuracy 0.9123`, or `-`. */
 function bestOf(sweep: SweepRecord): string {

@@ -1,7 +1,5 @@
-import type { RoundRecord, SweepRecord, TrialRecord } from '@tusk/contracts';
-
-/** Trial statuses that are over (a job's final statuses; `pending` and the rest are not). */
-const TRIAL_DONE = new Set(['succeeded', 'failed', 'cancelled', 'stopped']);
+import type { JobStatus, RoundRecord, SweepRecord, TrialRecord } from '@tusk/contracts';
+import { FINAL_STATUSES } from '@tusk/contracts/jobs';
 
 /** The leaderboard's order: best metric first (by the sweep's mode), trials without one after, by index. */
 export function rankTrials(trials: TrialRecord[], mode: 'min' | 'max'): TrialRecord[] {
@@ -14,10 +12,10 @@ export function rankTrials(trials: TrialRecord[], mode: 'min' | 'max'): TrialRec
   });
 }
 
-export const trialsDone = (sweep: SweepRecord): number => sweep.trials.filter((t) => TRIAL_DONE.has(t.status)).length;
+export const trialsDone = (sweep: SweepRecord): number => sweep.trials.filter((t) => FINAL_STATUSES.includes(t.status as JobStatus)).length;
 
-/** How many trials the sweep runs: those it has once it is over, else at least `maxTrials`. */
-export const trialsTotal = (sweep: SweepRecord): number => (sweep.status === 'running' ? Math.max(sweep.trials.length, sweep.spec.maxTrials) : sweep.trials.length);
+/** How many trials the sweep runs: the driver plans them all when it accepts the sweep (`pending` until started). */
+export const trialsTotal = (sweep: SweepRecord): number => sweep.trials.length;
 
 export const bestTrialOf = (sweep: SweepRecord): TrialRecord | undefined =>
   sweep.bestTrial === undefined ? undefined : sweep.trials.find((t) => t.index === sweep.bestTrial);
