@@ -102,6 +102,67 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     expect(workers.stdout).toContain('worker-1');
   }, 90_000);
 
+  it('runs a tiny grid sweep with submit --watch, lists it and downloads the best trial\'s model', async () => {
+    const csvPath = join(dir, 'sweep-blobs.csv');
+    writeFileSync(csvPath, blobsCsv({ rows: 300, seed: 11 }));
+    const upload = await tusk('datasets', 'upload', '--format', 'csv', '--file', csvPath, '--label-columns', 'label', '--partitions', '1', '--name', 'sweep-blobs');
+    expect(upload).toMatchObject({ code: 0, stderr: '' });
+    const datasetId = upload.stdout.trim().split(/\s+/)[0];
+
+    const sweepPath = join(dir, 'sweep.json');
+    writeFileSync(sweepPath, JSON.stringify({
+      name: 'cli-grid',
+      baseJob: {
+        model: blobsModel,
+        compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+        datasetId,
+        training: { mode: 'synchronous', epochs: 2, batchSize: 16, partitions: 1, seed: 3 },
+      },
+      space: { 'compile.optimizer.config.learning_rate': { type: 'choice', values: [0.05, 0.005] } },
+      sampler: { type: 'grid' },
+      maxConcurrentTrials: 2,
+      metric: 'accuracy',
+      mode: 'max',
+    }));
+    const submit = await tusk('sweep', 'submit', sweepPath, '--watch');
+    expect(submit.stderr).toBe('');
+    expect(submit.code).toBe(0);
+    const lines = submit.stdout.trim().split('\n');
+    const sweepId = lines[0];
+    expect(sweepId).toMatch(/^sweep-[0-9a-f]{32}$/);
+    // Not a TTY: the leaderboard again at each status change, the last one with both trials done, best first.
+    const last = lines.findLastIndex((l) => l.startsWith(`sweep ${sweepId} cli-grid  succeeded  2/2 trials done  best: trial `));
+    expect(last).toBeGreaterThan(0);
+    expect(lines[last + 1]).toMatch(/^TRIAL\s+PARAMS\s+STATUS\s+ACCURACY\s+AT ROUND\s+ROUNDS$/);
+    expect(lines[last + 2]).toMatch(/^\s+\d\*  learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
+    expect(lines[last + 3]).toMatch(/^\s+\d  learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^sweep ${sweepId} succeeded in \\S+: 2 trials, best trial \\d: accuracy \\d\\.\\d{4} \\(job-[0-9a-f]{32}\\)$`));
+
+    const list = await tusk('sweep', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n').find((l) => l.startsWith(sweepId))).toMatch(/cli-grid\s+succeeded\s+2\/2\s+accuracy \(max\)\s+\d\.\d{4}\s+\S+$/);
+
+    const out = join(dir, 'best-model');
+    const best = await tusk('sweep', 'best', sweepId, '--download', out);
+    expect(best).toMatchObject({ code: 0, stderr: '' });
+    const jobId = /^job\s+(job-[0-9a-f]{32})$/m.exec(best.stdout)?.[1];
+    expect(jobId).toBeDefined();
+    expect(best.stdout).toMatch(/^accuracy \d\.\d{4} at round \d \(max\)$/m);
+    expect(best.stdout).toMatch(/^  compile\.optimizer\.config\.learning_rate  0\.0?05$/m);
+    expect(best.stdout).toContain(`wrote ${join(out, 'weights.bin')}`);
+    expect(statSync(join(out, 'weights.bin')).size).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].paths).toEqual(['weights.bin']);
+    // The best trial is an ordinary job of the sweep.
+    const job = await tusk('jobs', 'show', jobId!);
+    expect(JSON.parse(job.stdout)).toMatchObject({ id: jobId, sweepId, status: 'succeeded' });
+
+    // Watching a finished sweep draws it once and exits at once; cancelling it changes nothing.
+    const watch = await tusk('sweep', 'watch', sweepId);
+    expect(watch.code).toBe(0);
+    expect(watch.stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^sweep ${sweepId} succeeded`));
+    expect(await tusk('sweep', 'cancel', sweepId)).toEqual({ code: 0, stdout: `${sweepId} succeeded\n`, stderr: '' });
+  }, 120_000);
+
   it('exits 1 with the status and the server message on an API error', async () => {
     const bad = await tusk('jobs', 'show', 'not-a-job');
     expect(bad.code).toBe(1);
