@@ -156,11 +156,11 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     const job = await tusk('jobs', 'show', jobId!);
     expect(JSON.parse(job.stdout)).toMatchObject({ id: jobId, sweepId, status: 'succeeded' });
 
-    // Watching a finished sweep draws it once and exits at once; cancelling it changes nothing.
+    // Watching a finished sweep draws it once and exits at once; the driver refuses to cancel it.
     const watch = await tusk('sweep', 'watch', sweepId);
     expect(watch.code).toBe(0);
     expect(watch.stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^sweep ${sweepId} succeeded`));
-    expect(await tusk('sweep', 'cancel', sweepId)).toEqual({ code: 0, stdout: `${sweepId} succeeded\n`, stderr: '' });
+    expect(await tusk('sweep', 'cancel', sweepId)).toEqual({ code: 1, stdout: '', stderr: `tusk: DELETE /sweeps/${sweepId} failed with HTTP 409: sweep ${sweepId} is already succeeded\n` });
   }, 120_000);
 
   it('exits 1 with the status and the server message on an API error', async () => {

@@ -7,7 +7,7 @@ import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { launchChromium, screenshot } from './browser.js';
 
 const TOKEN = 'ui-sweep-token-0123456789abcdef';
-const EPOCHS = 12;
+const EPOCHS = 40;
 
 describe('sweep pages in Debian chromium against a real local cluster', () => {
   let cluster: TestCluster;
@@ -44,10 +44,11 @@ describe('sweep pages in Debian chromium against a real local cluster', () => {
           datasetId,
           training: { mode: 'synchronous', epochs: EPOCHS, batchSize: 16, partitions: 2, seed: 3, validationSplit: 0.2 },
         },
-        space: { 'training.batchSize': { type: 'choice', values: [16, 32] } },
+        // Two learning rates: two clearly different loss curves.
+        space: { 'compile.optimizer.config.learning_rate': { type: 'choice', values: [0.02, 0.002] } },
         sampler: { type: 'grid' },
         maxConcurrentTrials: 2,
-        metric: 'val_accuracy',
+        metric: 'val_loss',
       }),
     });
     await page.goto(url(`#/sweeps/${sweep.id}`));
@@ -90,14 +91,14 @@ describe('sweep pages in Debian chromium against a real local cluster', () => {
     await screenshot(page, 'sweep');
 
     // A trial's job page links back to its sweep; the list shows the sweep.
-    await page.locator(`a[href="#/jobs/${final.trials[0].jobId}"]`).click();
+    await page.getByTestId('leaderboard').locator(`a[href="#/jobs/${final.trials[0].jobId}"]`).click();
     await page.getByTestId('sweep-link').filter({ hasText: sweep.id }).waitFor();
     await page.getByTestId('sweep-link').click();
     await page.getByTestId('leaderboard').waitFor();
     await page.goto(url('#/sweeps'));
     const listed = page.locator(`[data-testid="sweeps-table"] tr[data-sweep-id="${sweep.id}"]`);
     await listed.waitFor();
-    expect(await listed.textContent()).toMatch(/ui-gridsucceeded2\/2val_accuracy \(max\)\d\.\d+/);
+    expect(await listed.textContent()).toMatch(/ui-gridsucceeded2\/2val_loss \(min\)\d\.\d+/);
     await screenshot(page, 'sweeps');
   }, 90_000);
 });
