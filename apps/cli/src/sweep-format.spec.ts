@@ -65,6 +65,13 @@ describe('LeaderboardRenderer', () => {
     expect(out[1].startsWith('\x1b[3F\x1b[J')).toBe(true);
   });
 
+  it('cuts lines at the terminal\'s width, so none wraps and the redraw stays in place', () => {
+    const out: string[] = [];
+    new LeaderboardRenderer({ write: (t: string) => out.push(t) }, true, 40).draw(sweepOf([trial(0)]));
+    expect(out[0].split('\n').filter(Boolean).map((l) => l.length)).toEqual([39, 39, 39]);
+    expect(out[0].split('\n')[0]).toBe('sweep sweep-1 lr-search  running  0/1 …');
+  });
+
   it('prints again only on a change of status when the output is not a terminal', () => {
     const out: string[] = [];
     const r = new LeaderboardRenderer({ write: (t: string) => out.push(t) }, false);

@@ -112,11 +112,14 @@ export class LeaderboardRenderer {
   private lines = 0;
   private lastKey = '';
 
-  constructor(private readonly out: { write(text: string): unknown }, private readonly tty: boolean) {}
+  /** `columns`: the terminal's width; longer lines are cut there, since a wrapped line would throw the redraw off. */
+  constructor(private readonly out: { write(text: string): unknown }, private readonly tty: boolean, private readonly columns?: number) {}
 
   draw(sweep: SweepRecord): void {
-    const text = leaderboard(sweep);
+    let text = leaderboard(sweep);
     if (this.tty) {
+      const width = this.columns;
+      if (width && width > 1) text = text.split('\n').map((l) => (l.length >= width ? `${l.slice(0, width - 2)}…` : l)).join('\n');
       this.out.write(`${this.lines > 0 ? `\x1b[${this.lines}F\x1b[J` : ''}${text}\n`);
       this.lines = text.split('\n').length;
       return;

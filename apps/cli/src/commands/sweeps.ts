@@ -30,7 +30,7 @@ export interface WatchOptions {
  */
 export async function watchSweep(ctx: CommandContext, id: string, { pollMs = 5_000 }: WatchOptions = {}): Promise<number> {
   const { client } = ctx;
-  const board = new LeaderboardRenderer(ctx.stdout, ctx.isTTY);
+  const board = new LeaderboardRenderer(ctx.stdout, ctx.isTTY, (ctx.stdout as { columns?: number }).columns);
   let sweep = await client.sweep(id);
   board.draw(sweep);
   let failures = 0;
