@@ -108,7 +108,6 @@ async function runSweep({ client, sweeps, variant, rep, baseJob, test }: {
     sampler: { type: 'random', seed: SAMPLER_SEED },
     maxTrials: TRIALS,
     maxConcurrentTrials: CONCURRENCY,
-    maxFailedTrials: 0,
     metric: 'val_accuracy',
     mode: 'max',
     scheduler: SCHEDULERS[variant],
@@ -209,7 +208,7 @@ async function bench(): Promise<number> {
         const run = await runSweep({ client, sweeps, variant, rep, baseJob, test });
         runs.push(run);
         loads.push(await loadNote());
-        if (run.sweep.status !== 'succeeded') failed = true;
+        if (run.sweep.status !== 'succeeded' || run.sweep.trials.some((t) => t.status === 'failed')) failed = true;
       }
       const [a, f] = (['asha', 'full'] as const).map((v) => runs.find((r) => r.rep === rep && r.variant === v)!);
       if (configs(a.sweep) !== configs(f.sweep)) {
