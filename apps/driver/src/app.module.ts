@@ -8,6 +8,7 @@ import { HealthController } from './health/health.controller.js';
 import { InfraModule } from './infra/infra.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { SweepsModule } from './sweeps/sweeps.module.js';
 import { WorkersController } from './workers/workers.controller.js';
 
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(env: DriverEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(env), MetricsModule, DatasetsModule, JobsModule, DashboardModule.forRoot()],
+      imports: [InfraModule.forRoot(env), MetricsModule, DatasetsModule, JobsModule, SweepsModule, DashboardModule.forRoot()],
       controllers: [HealthController, WorkersController],
       providers: [{ provide: APP_GUARD, useClass: TokenGuard }],
     };

@@ -1,6 +1,6 @@
 import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { FINAL_STATUSES, type JobRecord } from '@tusk/contracts';
+import { FINAL_STATUSES, type JobRecord, type JobSpec } from '@tusk/contracts';
 import { ModelSpecError } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
@@ -24,31 +24,34 @@ export class JobsService {
   ) {}
 
   /** Validates everything first; only a job that can run is stored and queued. */
-  async create(dto: CreateJobDto): Promise<JobRecord> {
+  async create(dto: CreateJobDto, { id = newJobId(), sweepId }: { id?: string; sweepId?: string } = {}): Promise<JobRecord> {
     const active = (await this.jobs.list()).filter((j) => !FINAL_STATUSES.includes(j.status)).length;
     if (active >= this.env.TUSK_MAX_ACTIVE_JOBS) {
       throw new HttpException(`${active} jobs are queued or running, the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`, HttpStatus.TOO_MANY_REQUESTS);
     }
-    const manifest = await this.datasets.manifestForJob(dto.datasetId);
-    const validationId = dto.training.validationDatasetId;
-    const validation = validationId ? await this.datasets.manifestForJob(validationId, 'training.validationDatasetId') : undefined;
-    let validated;
-    try {
-      validated = await validateJob({ dto, manifest, validation, env: this.env });
-    } catch (err) {
-      if (err instanceof ModelSpecError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
-      throw err;
-    }
-    const { spec, params } = validated;
+    const { spec, params } = await this.check(dto);
     const now = new Date().toISOString();
     const record: JobRecord = {
-      id: newJobId(), spec, status: 'queued', createdAt: now, updatedAt: now, round: 0,
+      id, ...(sweepId ? { sweepId } : {}), spec, status: 'queued', createdAt: now, updatedAt: now, round: 0,
       totalRounds: spec.training.mode === 'synchronous' ? Math.ceil(spec.training.epochs / spec.training.localEpochs) : 1, params, history: [], backends: [], modelReady: false,
     };
     await this.jobs.create(record);
     this.events.publish(record, 'status');
     this.trainer.start(record.id);
     return record;
+  }
+
+  /** The job's spec after every check `POST /jobs` makes against its datasets and the limits; 404 / 422 naming the field otherwise. */
+  async check(dto: CreateJobDto): Promise<{ spec: JobSpec; params: number }> {
+    const manifest = await this.datasets.manifestForJob(dto.datasetId);
+    const validationId = dto.training.validationDatasetId;
+    const validation = validationId ? await this.datasets.manifestForJob(validationId, 'training.validationDatasetId') : undefined;
+    try {
+      return await validateJob({ dto, manifest, validation, env: this.env });
+    } catch (err) {
+      if (err instanceof ModelSpecError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
+      throw err;
+    }
   }
 
   async get(id: string): Promise<JobRecord> {

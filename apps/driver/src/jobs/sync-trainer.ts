@@ -13,6 +13,7 @@ import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { outlastOutages, untilDone } from './outages.js';
 import { ResultCollector } from './result-collector.js';
+import { RoundGates } from './round-gates.js';
 import { Rounds } from './rounds.js';
 import { neededForTraining } from './training-keep.js';
 
@@ -39,6 +40,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(Rounds) private readonly rounds: Rounds,
     @Inject(DriverEnv) private readonly env: DriverEnv,
+    @Inject(RoundGates) private readonly gates: RoundGates,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -91,14 +93,20 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       progress.round = job.round;
       await retrying('replaying results', () => collector.start());
       if (job.status === 'queued') job = await retrying('initial weights', () => this.initialize(job!));
+      let ending: 'succeeded' | 'stopped' = 'succeeded';
       while (job.round < job.totalRounds) {
         if (signal.aborted || job.status !== 'running') return;
+        // Asked before each round, so a decision the driver did not live to act on is made again on resume.
+        if (job.round > 0 && (await retrying('asking the round gates', () => this.gates.decide(job!))) === 'stop') {
+          ending = 'stopped';
+          break;
+        }
         const current: JobRecord = job;
         // A round cut short by an outage is redone from the job record: rounds are idempotent.
         job = await retrying(`round ${job.round}`, async () => this.rounds.run((await this.jobs.get(jobId)) ?? current, collector, signal));
         progress.round = job.round;
       }
-      if (job.status === 'running') await retrying('saving the model', () => this.finish(job!));
+      if (job.status === 'running') await retrying('saving the model', () => this.finish(job!, ending));
     } catch (err) {
       if (err instanceof WaitAbortedError || signal.aborted) return;
       await this.fail(jobId, err instanceof Error ? err.message : String(err), signal);
@@ -126,7 +134,8 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     return next;
   }
 
-  private async finish(job: JobRecord): Promise<void> {
+  /** Saves the model of the newest round and ends the job `succeeded`, or `stopped` when a gate ended it early. */
+  private async finish(job: JobRecord, status: 'succeeded' | 'stopped'): Promise<void> {
     const { model: topology, compile, training } = job.spec;
     const model = await buildModel({ topology, compile, seed: training.seed });
     try {
@@ -140,7 +149,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const done = await this.jobs.update(job.id, (j) => {
       if (j.status !== 'running') return;
-      Object.assign(j, { status: 'succeeded', modelReady: true, finishedAt: new Date().toISOString() });
+      Object.assign(j, { status, modelReady: true, finishedAt: new Date().toISOString() });
     });
     this.events.publish(done, 'status');
     this.logger.log(`${done.status} after ${done.round} round(s)`, { jobId: job.id });

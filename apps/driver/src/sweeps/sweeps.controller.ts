@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, Inject, Logger, Param, Post, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { Observable } from 'rxjs';
+import { sweepEventSubject, type SweepEvent, type SweepRecord } from '@tusk/contracts';
+import { Infra } from '@tusk/infra';
+import { CreateSweepDto } from './dto/create-sweep.dto.js';
+import { SweepIdPipe } from './sweep-id.pipe.js';
+import { SweepsService } from './sweeps.service.js';
+
+@Controller('sweeps')
+export class SweepsController {
+  private readonly logger = new Logger(SweepsController.name);
+
+  constructor(@Inject(SweepsService) private readonly sweeps: SweepsService, @Inject(Infra) private readonly infra: Infra) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Start a hyperparameter sweep: trials are jobs on the shared workers, ASHA stops weak ones' })
+  create(@Body() dto: CreateSweepDto): Promise<SweepRecord> {
+    return this.sweeps.create(dto);
+  }
+
+  @Get()
+  list(): Promise<SweepRecord[]> {
+    return this.sweeps.list();
+  }
+
+  /** The sweep and its leaderboard (`trials`: params, status, best metric, rounds run, rungs). */
+  @Get(':id')
+  get(@Param('id', SweepIdPipe) id: string): Promise<SweepRecord> {
+    return this.sweeps.get(id);
+  }
+
+  @Delete(':id')
+  cancel(@Param('id', SweepIdPipe) id: string): Promise<SweepRecord> {
+    return this.sweeps.cancel(id);
+  }
+
+  /** The leaderboard as server-sent events: the current state first, then every change until the sweep ends. */
+  @Sse(':id/events')
+  async events(@Param('id', SweepIdPipe) id: string): Promise<Observable<MessageEvent>> {
+    await this.sweeps.get(id);
+    return new Observable<MessageEvent>((subscriber) => {
+      // Subscribe before reading the record, so no change can fall between the two.
+      const sub = this.infra.nc.subscribe(sweepEventSubject(id));
+      const follow = async () => {
+        const sweep = await this.sweeps.get(id);
+        subscriber.next({ data: { sweepId: id, type: 'status', sweep, at: new Date().toISOString() } satisfies SweepEvent });
+        if (sweep.status !== 'running') return;
+        for await (const m of sub) {
+          const event = m.json<SweepEvent>();
+          subscriber.next({ data: event });
+          if (event.sweep.status !== 'running') return;
+        }
+      };
+      follow()
+        .catch((err) => this.logger.warn(`events of sweep ${id}: stream ended early: ${(err as Error).message}`))
+        .finally(() => {
+          sub.unsubscribe();
+          subscriber.complete();
+        });
+      return () => sub.unsubscribe();
+    });
+  }
+}
