@@ -7,7 +7,7 @@ const never = <T>() => new Promise<T>(() => undefined);
 
 describe('state gauges', () => {
   it('counts jobs by status, every status present', () => {
-    expect(countByStatus(['succeeded', 'running', 'succeeded', 'failed'])).toEqual({ queued: 0, running: 1, succeeded: 2, failed: 1, cancelled: 0 });
+    expect(countByStatus(['succeeded', 'running', 'succeeded', 'failed'])).toEqual({ queued: 0, running: 1, succeeded: 2, failed: 1, cancelled: 0, stopped: 0 });
   });
 
   it('reads its sources at each scrape', async () => {

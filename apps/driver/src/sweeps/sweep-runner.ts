@@ -163,8 +163,10 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
     const value = job.history[job.round - 1]?.metrics[metric] ?? Number.NaN;
     let decision = 'continue' as GateDecision;
     await this.store.update(sweep.id, (s) => {
-      const trial = s.trials.find((t) => t.jobId === job.id);
+      // By derived id too: the tick that records the trial's job id may not have written yet.
+      const trial = s.trials.find((t) => (t.jobId ?? trialJobId(s.id, t.index)) === job.id);
       if (!trial) return;
+      trial.jobId = job.id;
       const decided = trial.rungs.find((r) => r.round === job.round);
       if (decided) {
         decision = decided.decision;
