@@ -29,3 +29,11 @@ export async function loadNote(): Promise<string> {
   const [l1, l5] = os.loadavg();
   return `load avg ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min) on ${os.cpus().length} cores`;
 }
+
+/** `median (min–max)` of a list, for figures repeated across repetitions; just the value for one. */
+export function spread(values: readonly number[], digits = 1): string {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return '-';
+  if (v.length === 1) return fmt(v[0], digits);
+  return `${fmt(median(v), digits)} (${fmt(Math.min(...v), digits)}–${fmt(Math.max(...v), digits)})`;
+}
