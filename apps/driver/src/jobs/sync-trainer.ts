@@ -13,7 +13,7 @@ import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { outlastOutages, untilDone } from './outages.js';
 import { ResultCollector } from './result-collector.js';
-import { RoundGates } from './round-gates.js';
+import { TrainingHooks } from './training-hooks.js';
 import { Rounds } from './rounds.js';
 import { neededForTraining } from './training-keep.js';
 
@@ -40,7 +40,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(Rounds) private readonly rounds: Rounds,
     @Inject(DriverEnv) private readonly env: DriverEnv,
-    @Inject(RoundGates) private readonly gates: RoundGates,
+    @Inject(TrainingHooks) private readonly hooks: TrainingHooks,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,7 +65,10 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
     const abort = new AbortController();
     const done = this.run(jobId, abort.signal)
       .catch((err) => this.logger.error(`the training loop ended unexpectedly: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId }))
-      .finally(() => this.running.delete(jobId));
+      .finally(() => {
+        this.running.delete(jobId);
+        this.hooks.ended(jobId);
+      });
     this.running.set(jobId, { abort, done });
   }
 
@@ -97,7 +100,7 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
       while (job.round < job.totalRounds) {
         if (signal.aborted || job.status !== 'running') return;
         // Asked before each round, so a decision the driver did not live to act on is made again on resume.
-        if (job.round > 0 && (await retrying('asking the round gates', () => this.gates.decide(job!))) === 'stop') {
+        if (job.round > 0 && (await retrying('asking the round gates', () => this.hooks.decide(job!))) === 'stop') {
           ending = 'stopped';
           break;
         }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { validateJobBody } from '../jobs/dto/validate-job-body.js';
 import { JobStore } from '../jobs/job-store.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { RoundGates, type GateDecision } from '../jobs/round-gates.js';
+import { TrainingHooks, type GateDecision } from '../jobs/training-hooks.js';
 import { ashaDecision, rungsOf } from './asha.js';
 import { bestTrialOf, isActive, outcomeOf, refreshTrial } from './leaderboard.js';
 import { SweepStore } from './sweep-store.js';
@@ -22,16 +22,19 @@ const TICK_MS = 1000;
 export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SweepRunner.name);
   private readonly loops = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     @Inject(SweepStore) private readonly store: SweepStore,
     @Inject(JobsService) private readonly jobs: JobsService,
     @Inject(JobStore) private readonly jobStore: JobStore,
-    @Inject(RoundGates) private readonly gates: RoundGates,
+    @Inject(TrainingHooks) private readonly hooks: TrainingHooks,
   ) {}
 
   onModuleInit(): void {
-    this.gates.register((job) => this.atRound(job));
+    this.hooks.registerGate((job) => this.atRound(job));
+    // A trial that ends frees its slot now, not at the next tick.
+    this.hooks.onEnded(() => this.wakeAll());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,8 +76,24 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
         // NATS or S3 away for a moment: the next tick tries again; nothing is lost, the records are the truth.
         this.logger.warn(`sweep ${id}: ${(err as Error).message}; retrying`);
       }
-      await sleep(TICK_MS, undefined, { signal }).catch(() => undefined);
+      await this.nap(signal);
     }
+  }
+
+  /** Waits a tick, or less when a job ends. */
+  private async nap(signal: AbortSignal): Promise<void> {
+    const woken = new AbortController();
+    const wake = () => woken.abort();
+    this.wakers.add(wake);
+    try {
+      await sleep(TICK_MS, undefined, { signal: AbortSignal.any([signal, woken.signal]) }).catch(() => undefined);
+    } finally {
+      this.wakers.delete(wake);
+    }
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.wakers]) wake();
   }
 
   /** One pass: read the trials' jobs, start pending trials while there is room, write the leaderboard and the outcome. */

@@ -7,15 +7,25 @@ export type RoundGate = (job: JobRecord) => Promise<GateDecision>;
 
 /** Where other modules hook into the training loop without the jobs module depending on them. */
 @Injectable()
-export class RoundGates {
+export class TrainingHooks {
   private readonly gates: RoundGate[] = [];
+  private readonly endListeners: ((jobId: string) => void)[] = [];
 
-  register(gate: RoundGate): void {
+  registerGate(gate: RoundGate): void {
     this.gates.push(gate);
+  }
+
+  /** Called whenever a job's training loop ends (succeeded, stopped, failed, cancelled, or the driver stopping). */
+  onEnded(listener: (jobId: string) => void): void {
+    this.endListeners.push(listener);
   }
 
   async decide(job: JobRecord): Promise<GateDecision> {
     for (const gate of this.gates) if ((await gate(job)) === 'stop') return 'stop';
     return 'continue';
+  }
+
+  ended(jobId: string): void {
+    for (const listener of this.endListeners) listener(jobId);
   }
 }
