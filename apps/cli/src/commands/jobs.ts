@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { JobEvent, JobRecord, JobStatus } from '@tusk/contracts';
-import { ApiError } from '../api-client.js';
 import { jobsTable } from '../format.js';
 import { accuracyOf, formatDuration, formatMetric, isFinalStatus, ProgressRenderer, stateFromJob } from '../progress-bar.js';
-import { SseParser } from '../sse.js';
+import { followEvents } from './follow-events.js';
 import { CliError, line, type CommandContext, type OptionValues } from './context.js';
 
 const enc = encodeURIComponent;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `tusk jobs submit job.json [--dataset <id>] [--watch]`: job.json is the POST /jobs body. */
 export async function submitJob(ctx: CommandContext, file: string, values: OptionValues): Promise<number> {
@@ -48,50 +46,24 @@ export async function watchJob(ctx: CommandContext, id: string, { pollMs = 5_000
   renderer.state = stateFromJob(job);
   let final: JobStatus | undefined = isFinalStatus(job.status) ? job.status : undefined;
   if (final) renderer.set(stateFromJob(job));
-  let failures = 0;
-
-  while (!final) {
-    const stop = new AbortController();
-    let polling = false;
-    const poll = setInterval(() => {
-      if (polling) return;
-      polling = true;
-      client.get<JobRecord>(path).then((j) => { if (isFinalStatus(j.status)) stop.abort(); }, () => undefined).finally(() => { polling = false; });
-    }, pollMs);
-    try {
-      const res = await client.stream(`${path}/events`, stop.signal);
-      failures = 0;
-      if (!res.body) throw new Error('the event stream has no body');
-      const reader = res.body.getReader();
-      const decoder = new TextDecoder();
-      const parser = new SseParser();
-      while (!final) {
-        const { done, value } = await reader.read();
-        const events = done ? parser.end() : parser.push(decoder.decode(value, { stream: true }));
-        for (const event of events) {
-          if (typeof event !== 'object' || event === null || typeof (event as JobEvent).status !== 'string') continue;
-          renderer.event(event as JobEvent);
-          if (isFinalStatus((event as JobEvent).status)) final = (event as JobEvent).status;
-        }
-        if (done) break;
-      }
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      if (!stop.signal.aborted && ++failures > 5) throw err;
-    } finally {
-      clearInterval(poll);
-      stop.abort();
-    }
-    if (!final) {
+  await followEvents({
+    ended: () => final !== undefined,
+    open: (signal) => client.stream(`${path}/events`, signal),
+    onEvent: (event) => {
+      if (typeof event !== 'object' || event === null || typeof (event as JobEvent).status !== 'string') return;
+      renderer.event(event as JobEvent);
+      if (isFinalStatus((event as JobEvent).status)) final = (event as JobEvent).status;
+    },
+    poll: async () => isFinalStatus((await client.get<JobRecord>(path)).status),
+    pollMs,
+    recheck: async () => {
       job = await client.get<JobRecord>(path);
       if (isFinalStatus(job.status)) {
         final = job.status;
         renderer.set(stateFromJob(job));
-      } else {
-        await sleep(1_000); // the stream closed or broke while the job runs: re-open it
       }
-    }
-  }
+    },
+  });
   renderer.finish();
 
   job = await client.get<JobRecord>(path);

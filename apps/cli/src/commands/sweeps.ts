@@ -1,11 +1,9 @@
 import type { SweepEvent, SweepRecord } from '@tusk/contracts';
-import { ApiError } from '../api-client.js';
-import { SseParser } from '../sse.js';
 import { bestTrialText, isFinalSweep, LeaderboardRenderer, sweepSummary, sweepsTable } from '../sweep-format.js';
+import { followEvents } from './follow-events.js';
 import { CliError, line, UsageError, readJsonObject, type CommandContext, type OptionValues } from './context.js';
 import { downloadModel } from './models.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `tusk sweep submit <file.json> [--watch]`: the file is the POST /sweeps body. */
 export async function submitSweep(ctx: CommandContext, file: string, values: OptionValues): Promise<number> {
@@ -33,46 +31,21 @@ export async function watchSweep(ctx: CommandContext, id: string, { pollMs = 5_0
   const board = new LeaderboardRenderer(ctx.stdout, ctx.isTTY, (ctx.stdout as { columns?: number }).columns);
   let sweep = await client.sweep(id);
   board.draw(sweep);
-  let failures = 0;
-
-  while (!isFinalSweep(sweep.status)) {
-    const stop = new AbortController();
-    let polling = false;
-    const poll = setInterval(() => {
-      if (polling) return;
-      polling = true;
-      client.sweep(id).then((s) => { if (isFinalSweep(s.status)) stop.abort(); }, () => undefined).finally(() => { polling = false; });
-    }, pollMs);
-    try {
-      const res = await client.sweepEvents(id, stop.signal);
-      failures = 0;
-      if (!res.body) throw new Error('the event stream has no body');
-      const reader = res.body.getReader();
-      const decoder = new TextDecoder();
-      const parser = new SseParser();
-      while (!isFinalSweep(sweep.status)) {
-        const { done, value } = await reader.read();
-        const events = done ? parser.end() : parser.push(decoder.decode(value, { stream: true }));
-        for (const event of events) {
-          if (!isSweepEvent(event)) continue;
-          sweep = event.sweep;
-          board.draw(sweep);
-        }
-        if (done) break;
-      }
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      if (!stop.signal.aborted && ++failures > 5) throw err;
-    } finally {
-      clearInterval(poll);
-      stop.abort();
-    }
-    if (!isFinalSweep(sweep.status)) {
+  await followEvents({
+    ended: () => isFinalSweep(sweep.status),
+    open: (signal) => client.sweepEvents(id, signal),
+    onEvent: (event) => {
+      if (!isSweepEvent(event)) return;
+      sweep = event.sweep;
+      board.draw(sweep);
+    },
+    poll: async () => isFinalSweep((await client.sweep(id)).status),
+    pollMs,
+    recheck: async () => {
       sweep = await client.sweep(id);
       board.draw(sweep);
-      if (!isFinalSweep(sweep.status)) await sleep(1_000); // the stream closed or broke while the sweep runs: re-open it
-    }
-  }
+    },
+  });
 
   sweep = await client.sweep(id);
   board.draw(sweep);
