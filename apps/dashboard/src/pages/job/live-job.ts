@@ -3,10 +3,10 @@ import { FINAL_STATUSES } from '@tusk/contracts/jobs';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type JobWithProgress } from '../../api/client.js';
 import { followJobEvents } from '../../api/job-stream.js';
+import { keepFollowing } from '../../api/keep-following.js';
 
 /** How many events the page lists (a long job sends thousands). */
 const EVENTS_KEPT = 200;
-const RECONNECT_MS = 2000;
 
 export interface LiveJob {
   job: JobWithProgress | null;
@@ -27,30 +27,22 @@ export function useLiveJob(id: string): LiveJob {
 
   useEffect(() => {
     const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const run = async () => {
-      try {
-        const record = await api.job(id);
-        if (abort.signal.aborted) return;
-        setJob(record);
-        setError(null);
-        if (FINAL_STATUSES.includes(record.status)) return;
-        await followJobEvents(id, (event) => {
-          setEvents((list) => [...list.slice(-(EVENTS_KEPT - 1)), event]);
-          setJob((current) => (current ? applyEvent(current, event) : current));
-          if (FINAL_STATUSES.includes(event.status)) void api.job(id).then((r) => !abort.signal.aborted && setJob(r));
-        }, abort.signal);
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        setError(err as Error);
-      }
-      // The stream ended (job over, driver restarted, NATS away): re-read the record and follow again.
-      if (!abort.signal.aborted) timer = setTimeout(() => setGeneration((g) => g + 1), RECONNECT_MS);
-    };
-    void run();
+    const cancelPause = keepFollowing({
+      signal: abort.signal,
+      load: () => api.job(id),
+      isFinal: (record) => FINAL_STATUSES.includes(record.status),
+      show: setJob,
+      follow: () => followJobEvents(id, (event) => {
+        setEvents((list) => [...list.slice(-(EVENTS_KEPT - 1)), event]);
+        setJob((current) => (current ? applyEvent(current, event) : current));
+        if (FINAL_STATUSES.includes(event.status)) void api.job(id).then((r) => !abort.signal.aborted && setJob(r));
+      }, abort.signal),
+      onError: setError,
+      again: () => setGeneration((g) => g + 1),
+    });
     return () => {
       abort.abort();
-      clearTimeout(timer);
+      cancelPause();
     };
   }, [id, generation]);
 

@@ -2,9 +2,9 @@ import type { JobRecord, SweepRecord, TrialRecord } from '@tusk/contracts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import { followSweepEvents } from '../../api/job-stream.js';
+import { keepFollowing } from '../../api/keep-following.js';
 import { trialsToFetch } from '../../sweeps.js';
 
-const RECONNECT_MS = 2000;
 
 export interface LiveSweep {
   sweep: SweepRecord | null;
@@ -28,7 +28,6 @@ export function useLiveSweep(id: string): LiveSweep {
 
   useEffect(() => {
     const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     seen.current = undefined;
     const fetchJobs = (trials: TrialRecord[]) => {
       for (const trial of trialsToFetch(seen.current, trials)) {
@@ -48,25 +47,18 @@ export function useLiveSweep(id: string): LiveSweep {
       setSweep(record);
       fetchJobs(record.trials);
     };
-    const run = async () => {
-      try {
-        const record = await api.sweep(id);
-        if (abort.signal.aborted) return;
-        show(record);
-        setError(null);
-        if (record.status !== 'running') return;
-        await followSweepEvents(id, (event) => !abort.signal.aborted && show(event.sweep), abort.signal);
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        setError(err as Error);
-      }
-      // The stream ended (sweep over, driver restarted, NATS away): re-read the record and follow again.
-      if (!abort.signal.aborted) timer = setTimeout(() => setGeneration((g) => g + 1), RECONNECT_MS);
-    };
-    void run();
+    const cancelPause = keepFollowing({
+      signal: abort.signal,
+      load: () => api.sweep(id),
+      isFinal: (record) => record.status !== 'running',
+      show,
+      follow: () => followSweepEvents(id, (event) => !abort.signal.aborted && show(event.sweep), abort.signal),
+      onError: setError,
+      again: () => setGeneration((g) => g + 1),
+    });
     return () => {
       abort.abort();
-      clearTimeout(timer);
+      cancelPause();
     };
   }, [id, generation]);
 
