@@ -13,14 +13,10 @@ import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { outlastOutages, untilDone } from './outages.js';
 import { ResultCollector } from './result-collector.js';
+import { Loops } from './loops.js';
 import { TrainingHooks } from './training-hooks.js';
 import { Rounds } from './rounds.js';
 import { neededForTraining } from './training-keep.js';
-
-interface RunningJob {
-  abort: AbortController;
-  done: Promise<void>;
-}
 
 /** Final jobs younger than this get their leftover blobs swept when the driver starts. */
 const SWEEP_FINISHED_WITHIN_MS = 24 * 3600_000;
@@ -32,7 +28,7 @@ const SWEEP_FINISHED_WITHIN_MS = 24 * 3600_000;
 @Injectable()
 export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncTrainer.name);
-  private readonly running = new Map<string, RunningJob>();
+  private readonly loops = new Loops();
 
   constructor(
     @Inject(Infra) private readonly infra: Infra,
@@ -55,28 +51,19 @@ export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const all = [...this.running.values()];
-    for (const r of all) r.abort.abort();
-    await Promise.all(all.map((r) => r.done));
+    await this.loops.stopAll();
   }
 
   start(jobId: string): void {
-    if (this.running.has(jobId)) return;
-    const abort = new AbortController();
-    const done = this.run(jobId, abort.signal)
-      .catch((err) => this.logger.error(`the training loop ended unexpectedly: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId }))
-      .finally(() => {
-        this.running.delete(jobId);
-        this.hooks.ended(jobId);
-      });
-    this.running.set(jobId, { abort, done });
+    this.loops.start(jobId, (signal) => this.run(jobId, signal), {
+      onError: (err) => this.logger.error(`the training loop ended unexpectedly: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId }),
+      ended: () => this.hooks.ended(jobId),
+    });
   }
 
   /** Stops the loop and removes the job's queued tasks; the record is marked cancelled by the caller. */
   async stop(jobId: string): Promise<void> {
-    const run = this.running.get(jobId);
-    run?.abort.abort();
-    await run?.done;
+    await this.loops.stop(jobId);
     await this.purgeTasks(jobId);
     await this.sweepBlobs(jobId);
   }

@@ -3,6 +3,7 @@ import type { JobRecord, SweepRecord } from '@tusk/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { validateJobBody } from '../jobs/dto/validate-job-body.js';
 import { JobStore } from '../jobs/job-store.js';
+import { Loops } from '../jobs/loops.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { TrainingHooks, type GateDecision } from '../jobs/training-hooks.js';
 import { ashaDecision, rungsOf } from './asha.js';
@@ -21,7 +22,7 @@ const TICK_MS = 1000;
 @Injectable()
 export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SweepRunner.name);
-  private readonly loops = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private readonly loops = new Loops();
   private readonly wakers = new Set<() => void>();
 
   constructor(
@@ -42,25 +43,18 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const all = [...this.loops.values()];
-    for (const loop of all) loop.abort.abort();
-    await Promise.all(all.map((l) => l.done));
+    await this.loops.stopAll();
   }
 
   start(id: string): void {
-    if (this.loops.has(id)) return;
-    const abort = new AbortController();
-    const done = this.run(id, abort.signal)
-      .catch((err) => this.logger.error(`sweep ${id}: its loop ended unexpectedly: ${(err as Error)?.message ?? err}`))
-      .finally(() => this.loops.delete(id));
-    this.loops.set(id, { abort, done });
+    this.loops.start(id, (signal) => this.run(id, signal), {
+      onError: (err) => this.logger.error(`sweep ${id}: its loop ended unexpectedly: ${(err as Error)?.message ?? err}`),
+    });
   }
 
   /** Ends the sweep's loop and cancels its trials still queued or running (the record is already final). */
   async stop(id: string): Promise<void> {
-    const loop = this.loops.get(id);
-    loop?.abort.abort();
-    await loop?.done;
+    await this.loops.stop(id);
     await this.cancelActiveTrials(id);
   }
 
@@ -98,24 +92,28 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
 
   /** One pass: read the trials' jobs, start pending trials while there is room, write the leaderboard and the outcome. */
   private async tick(id: string): Promise<SweepRecord | null> {
-    let sweep = await this.store.get(id);
+    const sweep = await this.store.get(id);
     if (!sweep) return null;
     const jobs = await this.trialJobs(sweep);
-    sweep = await this.store.update(id, (s) => this.mirror(s, jobs));
-    if (sweep.status !== 'running') return sweep;
-    let active = sweep.trials.filter(isActive).length;
-    for (const trial of sweep.trials) {
-      if (active >= sweep.spec.maxConcurrentTrials || trial.status !== 'pending') continue;
-      const started = await this.startTrial(sweep, trial.index);
-      if (started === 'later') break;
-      jobs.set(started.id, started);
-      active++;
+    // The trials as their jobs now stand, to see which slots are free; written once, below.
+    this.mirror(sweep, jobs);
+    if (sweep.status === 'running') {
+      let active = sweep.trials.filter(isActive).length;
+      for (const trial of sweep.trials) {
+        if (active >= sweep.spec.maxConcurrentTrials || trial.status !== 'pending') continue;
+        const started = await this.startTrial(sweep, trial.index);
+        if (started === 'later') break;
+        jobs.set(started.id, started);
+        active++;
+      }
     }
     return this.store.update(id, (s) => {
       this.mirror(s, jobs);
+      // Only a running sweep gets an outcome: a cancel written in between stays.
+      if (s.status !== 'running') return;
       Object.assign(s, outcomeOf(s));
       if (s.status !== 'running') s.finishedAt = new Date().toISOString();
-    }, 'status');
+    });
   }
 
   private async trialJobs(sweep: SweepRecord): Promise<Map<string, JobRecord>> {

@@ -18,10 +18,17 @@ export class SweepStore {
     return entry && entry.operation === 'PUT' ? entry.json<SweepRecord>() : null;
   }
 
-  /** Writes the change, if it changes anything, and tells `GET /sweeps/:id/events` followers. */
-  async update(id: string, change: (record: SweepRecord) => SweepRecord | void, type: SweepEvent['type'] = 'trial'): Promise<SweepRecord> {
-    const { record, changed } = await casChange<SweepRecord>({ kv: this.infra.buckets.jobs, key: sweepRecordKey(id), what: `sweep ${id}`, change, onlyIfChanged: true });
-    if (changed) this.publish(record, type);
+  /** Writes the change, if it changes anything, and tells `GET /sweeps/:id/events` followers (`status` when the sweep's status moved). */
+  async update(id: string, change: (record: SweepRecord) => SweepRecord | void): Promise<SweepRecord> {
+    let statusBefore: SweepRecord['status'] | undefined;
+    const { record, changed } = await casChange<SweepRecord>({
+      kv: this.infra.buckets.jobs, key: sweepRecordKey(id), what: `sweep ${id}`, onlyIfChanged: true,
+      change: (current) => {
+        statusBefore = current.status;
+        return change(current);
+      },
+    });
+    if (changed) this.publish(record, record.status === statusBefore ? 'trial' : 'status');
     return record;
   }
 

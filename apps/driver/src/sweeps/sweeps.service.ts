@@ -84,7 +84,7 @@ export class SweepsService {
     if (sweep.status !== 'running') throw new ConflictException(`sweep ${id} is already ${sweep.status}`);
     await this.store.update(id, (s) => {
       if (s.status === 'running') Object.assign(s, { status: 'cancelled', finishedAt: new Date().toISOString() });
-    }, 'status');
+    });
     await this.runner.stop(id);
     return this.get(id);
   }
