@@ -1,0 +1,1 @@
+export { kerasToTfjsTopology } from './model-json.js';
