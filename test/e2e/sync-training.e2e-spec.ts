@@ -139,7 +139,7 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
       training: { epochs: 1 },
     });
     expect(unknownLayer.status).toBe(422);
-    expect(unknownLayer.body.field).toBe('model');
+    expect(unknownLayer.body.field).toBe('model.config.layers[0].class_name');
     expect(unknownLayer.body.message).toContain('NoSuchLayer');
 
     const wrongOutput = await http.post('/jobs').send({

@@ -17,7 +17,10 @@ const LOSSES: Record<string, string> = {
   squared_hinge: 'squaredHinge',
   categorical_hinge: 'categoricalHinge',
   logcosh: 'logcosh',
+  log_cosh: 'logcosh',
   kullback_leibler_divergence: 'kullbackLeiblerDivergence',
+  kl_divergence: 'kullbackLeiblerDivergence',
+  kld: 'kullbackLeiblerDivergence',
   poisson: 'poisson',
   cosine_proximity: 'cosineProximity',
 };
@@ -47,7 +50,7 @@ const OPTIMIZERS: Record<string, OptimizerFactory> = {
     const momentum = num(c, ['momentum'], 0);
     return momentum > 0 ? tf.train.momentum(lr, momentum, Boolean(c.nesterov ?? c.useNesterov)) : tf.train.sgd(lr);
   },
-  rmsprop: (c) => tf.train.rmsprop(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['rho', 'decay'], 0.9), num(c, ['momentum'], 0), num(c, ['epsilon'], 1e-7)),
+  rmsprop: (c) => tf.train.rmsprop(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['rho', 'decay'], 0.9), num(c, ['momentum'], 0), num(c, ['epsilon'], 1e-7), Boolean(c.centered)),
   adagrad: (c) => tf.train.adagrad(num(c, ['learning_rate', 'learningRate', 'lr'], 0.01), num(c, ['initial_accumulator_value', 'initialAccumulatorValue'], 0.1)),
   adadelta: (c) => tf.train.adadelta(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['rho'], 0.95), num(c, ['epsilon'], 1e-7)),
   adamax: (c) => tf.train.adamax(num(c, ['learning_rate', 'learningRate', 'lr'], 2e-3), num(c, ['beta_1', 'beta1'], 0.9), num(c, ['beta_2', 'beta2'], 0.999), num(c, ['epsilon'], 1e-7)),

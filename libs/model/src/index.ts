@@ -7,6 +7,7 @@ export * from './model-spec-error.js';
 export * from './compile-settings.js';
 export * from './build-model.js';
 export * from './topology-preflight.js';
+export * from './keras-json/index.js';
 export * from './artifacts.js';
 export * from './wasm-kernels/index.js';
 export * from './training-errors.js';

@@ -1,5 +1,5 @@
 import type { DatasetManifest, JobSpec } from '@tusk/contracts';
-import { buildModel, countParams, ModelSpecError, normalizeLoss, preflightTopology, topologyOf } from '@tusk/model';
+import { buildModel, countParams, kerasCompileSpec, kerasToTfjsTopology, ModelSpecError, normalizeLoss, preflightTopology } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 
@@ -39,12 +39,14 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
   if (partitions > available) throw new ModelSpecError('training.partitions', `the dataset has ${available} partitions; a job can use at most that many`);
   if (partitions > env.TUSK_MAX_PARTITIONS) throw new ModelSpecError('training.partitions', `at most ${env.TUSK_MAX_PARTITIONS} (TUSK_MAX_PARTITIONS)`);
   const localEpochs = Math.min(t.localEpochs ?? 1, t.epochs);
-  const compile = { optimizer: dto.compile.optimizer, loss: dto.compile.loss, metrics: dto.compile.metrics ?? [] };
+  const compile = kerasCompileSpec(dto.compile);
   const seed = t.seed ?? 42;
 
+  // Keras 2.x / 3.x to_json() as tfjs reads it; stored so that workers and the saved model.json use it too.
+  const topology = kerasToTfjsTopology(dto.model);
   // Before tfjs builds the model (which allocates every weight): cycles, unknown inputs, size.
-  preflightTopology(topologyOf(dto.model), { maxParams: env.TUSK_MAX_PARAMS });
-  const model = await buildModel({ topology: dto.model, compile, seed });
+  preflightTopology(topology, { maxParams: env.TUSK_MAX_PARAMS });
+  const model = await buildModel({ topology, compile, seed });
   try {
     const params = countParams(model);
     if (params > env.TUSK_MAX_PARAMS) throw new ModelSpecError('model', `${params} parameters is over the limit of ${env.TUSK_MAX_PARAMS} (TUSK_MAX_PARAMS)`);
@@ -66,7 +68,7 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
     }
     const spec: JobSpec = {
       name: dto.name ?? `job on ${manifest.name}`,
-      model: topologyOf(dto.model),
+      model: topology,
       compile,
       datasetId: manifest.id,
       training: {

@@ -1,1 +1,2 @@
 export { kerasToTfjsTopology } from './model-json.js';
+export { kerasCompileSpec, type KerasCompileInput } from './compile-config.js';

@@ -1,15 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
+  ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
   Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { DELTA_ENCODINGS, OPTIMIZER_STATES, type OptimizerState, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
 
+const COMPILE_DESCRIPTION = 'Keras-style compile settings: Tusk\'s `{ optimizer, loss, metrics? }` or Keras\' `model.get_compile_config()` '
+  + 'unchanged (Keras 2.x or 3.x). Unsupported settings (loss weights, weighted metrics, clipping, schedules, from_logits) get a 422 naming the field.';
+
 export class CompileDto {
-  /** A name (`"adam"`) or Keras' `{ className, config }`; checked against the known optimizers. */
-  @IsDefined() optimizer: string | { className: string; config?: Record<string, unknown> };
-  @IsString() @MaxLength(100) loss: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) metrics?: string[];
+  /** A name (`"adam"`), `{ className, config }` or Keras' `{ class_name, config }`; checked against the known optimizers. */
+  @ApiProperty({
+    description: 'An optimizer name ("adam"), `{ className, config }`, or a Keras optimizer config as Keras 2 and 3 serialize it '
+      + '(`{ "class_name": "Adam", "config": { "learning_rate": 0.001, ... } }`, `module` and `registered_name` allowed). '
+      + 'learning_rate (or lr), betas, epsilon, momentum, nesterov, rho are used.',
+    oneOf: [{ type: 'string' }, { type: 'object' }],
+  })
+  @IsDefined() optimizer: unknown;
+  @ApiProperty({
+    description: 'A Keras loss name ("categorical_crossentropy", "CategoricalCrossentropy", "mse") or a serialized Keras loss '
+      + '(Keras 3\'s `{ "class_name": "function", "config": "categorical_crossentropy" }`).',
+    oneOf: [{ type: 'string' }, { type: 'object' }],
+  })
+  @IsDefined() loss: unknown;
+  @ApiPropertyOptional({ description: 'Keras metric names ("accuracy", "mae") or serialized Keras metrics; null for none.', type: 'array', items: {} })
+  @IsOptional() @IsArray() @ArrayMaxSize(16) metrics?: unknown[] | null;
+  /** Keras' get_compile_config() keys: accepted so that it can be sent unchanged; loss weights and weighted metrics must be empty. */
+  @IsOptional() loss_weights?: unknown;
+  @IsOptional() weighted_metrics?: unknown;
+  @IsOptional() @IsBoolean() run_eagerly?: boolean;
+  @IsOptional() @IsInt() @Min(1) steps_per_execution?: number;
+  @IsOptional() jit_compile?: unknown;
 }
 
 export class TrainingDto {
@@ -37,7 +59,16 @@ export class TrainingDto {
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */
 export class CreateJobDto {
   @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The model: Keras 2.x or 3.x `model.to_json()` unchanged (Sequential or functional, one input and one output), '
+      + 'tfjs\' `model.toJSON()`, or a whole tfjs model.json. Keras 3 fields (module, registered_name, build_config, '
+      + 'dtype policies, batch_shape, `{ args, kwargs }` inbound nodes) are converted; what tfjs-layers cannot build gets '
+      + 'a 422 whose field is the JSON path (`model.config.layers[2].config.dtype`) and whose message names the layer.',
+  })
   @IsObject() model: Record<string, unknown>;
+  @ApiProperty({ type: () => CompileDto, description: COMPILE_DESCRIPTION })
   @IsDefined() @IsObject() @ValidateNested() @Type(() => CompileDto) compile: CompileDto;
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'datasetId must be a dataset id' }) datasetId: string;
   @IsDefined() @IsObject() @ValidateNested() @Type(() => TrainingDto) training: TrainingDto;
