@@ -38,7 +38,16 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
     app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_STALL_TIMEOUT_S: '120' }));
     await app.listen(0, '127.0.0.1');
     http = request(app.getHttpServer());
-    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } });
+    cluster = new LocalCluster({
+      dataDir: nats.storeDir,
+      workers: 1,
+      natsUrl: nats.url,
+      s3Endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      driver: false,
+      logSink: null,
+      env: { ...env, TUSK_BACKEND: 'cpu' },
+    });
     await cluster.start();
   }, 120_000);
 
@@ -49,7 +58,13 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
   });
 
   async function upload(name: string, csv: string): Promise<string> {
-    const res = await http.post('/datasets').field('format', 'csv').field('name', name).field('labelColumns', 'label').field('partitions', '2').attach('file', Buffer.from(csv), `${name}.csv`);
+    const res = await http
+      .post('/datasets')
+      .field('format', 'csv')
+      .field('name', name)
+      .field('labelColumns', 'label')
+      .field('partitions', '2')
+      .attach('file', Buffer.from(csv), `${name}.csv`);
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
@@ -57,10 +72,13 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
   async function trainOneRound(body: Record<string, unknown>): Promise<JobRecord> {
     const submit = await http.post('/jobs').send(body);
     expect(submit.body).toMatchObject({ status: 'queued' });
-    const done = await eventually(async () => {
-      const job = (await http.get(`/jobs/${submit.body.id}`)).body as JobRecord;
-      return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : null;
-    }, { timeoutMs: 120_000, what: `job ${body.name as string} to finish` });
+    const done = await eventually(
+      async () => {
+        const job = (await http.get(`/jobs/${submit.body.id}`)).body as JobRecord;
+        return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : null;
+      },
+      { timeoutMs: 120_000, what: `job ${body.name as string} to finish` },
+    );
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('succeeded');
     expect(done.history).toHaveLength(1);
@@ -69,15 +87,38 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
   }
 
   it('trains a Keras 3 functional model (Concatenate, Add skip) with its get_compile_config() as the compile settings', async () => {
-    const { model_json: modelJson, compile_config: compile } = fixture('keras3/functional-skip.json') as { model_json: string; compile_config: Record<string, unknown> };
+    const { model_json: modelJson, compile_config: compile } = fixture('keras3/functional-skip.json') as {
+      model_json: string;
+      compile_config: Record<string, unknown>;
+    };
     const datasetId = await upload('keras3-blobs', blobs({ rows: 300, dims: 6, classes: 2, seed: 4 }));
-    const done = await trainOneRound({ name: 'keras3-functional', model: JSON.parse(modelJson), compile, datasetId, training: { epochs: 1, batchSize: 16, partitions: 2, seed: 1 } });
-    expect(done.spec.compile).toEqual({ optimizer: { className: 'Adam', config: expect.objectContaining({ learning_rate: expect.closeTo(0.005, 6) }) }, loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    const done = await trainOneRound({
+      name: 'keras3-functional',
+      model: JSON.parse(modelJson),
+      compile,
+      datasetId,
+      training: { epochs: 1, batchSize: 16, partitions: 2, seed: 1 },
+    });
+    expect(done.spec.compile).toEqual({
+      optimizer: { className: 'Adam', config: expect.objectContaining({ learning_rate: expect.closeTo(0.005, 6) }) },
+      loss: 'categorical_crossentropy',
+      metrics: ['accuracy'],
+    });
     expect(done.history[0].metrics.accuracy).toBeGreaterThan(0.5);
 
     // The saved model.json is the converted topology, which tfjs opens: every Keras layer under its Keras name.
-    const saved = (await http.get(`/jobs/${done.id}/model/model.json`).expect(200)).body as { modelTopology: { config: { layers: { name: string }[] } } };
-    expect(saved.modelTopology.config.layers.map((l) => l.name)).toEqual(['features', 'branch_a', 'branch_b', 'joined', 'hidden', 'skip', 'probs']);
+    const saved = (await http.get(`/jobs/${done.id}/model/model.json`).expect(200)).body as {
+      modelTopology: { config: { layers: { name: string }[] } };
+    };
+    expect(saved.modelTopology.config.layers.map((l) => l.name)).toEqual([
+      'features',
+      'branch_a',
+      'branch_b',
+      'joined',
+      'hidden',
+      'skip',
+      'probs',
+    ]);
     expect(JSON.stringify(saved.modelTopology)).not.toContain('__keras_tensor__');
   }, 180_000);
 
@@ -89,7 +130,13 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
       metrics: ['accuracy'],
     };
     const model = fixture('keras2/sequential-mlp-2.1.6.json');
-    const done = await trainOneRound({ name: 'keras2-sequential', model, compile, datasetId, training: { epochs: 1, batchSize: 16, partitions: 2, seed: 1 } });
+    const done = await trainOneRound({
+      name: 'keras2-sequential',
+      model,
+      compile,
+      datasetId,
+      training: { epochs: 1, batchSize: 16, partitions: 2, seed: 1 },
+    });
     expect(done.spec.compile.optimizer).toEqual({ className: 'Adam', config: { lr: 0.01, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 } });
     expect(Object.keys(done.history[0].metrics).sort()).toEqual(['accuracy', 'loss']);
   }, 180_000);
@@ -107,7 +154,10 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
     expect(custom.body.field).toBe('model.config.layers[1].class_name');
     expect(custom.body.message).toContain('layer cast_to_float32');
 
-    const { model_json: modelJson, compile_config: compile } = fixture('keras3/functional-skip.json') as { model_json: string; compile_config: Record<string, unknown> };
+    const { model_json: modelJson, compile_config: compile } = fixture('keras3/functional-skip.json') as {
+      model_json: string;
+      compile_config: Record<string, unknown>;
+    };
     const clipped = await http.post('/jobs').send({
       model: JSON.parse(modelJson),
       compile: { ...compile, optimizer: { class_name: 'Adam', config: { learning_rate: 0.01, clipnorm: 1 } } },

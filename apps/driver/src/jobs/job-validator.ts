@@ -1,5 +1,7 @@
 import type { DatasetManifest, JobSpec } from '@tusk/contracts';
-import { buildModel, countParams, kerasCompileSpec, kerasToTfjsTopology, ModelSpecError, normalizeLoss, preflightTopology } from '@tusk/model';
+import {
+  buildModel, countParams, kerasCompileSpec, kerasToTfjsTopology, ModelSpecError, normalizeLoss, preflightTopology,
+} from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 

@@ -19,9 +19,18 @@ const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLo
 
 /** Optimizer config keys that change nothing when they have these values (Keras 2.11+ and 3 write them all); dropped. */
 const NEUTRAL: Record<string, readonly unknown[]> = {
-  weight_decay: [null, 0], clipnorm: [null], global_clipnorm: [null], clipvalue: [null], use_ema: [false],
-  ema_overwrite_frequency: [null], loss_scale_factor: [null], gradient_accumulation_steps: [null, 1], amsgrad: [false],
-  decay: [0], jit_compile: [true, false], is_legacy_optimizer: [true, false],
+  weight_decay: [null, 0],
+  clipnorm: [null],
+  global_clipnorm: [null],
+  clipvalue: [null],
+  use_ema: [false],
+  ema_overwrite_frequency: [null],
+  loss_scale_factor: [null],
+  gradient_accumulation_steps: [null, 1],
+  amsgrad: [false],
+  decay: [0],
+  jit_compile: [true, false],
+  is_legacy_optimizer: [true, false],
 };
 /** Informational keys: the optimizer's name and, unused without EMA, its momentum. */
 const IGNORED = new Set(['name', 'ema_momentum']);
@@ -33,7 +42,8 @@ function optimizerConfig(config: unknown, field: string): Record<string, unknown
   for (const [key, value] of Object.entries(config)) {
     if (IGNORED.has(key)) continue;
     if (Object.hasOwn(NEUTRAL, key)) {
-      if (!NEUTRAL[key].includes(value)) throw new ModelSpecError(`${field}.${key}`, `${key}=${JSON.stringify(value)} has no tfjs equivalent`);
+      if (!NEUTRAL[key].includes(value))
+        throw new ModelSpecError(`${field}.${key}`, `${key}=${JSON.stringify(value)} has no tfjs equivalent`);
       continue;
     }
     if (isObject(value)) throw new ModelSpecError(`${field}.${key}`, `a schedule or object for ${key} is not supported; give a number`);
@@ -61,7 +71,8 @@ function kerasName(value: unknown, field: string, what: 'loss' | 'metric'): stri
   if (fn !== null) return /^[A-Z][A-Za-z0-9]*$/.test(fn) ? snake(fn) : fn;
   if (!isKerasObject(value)) throw new ModelSpecError(field, `must be a Keras ${what} name or a serialized Keras ${what}`);
   const config = isObject(value.config) ? value.config : {};
-  if (config.from_logits === true) throw new ModelSpecError(`${field}.config.from_logits`, 'from_logits is not supported: end the model with a softmax or sigmoid');
+  if (config.from_logits === true)
+    throw new ModelSpecError(`${field}.config.from_logits`, 'from_logits is not supported: end the model with a softmax or sigmoid');
   if (typeof config.label_smoothing === 'number' && config.label_smoothing !== 0) {
     throw new ModelSpecError(`${field}.config.label_smoothing`, 'label smoothing is not supported');
   }
@@ -76,7 +87,8 @@ const isEmpty = (v: unknown) => v === undefined || v === null || (Array.isArray(
  * (loss weights, weighted metrics, gradient clipping, schedules, from_logits) is a ModelSpecError naming the field.
  */
 export function kerasCompileSpec(compile: KerasCompileInput): CompileSpec {
-  if (!isEmpty(compile.loss_weights)) throw new ModelSpecError('compile.loss_weights', 'loss weights are not supported (one output, one loss)');
+  if (!isEmpty(compile.loss_weights))
+    throw new ModelSpecError('compile.loss_weights', 'loss weights are not supported (one output, one loss)');
   if (!isEmpty(compile.weighted_metrics)) throw new ModelSpecError('compile.weighted_metrics', 'weighted metrics are not supported');
   if (Array.isArray(compile.loss) || (isObject(compile.loss) && !isKerasObject(compile.loss))) {
     throw new ModelSpecError('compile.loss', 'one loss for the one output: a name or a serialized Keras loss');

@@ -19,7 +19,10 @@ export function refuseCustomClass(obj: Json, path: string, what: string): void {
   const registered = typeof obj.registered_name === 'string' ? obj.registered_name : null;
   const foreignModule = module !== null && module !== 'builtins' && !/^(keras|tf_keras|tensorflow)(\.|$)/.test(module);
   if (foreignModule || (registered !== null && registered !== obj.class_name && registered !== 'function')) {
-    throw new ModelSpecError(`${path}.class_name`, `${what} is the custom class ${registered ?? obj.class_name}${module ? ` from ${module}` : ''}, which tfjs-layers cannot build`);
+    throw new ModelSpecError(
+      `${path}.class_name`,
+      `${what} is the custom class ${registered ?? obj.class_name}${module ? ` from ${module}` : ''}, which tfjs-layers cannot build`,
+    );
   }
 }
 

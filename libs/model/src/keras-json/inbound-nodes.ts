@@ -8,7 +8,7 @@ const holdsTensor = (v: unknown): boolean =>
   isTensorRef(v) || (Array.isArray(v) ? v.some(holdsTensor) : isObject(v) && Object.values(v).some(holdsTensor));
 
 function edgeOf(ref: unknown, kwargs: Record<string, unknown>, path: string, layer: string): Edge {
-  const history = isTensorRef(ref) ? ((ref as { config?: { keras_history?: unknown } }).config?.keras_history) : undefined;
+  const history = isTensorRef(ref) ? (ref as { config?: { keras_history?: unknown } }).config?.keras_history : undefined;
   if (!Array.isArray(history) || typeof history[0] !== 'string' || typeof history[1] !== 'number' || typeof history[2] !== 'number') {
     throw new ModelSpecError(path, `layer ${layer} is called on something other than a layer's output (only Keras tensors are supported)`);
   }
@@ -21,11 +21,20 @@ function edgeOf(ref: unknown, kwargs: Record<string, unknown>, path: string, lay
  */
 function keras2Node(node: unknown, path: string, layer: string): unknown {
   if (Array.isArray(node)) return node;
-  if (!isObject(node) || !Array.isArray(node.args)) throw new ModelSpecError(path, `layer ${layer} has an inbound node tfjs-layers cannot read`);
+  if (!isObject(node) || !Array.isArray(node.args))
+    throw new ModelSpecError(path, `layer ${layer} has an inbound node tfjs-layers cannot read`);
   const kwargs = isObject(node.kwargs) ? node.kwargs : {};
   const tensorKwarg = Object.keys(kwargs).find((k) => holdsTensor(kwargs[k]));
-  if (tensorKwarg) throw new ModelSpecError(`${path}.kwargs.${tensorKwarg}`, `layer ${layer} takes a tensor as ${tensorKwarg}; tfjs-layers takes tensors as inputs only`);
-  if (node.args.length !== 1) throw new ModelSpecError(`${path}.args`, `layer ${layer} is called with ${node.args.length} positional arguments; tfjs-layers takes one (a tensor or a list of tensors)`);
+  if (tensorKwarg)
+    throw new ModelSpecError(
+      `${path}.kwargs.${tensorKwarg}`,
+      `layer ${layer} takes a tensor as ${tensorKwarg}; tfjs-layers takes tensors as inputs only`,
+    );
+  if (node.args.length !== 1)
+    throw new ModelSpecError(
+      `${path}.args`,
+      `layer ${layer} is called with ${node.args.length} positional arguments; tfjs-layers takes one (a tensor or a list of tensors)`,
+    );
   const first = node.args[0];
   const refs = Array.isArray(first) ? first : [first];
   return refs.map((ref, i) => edgeOf(ref, kwargs, `${path}.args[0]${Array.isArray(first) ? `[${i}]` : ''}`, layer));

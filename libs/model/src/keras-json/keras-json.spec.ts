@@ -9,11 +9,19 @@ import { kerasToTfjsTopology } from './model-json.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures');
 type Json = Record<string, unknown>;
-interface KerasSide { count_params: number; layers: { name: string; count_params: number; output_shape: (number | null)[] }[] }
-interface Keras3Fixture { model_json: string; keras: KerasSide }
+interface KerasSide {
+  count_params: number;
+  layers: { name: string; count_params: number; output_shape: (number | null)[] }[];
+}
+interface Keras3Fixture {
+  model_json: string;
+  keras: KerasSide;
+}
 
 const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-const keras3 = readdirSync(join(FIXTURES, 'keras3')).filter((f) => f.endsWith('.json')).sort();
+const keras3 = readdirSync(join(FIXTURES, 'keras3'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const built: tf.LayersModel[] = [];
 
 async function build(topology: Json): Promise<tf.LayersModel> {
@@ -43,7 +51,9 @@ describe('kerasToTfjsTopology', () => {
   });
 
   it('finds the Keras 3 fixtures the generator wrote', () => {
-    expect(keras3).toEqual(expect.arrayContaining(['functional-skip.json', 'functional-two-inputs.json', 'sequential-cnn.json', 'sequential-mlp.json']));
+    expect(keras3).toEqual(
+      expect.arrayContaining(['functional-skip.json', 'functional-two-inputs.json', 'sequential-cnn.json', 'sequential-mlp.json']),
+    );
   });
 
   describe.each(keras3)('Keras 3 %s', (file) => {
@@ -67,7 +77,8 @@ describe('kerasToTfjsTopology', () => {
 
     it('leaves no Keras 3 envelope in the topology', () => {
       const text = JSON.stringify(kerasToTfjsTopology(source));
-      for (const key of ['"module"', '"registered_name"', '"build_config"', '"__keras_tensor__"', '"DTypePolicy"', '"batch_shape"']) expect(text).not.toContain(key);
+      for (const key of ['"module"', '"registered_name"', '"build_config"', '"__keras_tensor__"', '"DTypePolicy"', '"batch_shape"'])
+        expect(text).not.toContain(key);
     });
   });
 
@@ -109,32 +120,56 @@ describe('kerasToTfjsTopology', () => {
     const layerConfig = (layers: Json[], i: number) => layers[i].config as Json;
 
     it('a mixed-precision dtype policy', () => {
-      const found = refusal(edit((l) => { ((layerConfig(l, 1).dtype as Json).config as Json).name = 'mixed_float16'; }));
+      const found = refusal(
+        edit((l) => {
+          ((layerConfig(l, 1).dtype as Json).config as Json).name = 'mixed_float16';
+        }),
+      );
       expect(found).toEqual({ field: 'model.config.layers[1].config.dtype', message: expect.stringContaining('layer branch_a') });
     });
 
     it('a layer class tfjs lacks', () => {
-      const found = refusal(edit((l) => { l[4].class_name = 'Normalization'; }));
-      expect(found).toEqual({ field: 'model.config.layers[4].class_name', message: expect.stringContaining('layer hidden is a Normalization') });
+      const found = refusal(
+        edit((l) => {
+          l[4].class_name = 'Normalization';
+        }),
+      );
+      expect(found).toEqual({
+        field: 'model.config.layers[4].class_name',
+        message: expect.stringContaining('layer hidden is a Normalization'),
+      });
     });
 
     it('a tensor passed as a keyword argument (a mask)', () => {
-      const found = refusal(edit((l) => {
-        const node = (l[4].inbound_nodes as Json[])[0];
-        node.kwargs = { mask: (node.args as unknown[])[0] };
-      }));
+      const found = refusal(
+        edit((l) => {
+          const node = (l[4].inbound_nodes as Json[])[0];
+          node.kwargs = { mask: (node.args as unknown[])[0] };
+        }),
+      );
       expect(found.field).toBe('model.config.layers[4].inbound_nodes[0].kwargs.mask');
       expect(found.message).toContain('layer hidden');
     });
 
     it('a Keras 3 feature with no tfjs equivalent', () => {
-      const found = refusal(edit((l) => { layerConfig(l, 1).quantization_config = { mode: 'int8' }; }));
+      const found = refusal(
+        edit((l) => {
+          layerConfig(l, 1).quantization_config = { mode: 'int8' };
+        }),
+      );
       expect(found.field).toBe('model.config.layers[1].config.quantization_config');
     });
 
     it('a custom initializer', () => {
-      const found = refusal(edit((l) => { layerConfig(l, 2).kernel_initializer = { module: 'my_lib', class_name: 'Mine', config: {}, registered_name: 'Custom>Mine' }; }));
-      expect(found).toEqual({ field: 'model.config.layers[2].config.kernel_initializer.class_name', message: expect.stringContaining('layer branch_b') });
+      const found = refusal(
+        edit((l) => {
+          layerConfig(l, 2).kernel_initializer = { module: 'my_lib', class_name: 'Mine', config: {}, registered_name: 'Custom>Mine' };
+        }),
+      );
+      expect(found).toEqual({
+        field: 'model.config.layers[2].config.kernel_initializer.class_name',
+        message: expect.stringContaining('layer branch_b'),
+      });
     });
 
     it('something that is not a Keras model', () => {

@@ -27,7 +27,8 @@ export function tfjsLayerConfig(className: string, config: Json, path: string, l
   for (const [key, value] of Object.entries(config)) {
     const field = `${path}.${key}`;
     if (Object.hasOwn(ONLY_AT, key)) {
-      if (!ONLY_AT[key].includes(value)) throw new ModelSpecError(field, `layer ${layer}: ${key}=${JSON.stringify(value)} is not supported by tfjs-layers`);
+      if (!ONLY_AT[key].includes(value))
+        throw new ModelSpecError(field, `layer ${layer}: ${key}=${JSON.stringify(value)} is not supported by tfjs-layers`);
     } else if (IGNORED.has(key)) {
       continue;
     } else if (key === 'batch_shape') {

@@ -43,7 +43,8 @@ function withInputShape(layers: Json[], buildInputShape: unknown): Json[] {
 function normalizeModelConfig(className: string, config: unknown, path: string): unknown {
   // Keras 2.0-2.1 wrote a Sequential's config as the bare list of layers.
   if (Array.isArray(config)) return config.map((l, i) => normalizeLayer(l, `${path}[${i}]`));
-  if (!isObject(config) || !Array.isArray(config.layers)) throw new ModelSpecError(`${path}.layers`, 'the model has no layers (expected config.layers)');
+  if (!isObject(config) || !Array.isArray(config.layers))
+    throw new ModelSpecError(`${path}.layers`, 'the model has no layers (expected config.layers)');
   plainDtype(config.dtype, `${path}.dtype`, 'the model', false);
   const { dtype: _dtype, build_input_shape: buildInputShape, ...rest } = config;
   const layers = config.layers.map((l, i) => normalizeLayer(l, `${path}.layers[${i}]`));

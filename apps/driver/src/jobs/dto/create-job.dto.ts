@@ -7,7 +7,8 @@ import {
 import { DELTA_ENCODINGS, OPTIMIZER_STATES, type OptimizerState, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
 
 const COMPILE_DESCRIPTION = 'Keras-style compile settings: Tusk\'s `{ optimizer, loss, metrics? }` or Keras\' `model.get_compile_config()` '
-  + 'unchanged (Keras 2.x or 3.x). Unsupported settings (loss weights, weighted metrics, clipping, schedules, from_logits) get a 422 naming the field.';
+  + 'unchanged (Keras 2.x or 3.x). Unsupported settings (loss weights, weighted metrics, clipping, schedules, from_logits) '
+  + 'get a 422 naming the field.';
 
 export class CompileDto {
   /** A name (`"adam"`), `{ className, config }` or Keras' `{ class_name, config }`; checked against the known optimizers. */
@@ -24,7 +25,11 @@ export class CompileDto {
     oneOf: [{ type: 'string' }, { type: 'object' }],
   })
   @IsDefined() loss: unknown;
-  @ApiPropertyOptional({ description: 'Keras metric names ("accuracy", "mae") or serialized Keras metrics; null for none.', type: 'array', items: {} })
+  @ApiPropertyOptional({
+    description: 'Keras metric names ("accuracy", "mae") or serialized Keras metrics; null for none.',
+    type: 'array',
+    items: {},
+  })
   @IsOptional() @IsArray() @ArrayMaxSize(16) metrics?: unknown[] | null;
   /** Keras' get_compile_config() keys: accepted so that it can be sent unchanged; loss weights and weighted metrics must be empty. */
   @IsOptional() loss_weights?: unknown;
