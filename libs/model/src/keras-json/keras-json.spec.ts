@@ -177,6 +177,23 @@ describe('kerasToTfjsTopology', () => {
     });
   });
 
+  it('keeps a Keras 3 LeakyReLU slope (negative_slope) under the name tfjs reads (alpha)', async () => {
+    const skip = JSON.parse((read(join(FIXTURES, 'keras3', 'functional-skip.json')) as Keras3Fixture).model_json) as Json;
+    const layers = (skip.config as { layers: Json[] }).layers;
+    const leaky = {
+      ...layers[5],
+      class_name: 'LeakyReLU',
+      config: { name: 'skip', negative_slope: 0.05, dtype: (layers[5].config as Json).dtype },
+    };
+    leaky.inbound_nodes = [{ args: [((layers[5].inbound_nodes as Json[])[0].args as unknown[][])[0][0]], kwargs: {} }];
+    const topology = kerasToTfjsTopology({
+      ...skip,
+      config: { ...(skip.config as Json), layers: [...layers.slice(0, 5), leaky, layers[6]] },
+    });
+    const model = await build(topology);
+    expect(model.getLayer('skip').getConfig()).toMatchObject({ alpha: 0.05 });
+  });
+
   it('converts Keras L1 and L2 regularizers to tfjs L1L2 with the same strengths', () => {
     const mlp = JSON.parse((read(join(FIXTURES, 'keras3', 'sequential-mlp.json')) as Keras3Fixture).model_json) as Json;
     const dense = ((kerasToTfjsTopology(mlp).config as Json).layers as Json[])[0];

@@ -13,6 +13,11 @@ const ONLY_AT: Record<string, readonly unknown[]> = {
   lora_alpha: [null],
   renorm: [false],
   renorm_clipping: [null],
+  keepdims: [false],
+};
+/** Keras 3 renamed a few keys that tfjs reads under their Keras 2 names. */
+const RENAMED: Record<string, Record<string, string>> = {
+  LeakyReLU: { negative_slope: 'alpha' },
 };
 /** Keras 3 keys that change nothing tfjs computes: dropped. */
 const IGNORED = new Set(['renorm_momentum', 'synchronized', 'use_cudnn', 'build_input_shape']);
@@ -31,6 +36,8 @@ export function tfjsLayerConfig(className: string, config: Json, path: string, l
         throw new ModelSpecError(field, `layer ${layer}: ${key}=${JSON.stringify(value)} is not supported by tfjs-layers`);
     } else if (IGNORED.has(key)) {
       continue;
+    } else if (RENAMED[className] && Object.hasOwn(RENAMED[className], key)) {
+      out[RENAMED[className][key]] = value;
     } else if (key === 'batch_shape') {
       if (config.batch_input_shape === undefined) out.batch_input_shape = value;
     } else if (key === 'dtype') {
