@@ -141,6 +141,29 @@ describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-proce
     expect(Object.keys(done.history[0].metrics).sort()).toEqual(['accuracy', 'loss']);
   }, 180_000);
 
+  it('takes a compiled Keras 3 model alone: its to_json() carries the compile settings', async () => {
+    const { model_json: modelJson } = fixture('keras3/sequential-mlp.json') as { model_json: string };
+    const datasetId = await upload('keras3-mlp-blobs', blobs({ rows: 300, dims: 4, classes: 3, seed: 6 }));
+    const done = await trainOneRound({
+      name: 'keras3-mlp',
+      model: JSON.parse(modelJson),
+      datasetId,
+      training: { epochs: 1, batchSize: 16, partitions: 2 },
+    });
+    expect(done.spec.compile).toMatchObject({
+      optimizer: { className: 'Adam', config: { learning_rate: expect.closeTo(0.01, 6) } },
+      loss: 'categorical_crossentropy',
+    });
+  }, 180_000);
+
+  it('describes the Keras model and compile fields in the OpenAPI document', async () => {
+    const docs = (await http.get('/api/docs-json').expect(200)).body as {
+      components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
+    };
+    expect(docs.components.schemas.CreateJobDto.properties.model.description).toContain('model.to_json()');
+    expect(docs.components.schemas.CompileDto.properties.optimizer.description).toContain('"class_name": "Adam"');
+  });
+
   it('refuses a Keras model tfjs cannot build with a 422 naming the layer and the field, storing nothing', async () => {
     const datasets = (await http.get('/datasets')).body as { id: string }[];
     const before = (await http.get('/jobs')).body.length;

@@ -1,6 +1,6 @@
 import type { DatasetManifest, JobSpec } from '@tusk/contracts';
 import {
-  buildModel, countParams, kerasCompileSpec, kerasToTfjsTopology, ModelSpecError, normalizeLoss, preflightTopology,
+  buildModel, compileSettingsInModel, countParams, kerasCompileSpec, kerasToTfjsTopology, ModelSpecError, normalizeLoss, preflightTopology,
 } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
@@ -41,7 +41,7 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
   if (partitions > available) throw new ModelSpecError('training.partitions', `the dataset has ${available} partitions; a job can use at most that many`);
   if (partitions > env.TUSK_MAX_PARTITIONS) throw new ModelSpecError('training.partitions', `at most ${env.TUSK_MAX_PARTITIONS} (TUSK_MAX_PARTITIONS)`);
   const localEpochs = Math.min(t.localEpochs ?? 1, t.epochs);
-  const compile = kerasCompileSpec(dto.compile);
+  const compile = kerasCompileSpec(dto.compile ?? compileSettingsInModel(dto.model));
   const seed = t.seed ?? 42;
 
   // Keras 2.x / 3.x to_json() as tfjs reads it; stored so that workers and the saved model.json use it too.

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeOptimizer, normalizeLoss, normalizeMetrics } from '../compile-settings.js';
 import { ModelSpecError } from '../model-spec-error.js';
-import { kerasCompileSpec, type KerasCompileInput } from './compile-config.js';
+import { compileSettingsInModel, kerasCompileSpec, type KerasCompileInput } from './compile-config.js';
 
 const fixture = (name: string) =>
   (
@@ -117,5 +117,29 @@ describe('kerasCompileSpec', () => {
     expect(refusal({ optimizer: 'adam', loss: 'mse', loss_weights: [0.5] }).field).toBe('compile.loss_weights');
     expect(refusal({ optimizer: 'adam', loss: 'mse', weighted_metrics: ['mae'] }).field).toBe('compile.weighted_metrics');
     expect(refusal({ optimizer: 'adam', loss: 42 }).field).toBe('compile.loss');
+  });
+
+  it('finds the compile settings a compiled Keras 3 model writes into its to_json(), and Keras 2 training_config', () => {
+    const mlp = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'keras3', 'sequential-mlp.json'), 'utf8')) as {
+      model_json: string;
+    };
+    expect(kerasCompileSpec(compileSettingsInModel(JSON.parse(mlp.model_json) as Record<string, unknown>))).toEqual(
+      kerasCompileSpec(fixture('sequential-mlp')),
+    );
+    const trainingConfig = {
+      optimizer_config: { class_name: 'Nadam', config: { lr: 0.002 } },
+      loss: 'mae',
+      metrics: ['mae', 'mse'],
+      weighted_metrics: null,
+      sample_weight_mode: null,
+      loss_weights: null,
+    };
+    const tfjsModel = { modelTopology: { class_name: 'Sequential', config: { layers: [] }, training_config: trainingConfig } };
+    expect(kerasCompileSpec(compileSettingsInModel(tfjsModel))).toEqual({
+      optimizer: { className: 'Nadam', config: { lr: 0.002 } },
+      loss: 'mae',
+      metrics: ['mae', 'mse'],
+    });
+    expect(() => compileSettingsInModel({ class_name: 'Sequential', config: { layers: [] } })).toThrow('compile: required');
   });
 });

@@ -101,3 +101,18 @@ export function kerasCompileSpec(compile: KerasCompileInput): CompileSpec {
     metrics: metrics.map((m, i) => kerasName(m, `compile.metrics[${i}]`, 'metric')),
   };
 }
+
+/**
+ * The compile settings a model's JSON carries, for a job that gives none: Keras 3's `to_json()` of a compiled
+ * model has `compile_config` (get_compile_config()); Keras 2's saved models and tfjs' model.json `training_config`.
+ */
+export function compileSettingsInModel(model: Json): KerasCompileInput {
+  const topology = isObject(model.modelTopology) ? model.modelTopology : model;
+  if (isObject(topology.compile_config)) return topology.compile_config as unknown as KerasCompileInput;
+  const training = topology.training_config;
+  if (isObject(training)) {
+    const { optimizer_config: optimizer, sample_weight_mode: _mode, ...rest } = training;
+    return { ...rest, optimizer } as KerasCompileInput;
+  }
+  throw new ModelSpecError('compile', 'required: give compile, or a compiled Keras 3 model whose to_json() carries compile_config');
+}

@@ -1,2 +1,2 @@
 export { kerasToTfjsTopology } from './model-json.js';
-export { kerasCompileSpec, type KerasCompileInput } from './compile-config.js';
+export { compileSettingsInModel, kerasCompileSpec, type KerasCompileInput } from './compile-config.js';

@@ -180,12 +180,13 @@ describe('kerasToTfjsTopology', () => {
   it('keeps a Keras 3 LeakyReLU slope (negative_slope) under the name tfjs reads (alpha)', async () => {
     const skip = JSON.parse((read(join(FIXTURES, 'keras3', 'functional-skip.json')) as Keras3Fixture).model_json) as Json;
     const layers = (skip.config as { layers: Json[] }).layers;
-    const leaky = {
+    // The Add layer (skip) replaced by a LeakyReLU on its first input.
+    const leaky: Json = {
       ...layers[5],
       class_name: 'LeakyReLU',
       config: { name: 'skip', negative_slope: 0.05, dtype: (layers[5].config as Json).dtype },
+      inbound_nodes: [{ args: [((layers[5].inbound_nodes as Json[])[0].args as unknown[][])[0][0]], kwargs: {} }],
     };
-    leaky.inbound_nodes = [{ args: [((layers[5].inbound_nodes as Json[])[0].args as unknown[][])[0][0]], kwargs: {} }];
     const topology = kerasToTfjsTopology({
       ...skip,
       config: { ...(skip.config as Json), layers: [...layers.slice(0, 5), leaky, layers[6]] },

@@ -73,8 +73,13 @@ export class CreateJobDto {
       + 'a 422 whose field is the JSON path (`model.config.layers[2].config.dtype`) and whose message names the layer.',
   })
   @IsObject() model: Record<string, unknown>;
-  @ApiProperty({ type: () => CompileDto, description: COMPILE_DESCRIPTION })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => CompileDto) compile: CompileDto;
+  @ApiPropertyOptional({
+    type: () => CompileDto,
+    description: `${COMPILE_DESCRIPTION} Optional when \`model\` carries its own: Keras 3 to_json() of a compiled model (compile_config) `
+      + 'or a model.json with training_config.',
+  })
+  /** Optional when the model is a compiled Keras model's JSON, which carries its compile settings. */
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CompileDto) compile?: CompileDto;
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'datasetId must be a dataset id' }) datasetId: string;
   @IsDefined() @IsObject() @ValidateNested() @Type(() => TrainingDto) training: TrainingDto;
 }
