@@ -65,7 +65,7 @@ describe('npm start (the local launcher)', () => {
         const next = launched(root, isWorker1, worker.pid);
         return next && (await healthFrom({ pid: next.pid, port: healthPort }))?.status === 'ok' ? next : null;
       }, { timeoutMs: 60_000, what: 'worker-1 to be restarted and healthy' });
-      expect(await healthFrom({ pid: newWorker.pid, port: healthPort })).toMatchObject({ service: 'worker', id: 'worker-1', nats: true, s3: true });
+      expect(await healthFrom({ pid: newWorker.pid, port: healthPort })).toMatchObject({ status: 'ok', info: { service: { name: 'worker', id: 'worker-1' }, nats: { status: 'up' }, s3: { status: 'up' } } });
       expect(output).toContain('worker-1 exited (signal SIGKILL); restarting in 1 s');
 
       // The driver too, on the same port.
