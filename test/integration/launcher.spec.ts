@@ -53,7 +53,7 @@ describe('npm start (the local launcher)', () => {
         const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
         return res?.ok ? res.json() : null;
       }, { timeoutMs: 90_000, what: 'the launched driver to be healthy' });
-      expect(health).toMatchObject({ status: 'ok', nats: true, s3: true, backend: 'wasm' });
+      expect(health).toMatchObject({ status: 'ok', info: { nats: { status: 'up' }, s3: { status: 'up' }, backend: { status: 'up', name: 'wasm' } } });
       await eventually(async () => output.includes('Tusk is up'), { timeoutMs: 60_000, what: 'the launcher banner' });
       expect(descendants(root).length).toBeGreaterThanOrEqual(5); // nats-server, s3rver, driver, parameter server, worker
 
