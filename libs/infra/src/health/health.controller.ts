@@ -1,5 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { healthCheckSchema } from './health-check.schema.js';
 import { TuskHealthIndicators } from './health-indicators.js';
 
 /**
@@ -15,6 +17,8 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiOkResponse({ description: 'NATS and S3 answer', schema: healthCheckSchema('ok') })
+  @ApiServiceUnavailableResponse({ description: 'NATS or S3 does not answer', schema: healthCheckSchema('error') })
   check() {
     return this.health.check(this.indicators.all());
   }
