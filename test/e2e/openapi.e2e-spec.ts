@@ -7,8 +7,19 @@ import { DriverEnv } from '../../apps/driver/src/driver-env.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
 
-type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; items?: Schema; oneOf?: Schema[]; allOf?: Schema[] };
-type Operation = { requestBody?: { content: Record<string, { schema?: Schema }> }; responses: Record<string, { content?: Record<string, { schema?: Schema }> }> };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  oneOf?: Schema[];
+  allOf?: Schema[];
+};
+type Operation = {
+  requestBody?: { content: Record<string, { schema?: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+};
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 /**
@@ -26,11 +37,13 @@ function schemaProblems(doc: Doc, schema: Schema | undefined, where: string, see
   }
   if (schema.oneOf) return schema.oneOf.flatMap((s, i) => schemaProblems(doc, s, `${where}.oneOf[${i}]`, seen));
   if (schema.allOf) return schema.allOf.flatMap((s, i) => schemaProblems(doc, s, `${where}.allOf[${i}]`, seen));
-  if (schema.type === 'array') return schema.items ? schemaProblems(doc, schema.items, `${where}[]`, seen) : [`${where}: array without items`];
+  if (schema.type === 'array')
+    return schema.items ? schemaProblems(doc, schema.items, `${where}[]`, seen) : [`${where}: array without items`];
   if (schema.type === 'object' || schema.properties) {
     const props = Object.entries(schema.properties ?? {});
     if (props.length === 0 && !schema.additionalProperties) return [`${where}: object without properties`];
-    const extra = typeof schema.additionalProperties === 'object' ? schemaProblems(doc, schema.additionalProperties, `${where}{}`, seen) : [];
+    const extra =
+      typeof schema.additionalProperties === 'object' ? schemaProblems(doc, schema.additionalProperties, `${where}{}`, seen) : [];
     return [...props.flatMap(([k, s]) => schemaProblems(doc, s, `${where}.${k}`, seen)), ...extra];
   }
   return [];
@@ -49,7 +62,10 @@ describe('OpenAPI description of the driver (/api/docs-json)', () => {
   let nats: LocalNats;
   let app: INestApplication;
   let doc: Doc;
-  const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
 
   beforeAll(async () => {
     nats = await suiteNats();
@@ -67,22 +83,34 @@ describe('OpenAPI description of the driver (/api/docs-json)', () => {
 
   it('gives every request body a schema with properties, nested DTOs included', () => {
     const withBody = operations().filter(({ op }) => op.requestBody);
-    expect(withBody.map((o) => o.name).sort()).toEqual(['POST /datasets', 'POST /jobs', 'POST /jobs/{id}/evaluate', 'POST /jobs/{id}/predict', 'POST /sweeps']);
-    const problems = withBody.flatMap(({ name, op }) => Object.entries(op.requestBody!.content).flatMap(([type, { schema }]) => [
-      ...(isStructured(doc, schema) ? [] : [`${name} ${type}: body schema has no properties`]),
-      ...schemaProblems(doc, schema, `${name} ${type}`),
-    ]));
+    expect(withBody.map((o) => o.name).sort()).toEqual([
+      'POST /datasets',
+      'POST /jobs',
+      'POST /jobs/{id}/evaluate',
+      'POST /jobs/{id}/predict',
+      'POST /sweeps',
+    ]);
+    const problems = withBody.flatMap(({ name, op }) =>
+      Object.entries(op.requestBody!.content).flatMap(([type, { schema }]) => [
+        ...(isStructured(doc, schema) ? [] : [`${name} ${type}: body schema has no properties`]),
+        ...schemaProblems(doc, schema, `${name} ${type}`),
+      ]),
+    );
     expect(problems).toEqual([]);
   });
 
   it('gives every 2xx response but 204 a content type and schema, structured when it is JSON', () => {
-    const problems = operations().flatMap(({ name, op }) => Object.entries(op.responses).filter(([code]) => /^2\d\d$/.test(code) && code !== '204').flatMap(([code, res]) => {
-      if (!res.content || Object.keys(res.content).length === 0) return [`${name} ${code}: no content`];
-      return Object.entries(res.content).flatMap(([type, { schema }]) => [
-        ...(type === 'application/json' && !isStructured(doc, schema) ? [`${name} ${code}: JSON without a structured schema`] : []),
-        ...schemaProblems(doc, schema, `${name} ${code} ${type}`),
-      ]);
-    }));
+    const problems = operations().flatMap(({ name, op }) =>
+      Object.entries(op.responses)
+        .filter(([code]) => /^2\d\d$/.test(code) && code !== '204')
+        .flatMap(([code, res]) => {
+          if (!res.content || Object.keys(res.content).length === 0) return [`${name} ${code}: no content`];
+          return Object.entries(res.content).flatMap(([type, { schema }]) => [
+            ...(type === 'application/json' && !isStructured(doc, schema) ? [`${name} ${code}: JSON without a structured schema`] : []),
+            ...schemaProblems(doc, schema, `${name} ${code} ${type}`),
+          ]);
+        }),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -92,7 +120,9 @@ describe('OpenAPI description of the driver (/api/docs-json)', () => {
     const job = resolve(body('/jobs'));
     expect(Object.keys(job.properties!)).toEqual(expect.arrayContaining(['name', 'model', 'compile', 'datasetId', 'training']));
     expect(job.properties!.model).toMatchObject({ type: 'object', additionalProperties: true });
-    expect(Object.keys(resolve(job.properties!.training).properties!)).toEqual(expect.arrayContaining(['mode', 'epochs', 'batchSize', 'seed', 'optimizerState']));
+    expect(Object.keys(resolve(job.properties!.training).properties!)).toEqual(
+      expect.arrayContaining(['mode', 'epochs', 'batchSize', 'seed', 'optimizerState']),
+    );
     expect(Object.keys(resolve(job.properties!.compile).properties!)).toEqual(expect.arrayContaining(['optimizer', 'loss', 'metrics']));
     const upload = resolve(body('/datasets', 'multipart/form-data'));
     expect(upload.properties!.file).toMatchObject({ type: 'string', format: 'binary' });

@@ -51,7 +51,11 @@ describe('local cluster: health and shutdown', () => {
     await nats.process.stop();
     await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 503, { timeoutMs: 15_000, what: 'a 503 from the driver' });
     const down = await (await fetch(`${cluster.driverUrl}/health`)).json();
-    expect(down).toMatchObject({ status: 'error', info: { s3: { status: 'up' } }, error: { nats: { status: 'down', message: 'NATS did not answer within 2 s' } } });
+    expect(down).toMatchObject({
+      status: 'error',
+      info: { s3: { status: 'up' } },
+      error: { nats: { status: 'down', message: 'NATS did not answer within 2 s' } },
+    });
     const { startNatsServer } = await import('../../scripts/local-services/index.js');
     nats = await startNatsServer({ storeDir: nats.storeDir, port });
     await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 200, { timeoutMs: 30_000, what: 'the driver to reconnect' });

@@ -14,7 +14,12 @@ const MISSING = 'docker-compose is missing: apt-get install docker-compose';
 const API_TOKEN = 'compose-spec-token';
 /** The secrets compose refuses to start without (`${VAR:?...}`), as .env.example lists them. */
 const SECRETS = ['TUSK_API_TOKEN', 'NATS_PASS', 'S3_SECRET_KEY', 'GRAFANA_ADMIN_PASSWORD'] as const;
-const secrets: Record<string, string> = { TUSK_API_TOKEN: API_TOKEN, NATS_PASS: 'compose-spec-nats', S3_SECRET_KEY: 'compose-spec-s3', GRAFANA_ADMIN_PASSWORD: 'compose-spec-grafana' };
+const secrets: Record<string, string> = {
+  TUSK_API_TOKEN: API_TOKEN,
+  NATS_PASS: 'compose-spec-nats',
+  S3_SECRET_KEY: 'compose-spec-s3',
+  GRAFANA_ADMIN_PASSWORD: 'compose-spec-grafana',
+};
 
 const envDir = mkdtempSync(join(tmpdir(), 'tusk-compose-'));
 afterAll(() => rmSync(envDir, { recursive: true, force: true }));
@@ -147,7 +152,8 @@ describe('docker-compose.yml', () => {
     const example = readFileSync(join(repoRoot, '.env.example'), 'utf8');
     for (const name of SECRETS) expect(example).toMatch(new RegExp(`^${name}=$`, 'm'));
     const filled = example.replace(/^([A-Z0-9_]+)=$/gm, (_, name: string) => `${name}=filled-${name.toLowerCase()}`);
-    const values = Object.fromEntries(filled.split('\n').filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]));
+    const settings = filled.split('\n').filter((l) => /^[A-Z0-9_]+=/.test(l));
+    const values = Object.fromEntries(settings.map((l) => l.split('=', 2) as [string, string]));
     expect(Object.keys(values).sort()).toEqual([...SECRETS].sort());
     expect(serviceBlock(compose(['config'], values), 'driver')).toMatch(/^ {6}TUSK_API_TOKEN: filled-tusk_api_token$/m);
   });

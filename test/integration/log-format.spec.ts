@@ -10,7 +10,15 @@ async function clusterOutput(format: 'json' | 'text'): Promise<{ service: string
   let text = '';
   sink.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const env = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', LOG_FORMAT: format, LOG_LEVEL: 'log' };
-  const cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: sink, env });
+  const cluster = new LocalCluster({
+    dataDir: nats.storeDir,
+    workers: 1,
+    natsUrl: nats.url,
+    s3Endpoint: env.S3_ENDPOINT,
+    bucket: env.S3_BUCKET,
+    logSink: sink,
+    env,
+  });
   try {
     await cluster.start();
     expect((await fetch(`${cluster.driverUrl}/workers`)).status).toBe(200);
@@ -18,7 +26,10 @@ async function clusterOutput(format: 'json' | 'text'): Promise<{ service: string
     await cluster.stop();
     await nats.process.stop();
   }
-  return text.split('\n').filter(Boolean).map((part) => ({ service: part.slice(0, part.indexOf('| ')).trim(), line: part.slice(part.indexOf('| ') + 2) }));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((part) => ({ service: part.slice(0, part.indexOf('| ')).trim(), line: part.slice(part.indexOf('| ') + 2) }));
 }
 
 const APPS = ['driver', 'parameter-server', 'worker-1'];
@@ -29,11 +40,16 @@ describe('LOG_FORMAT in the driver, the parameter server and the worker', () => 
     for (const app of APPS) expect(lines.filter((l) => l.service === app).length).toBeGreaterThan(2);
     for (const { service, line } of lines) {
       const record = JSON.parse(line) as Record<string, unknown>;
-      expect(record).toMatchObject({ time: expect.any(String), level: expect.any(String), service: service.replace(/-\d+$/, ''), message: expect.any(String) });
+      expect(record).toMatchObject({
+        time: expect.any(String),
+        level: expect.any(String),
+        service: service.replace(/-\d+$/, ''),
+        message: expect.any(String),
+      });
     }
   }, 120_000);
 
-  it('text: Nest\'s lines led by the service and pid, without colour codes in a pipe, no JSON', async () => {
+  it("text: Nest's lines led by the service and pid, without colour codes in a pipe, no JSON", async () => {
     const lines = (await clusterOutput('text')).filter((l) => APPS.includes(l.service));
     for (const app of APPS) {
       const service = app.replace(/-\d+$/, '');

@@ -15,7 +15,9 @@ import { JobLogs } from './job-logs.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 import { summaryOf } from './job-summary.js';
-import { EvaluationRecordResponse, JobDetailResponse, JobRecordResponse, JobSummaryResponse, ModelJsonResponse, PredictionsResponse } from './responses/job-record.response.js';
+import {
+  EvaluationRecordResponse, JobDetailResponse, JobRecordResponse, JobSummaryResponse, ModelJsonResponse, PredictionsResponse,
+} from './responses/job-record.response.js';
 import { JobLogLineResponse } from './responses/job-log-line.response.js';
 
 const arrayOf = (model: new () => object) => ({ type: 'array', items: { $ref: getSchemaPath(model) } });
@@ -42,7 +44,10 @@ export class JobsController {
   /** Every job; `view=summary` leaves out histories (what a table refreshing every few seconds wants). */
   @Get()
   @ApiQuery({ name: 'view', enum: ['full', 'summary'], required: false })
-  @ApiOkResponse({ schema: { oneOf: [arrayOf(JobRecordResponse), arrayOf(JobSummaryResponse)] }, description: 'full records, or summaries with view=summary' })
+  @ApiOkResponse({
+    schema: { oneOf: [arrayOf(JobRecordResponse), arrayOf(JobSummaryResponse)] },
+    description: 'full records, or summaries with view=summary',
+  })
   async list(@Query('view') view = 'full'): Promise<JobRecord[] | JobSummary[]> {
     if (view !== 'full' && view !== 'summary') throw new BadRequestException('view must be one of: full, summary');
     const jobs = await this.jobs.list();

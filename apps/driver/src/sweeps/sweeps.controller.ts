@@ -42,7 +42,7 @@ export class SweepsController {
 
   /** The leaderboard as server-sent events: the current state first, then every change until the sweep ends. */
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'server-sent events, each `data:` one SweepEvent (the whole leaderboard) as JSON', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'server-sent events, each `data:` one SweepEvent (the leaderboard) as JSON', schema: { type: 'string' } })
   @Sse(':id/events')
   async events(@Param('id', SweepIdPipe) id: string): Promise<Observable<MessageEvent>> {
     await this.sweeps.get(id);

@@ -1,6 +1,11 @@
 // OpenAPI schema of terminus' health check result; terminus documents it itself only where it can require() swagger (CommonJS).
 
-const UP = { service: { status: 'up', name: 'driver' }, nats: { status: 'up', responseTime: 1 }, s3: { status: 'up', responseTime: 4 }, backend: { status: 'up', name: 'wasm' } };
+const UP = {
+  service: { status: 'up', name: 'driver' },
+  nats: { status: 'up', responseTime: 1 },
+  s3: { status: 'up', responseTime: 4 },
+  backend: { status: 'up', name: 'wasm' },
+};
 const DOWN = { nats: { status: 'down', message: 'NATS did not answer within 2 s', responseTime: 2001 } };
 
 const indicators = (example: object) => ({

@@ -23,17 +23,26 @@ export class TuskHealthIndicators {
   ) {}
 
   /** Always up when it answers: says which process did (the launcher and tests check they reached the right one). */
-  service = (): HealthIndicatorResult<'service'> => this.indicators.check('service').up({ name: this.identity.service, ...(this.identity.id ? { id: this.identity.id } : {}) });
+  service = (): HealthIndicatorResult<'service'> =>
+    this.indicators.check('service').up({ name: this.identity.service, ...(this.identity.id ? { id: this.identity.id } : {}) });
 
   /** A NATS flush round trip within 2 s; polls within a second share one (cheap under load: bench:load polls /health). */
-  nats = () => this.indicators.check('nats').attempt(async () => {
-    if (!(await this.infra.natsIsHealthy())) throw new Error('NATS did not answer within 2 s');
-  }).cacheFor(CACHE_MS);
+  nats = () =>
+    this.indicators
+      .check('nats')
+      .attempt(async () => {
+        if (!(await this.infra.natsIsHealthy())) throw new Error('NATS did not answer within 2 s');
+      })
+      .cacheFor(CACHE_MS);
 
   /** A HeadBucket on the service's bucket within 2 s, shared the same way. */
-  s3 = () => this.indicators.check('s3').attempt(async () => {
-    if (!(await this.infra.s3IsHealthy())) throw new Error('S3 did not answer HeadBucket within 2 s');
-  }).cacheFor(CACHE_MS);
+  s3 = () =>
+    this.indicators
+      .check('s3')
+      .attempt(async () => {
+        if (!(await this.infra.s3IsHealthy())) throw new Error('S3 did not answer HeadBucket within 2 s');
+      })
+      .cacheFor(CACHE_MS);
 
   /** The tfjs backend the process computes on (wasm, cpu, tensorflow), chosen at boot by selectBackend. */
   backend = (): HealthIndicatorResult<'backend'> => {

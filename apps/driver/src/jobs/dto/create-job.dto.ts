@@ -7,7 +7,11 @@ import {
 import { DELTA_ENCODINGS, OPTIMIZER_STATES, type OptimizerState, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
 
 /** Keras' optimizer form: `{ className: 'Adam', config: { learning_rate: 0.001 } }`. */
-const OPTIMIZER_OBJECT = { type: 'object', properties: { className: { type: 'string' }, config: { type: 'object', additionalProperties: true } }, required: ['className'] };
+const OPTIMIZER_OBJECT = {
+  type: 'object',
+  properties: { className: { type: 'string' }, config: { type: 'object', additionalProperties: true } },
+  required: ['className'],
+};
 
 export class CompileDto {
   /** A name (`"adam"`) or Keras' `{ className, config }`; checked against the known optimizers. */
@@ -59,7 +63,7 @@ export class TrainingDto {
 export class CreateJobDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200) name?: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Keras / tfjs-layers JSON (`model.to_json()`): class_name, config, ...' })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Keras / tfjs-layers JSON (`model.to_json()`)' })
   @IsObject() model: Record<string, unknown>;
   @ApiProperty({ type: () => CompileDto })
   @IsDefined() @IsObject() @ValidateNested() @Type(() => CompileDto) compile: CompileDto;

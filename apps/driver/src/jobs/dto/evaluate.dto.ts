@@ -11,6 +11,6 @@ export class EvaluateDto {
 
 /** `POST /jobs/:id/predict`: a small batch of inputs, answered inline by the driver. */
 export class PredictDto {
-  @ApiProperty({ type: 'array', minItems: 1, maxItems: 1000, items: {}, description: 'inputs shaped like the model\'s input (numbers or nested arrays of numbers)' })
+  @ApiProperty({ type: 'array', minItems: 1, maxItems: 1000, items: {}, description: 'inputs shaped like the model input' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) instances: unknown[];
 }

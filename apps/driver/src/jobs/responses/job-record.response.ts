@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  JOB_STATUSES, TRAINING_MODES, type EvaluationRecord, type JobRecord, type JobSpec, type JobStatus, type JobSummary, type PushStats, type RoundRecord,
-  type TrainingMode, type VersionPoint, type WorkerRoundStat,
+  JOB_STATUSES,
+  TRAINING_MODES,
+  type EvaluationRecord,
+  type JobRecord,
+  type JobSpec,
+  type JobStatus,
+  type JobSummary,
+  type PushStats,
+  type RoundRecord,
+  type TrainingMode,
+  type VersionPoint,
+  type WorkerRoundStat,
 } from '@tusk/contracts';
 import { FREE_OBJECT, NUMBER_MAP } from '../../api-docs/schemas.js';
 
@@ -64,12 +74,13 @@ export class JobSpecResponse implements JobSpec {
   @ApiProperty({ ...FREE_OBJECT, description: 'Keras / tfjs-layers JSON topology' }) model!: Record<string, unknown>;
   @ApiProperty({ ...FREE_OBJECT, description: 'optimizer, loss, metrics (CompileDto)' }) compile!: JobSpec['compile'];
   @ApiProperty() datasetId!: string;
-  @ApiProperty({ ...FREE_OBJECT, description: 'mode, epochs, batchSize, partitions, seed, ... (TrainingDto)' }) training!: JobSpec['training'];
+  @ApiProperty({ ...FREE_OBJECT, description: 'mode, epochs, batchSize, partitions, seed, ... (TrainingDto)' })
+  training!: JobSpec['training'];
 }
 
 export class JobRecordResponse implements JobRecord {
   @ApiProperty() id!: string;
-  @ApiPropertyOptional({ description: 'set on a sweep\'s trials' }) sweepId?: string;
+  @ApiPropertyOptional({ description: "set on a sweep's trials" }) sweepId?: string;
   @ApiProperty({ type: JobSpecResponse }) spec!: JobSpecResponse;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
   @ApiPropertyOptional() error?: string;
@@ -119,7 +130,13 @@ export class PredictionsResponse {
 /** tfjs' `model.json` (what `tf.loadLayersModel` reads). */
 export class ModelJsonResponse {
   @ApiProperty(FREE_OBJECT) modelTopology!: Record<string, unknown>;
-  @ApiProperty({ type: 'array', items: { type: 'object', properties: { paths: { type: 'array', items: { type: 'string' } }, weights: { type: 'array', items: FREE_OBJECT } } } })
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { paths: { type: 'array', items: { type: 'string' } }, weights: { type: 'array', items: FREE_OBJECT } },
+    },
+  })
   weightsManifest!: unknown[];
   @ApiPropertyOptional() format?: string;
   @ApiPropertyOptional() generatedBy?: string;

@@ -41,10 +41,14 @@ export class CreateSweepDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200) name?: string;
   /** A `POST /jobs` body; checked trial by trial once the space's values are in. */
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'a POST /jobs body (CreateJobDto), model may hold "{{name}}" placeholders' })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'a POST /jobs body; its model may hold "{{name}}" placeholders' })
   @IsDefined() @IsObject() baseJob: Record<string, unknown>;
   /** Per key (`training.<field>`, `compile.<path>`, `model.<placeholder>`): `{ type: choice | uniform | loguniform | int, ... }`. */
-  @ApiProperty({ type: 'object', additionalProperties: PARAM_DOMAIN, example: { 'training.batchSize': { type: 'choice', values: [32, 64] } } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: PARAM_DOMAIN,
+    example: { 'training.batchSize': { type: 'choice', values: [32, 64] } },
+  })
   @IsDefined() @IsObject() space: Record<string, unknown>;
   @ApiPropertyOptional({ type: () => SamplerDto })
   @IsOptional() @IsObject() @ValidateNested() @Type(() => SamplerDto) sampler?: SamplerDto;

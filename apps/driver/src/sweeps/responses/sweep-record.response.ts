@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SWEEP_STATUSES, JOB_STATUSES, type RungResult, type SweepRecord, type SweepSpec, type SweepStatus, type TrialRecord, type TrialStatus } from '@tusk/contracts';
+import {
+  SWEEP_STATUSES,
+  JOB_STATUSES,
+  type RungResult,
+  type SweepRecord,
+  type SweepSpec,
+  type SweepStatus,
+  type TrialRecord,
+  type TrialStatus,
+} from '@tusk/contracts';
 import { FREE_OBJECT } from '../../api-docs/schemas.js';
 
 // OpenAPI shapes of the contracts' sweep types: `implements` keeps them in step with the interfaces.
@@ -16,7 +25,7 @@ export class TrialRecordResponse implements TrialRecord {
   params!: Record<string, number | string | boolean>;
   @ApiProperty({ enum: ['pending', ...JOB_STATUSES] }) status!: TrialStatus;
   @ApiPropertyOptional() jobId?: string;
-  @ApiPropertyOptional({ description: 'the best value of the sweep\'s metric over the trial\'s rounds' }) best?: number;
+  @ApiPropertyOptional({ description: "the best value of the sweep's metric over the trial's rounds" }) best?: number;
   @ApiPropertyOptional({ type: 'integer' }) bestRound?: number;
   @ApiProperty({ type: 'integer' }) roundsRun!: number;
   @ApiProperty({ type: [RungResultResponse] }) rungs!: RungResultResponse[];
@@ -34,7 +43,8 @@ export class SweepSpecResponse implements SweepSpec {
   @ApiProperty({ type: 'integer' }) maxFailedTrials!: number;
   @ApiProperty() metric!: string;
   @ApiProperty({ enum: ['min', 'max'] }) mode!: 'min' | 'max';
-  @ApiProperty({ ...FREE_OBJECT, description: '{ type: none } or { type: asha, gracePeriod, reductionFactor, maxRounds }' }) scheduler!: SweepSpec['scheduler'];
+  @ApiProperty({ ...FREE_OBJECT, description: '{ type: none } or { type: asha, gracePeriod, reductionFactor, maxRounds }' })
+  scheduler!: SweepSpec['scheduler'];
 }
 
 export class SweepRecordResponse implements SweepRecord {
