@@ -36,8 +36,8 @@ export class TuskLogger extends ConsoleLogger {
     // Enabled: what stdout shows plus what a job's log keeps; printMessages decides which goes where.
     // Colours only on a terminal: text logs piped to compose, journald or a file stay free of escape codes.
     const colors = format !== 'json' && Boolean(process.stdout.isTTY);
-    const logLevels = [...new Set([...printed, ...JOB_LOG_LEVELS])];
-    super({ json: format === 'json', colors, prefix: service, logLevels, flattenParams: true });
+    const enabled = [...new Set([...printed, ...JOB_LOG_LEVELS])];
+    super({ json: format === 'json', colors, prefix: service, logLevels: enabled, flattenParams: true });
     this.service = service;
     this.instance = instance;
     this.printedLevels = printed;
