@@ -33,9 +33,9 @@ export class TuskLogger extends ConsoleLogger {
 
   constructor({ service, format, level, instance = hostname() }: TuskLoggerOptions) {
     const printed = new Set<NestLogLevel>(['fatal', ...logLevels(level)]);
-    // Enabled: what stdout shows plus what a job's log keeps; printMessages decides which goes where.
     // Colours only on a terminal: text logs piped to compose, journald or a file stay free of escape codes.
     const colors = format !== 'json' && Boolean(process.stdout.isTTY);
+    // Enabled: what stdout shows plus what a job's log keeps; printMessages decides which goes where.
     const enabled = [...new Set([...printed, ...JOB_LOG_LEVELS])];
     super({ json: format === 'json', colors, prefix: service, logLevels: enabled, flattenParams: true });
     this.service = service;
