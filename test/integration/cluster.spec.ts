@@ -22,11 +22,21 @@ describe('local cluster: health and shutdown', () => {
 
   it('reports NATS, S3 and the tfjs backend in every health check', async () => {
     const driver = await (await fetch(`${cluster.driverUrl}/health`)).json();
-    expect(driver).toEqual({ status: 'ok', service: 'driver', nats: true, s3: true, backend: 'wasm' });
+    const up = { status: 'up' };
+    const timed = { status: 'up', responseTime: expect.any(Number) };
+    expect(driver).toMatchObject({
+      status: 'ok',
+      info: { service: { status: 'up', name: 'driver' }, nats: timed, s3: timed, backend: { status: 'up', name: 'wasm' } },
+      error: {},
+    });
+    expect(Object.keys(driver.details)).toEqual(['service', 'nats', 's3', 'backend']);
     for (const s of cluster.services) {
       const res = await fetch(s.healthUrl);
       expect(res.status).toBe(200);
-      expect((await res.json()).nats).toBe(true);
+      const { info } = await res.json();
+      expect(info).toMatchObject({ service: { name: s.name.replace(/-\d+$/, '') }, nats: up, s3: up });
+      // The parameter server only adds floats: no tfjs backend to report.
+      expect('backend' in info).toBe(s.name !== 'parameter-server');
     }
   });
 
@@ -41,7 +51,11 @@ describe('local cluster: health and shutdown', () => {
     await nats.process.stop();
     await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 503, { timeoutMs: 15_000, what: 'a 503 from the driver' });
     const down = await (await fetch(`${cluster.driverUrl}/health`)).json();
-    expect(down).toMatchObject({ status: 'degraded', nats: false, s3: true });
+    expect(down).toMatchObject({
+      status: 'error',
+      info: { s3: { status: 'up' } },
+      error: { nats: { status: 'down', message: 'NATS did not answer within 2 s' } },
+    });
     const { startNatsServer } = await import('../../scripts/local-services/index.js');
     nats = await startNatsServer({ storeDir: nats.storeDir, port });
     await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 200, { timeoutMs: 30_000, what: 'the driver to reconnect' });

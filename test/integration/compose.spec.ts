@@ -2,29 +2,52 @@
 // docker-compose 1.29 prints YAML only, so the per-service checks read its
 // normalised output (two-space service names, four-space keys) line by line.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it, expect } from '@jest/globals';
+import { afterAll, describe, it, expect } from '@jest/globals';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const composeFile = join(repoRoot, 'docker-compose.yml');
 const MISSING = 'docker-compose is missing: apt-get install docker-compose';
 const API_TOKEN = 'compose-spec-token';
+/** The secrets compose refuses to start without (`${VAR:?...}`), as .env.example lists them. */
+const SECRETS = ['TUSK_API_TOKEN', 'NATS_PASS', 'S3_SECRET_KEY', 'GRAFANA_ADMIN_PASSWORD'] as const;
+const secrets: Record<string, string> = {
+  TUSK_API_TOKEN: API_TOKEN,
+  NATS_PASS: 'compose-spec-nats',
+  S3_SECRET_KEY: 'compose-spec-s3',
+  GRAFANA_ADMIN_PASSWORD: 'compose-spec-grafana',
+};
 
-/** The host environment without the settings the compose file interpolates, plus a known token. */
-function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+const envDir = mkdtempSync(join(tmpdir(), 'tusk-compose-'));
+afterAll(() => rmSync(envDir, { recursive: true, force: true }));
+let envFiles = 0;
+
+/** An env file as a user would write from .env.example: every secret filled in but those left out. */
+function envFile(values: Record<string, string>): string {
+  const path = join(envDir, `env-${++envFiles}`);
+  writeFileSync(path, Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''));
+  return path;
+}
+const without = (name: string) => Object.fromEntries(Object.entries(secrets).filter(([k]) => k !== name));
+
+/** The host environment without the settings the compose file interpolates: only the env file sets them. */
+function composeEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(NATS_|S3_|TUSK_|LOG_|COMPOSE_|DOCKER_)/.test(key)) env[key] = value;
+    if (!/^(NATS_|S3_|TUSK_|LOG_|COMPOSE_|DOCKER_|GRAFANA_|PROMETHEUS_)/.test(key)) env[key] = value;
   }
-  return { ...env, ...extra };
+  return env;
 }
 
-function compose(args: string[], extra: Record<string, string> = { TUSK_API_TOKEN: API_TOKEN }): string {
+/** `docker-compose --env-file <file> -f docker-compose.yml <args>`; throws with compose's stderr when it fails. */
+function compose(args: string[], values: Record<string, string> = secrets): string {
   try {
-    return execFileSync('docker-compose', ['-f', composeFile, ...args], {
+    return execFileSync('docker-compose', ['--env-file', envFile(values), '-f', composeFile, ...args], {
       cwd: repoRoot,
-      env: composeEnv(extra),
+      env: composeEnv(),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
@@ -108,8 +131,30 @@ describe('docker-compose.yml', () => {
     expect(serviceBlock(config, 'worker')).toMatch(/127\.0\.0\.1:8081\/health/);
   });
 
-  it('takes the driver API token from the environment, with a placeholder default', () => {
-    expect(serviceBlock(compose(['config']), 'driver')).toMatch(new RegExp(`^ {6}TUSK_API_TOKEN: ${API_TOKEN}$`, 'm'));
-    expect(serviceBlock(compose(['config'], {}), 'driver')).toMatch(/^ {6}TUSK_API_TOKEN: change-me$/m);
+  it('takes the driver API token and the other secrets from the env file', () => {
+    const config = compose(['--profile', 'observability', 'config']);
+    expect(serviceBlock(config, 'driver')).toMatch(new RegExp(`^ {6}TUSK_API_TOKEN: ${API_TOKEN}$`, 'm'));
+    for (const app of APPS) {
+      expect(serviceBlock(config, app)).toMatch(/^ {6}NATS_PASS: compose-spec-nats$/m);
+      expect(serviceBlock(config, app)).toMatch(/^ {6}S3_SECRET_KEY: compose-spec-s3$/m);
+    }
+    expect(serviceBlock(config, 'minio')).toMatch(/^ {6}MINIO_ROOT_PASSWORD: compose-spec-s3$/m);
+    expect(serviceBlock(config, 'grafana')).toMatch(/^ {6}GF_SECURITY_ADMIN_PASSWORD: compose-spec-grafana$/m);
+    expect(config).not.toMatch(/change-me/);
+  });
+
+  it.each(SECRETS)('fails closed, naming %s, when that secret is missing or empty', (name) => {
+    expect(() => compose(['config', '-q'], without(name))).toThrow(new RegExp(`${name}.*set ${name} in \\.env \\(see \\.env\\.example\\)`));
+    expect(() => compose(['config', '-q'], { ...without(name), [name]: '' })).toThrow(new RegExp(`set ${name} in \\.env`));
+  });
+
+  it('ships a .env.example that lists every secret, empty, and works once they are filled in', () => {
+    const example = readFileSync(join(repoRoot, '.env.example'), 'utf8');
+    for (const name of SECRETS) expect(example).toMatch(new RegExp(`^${name}=$`, 'm'));
+    const filled = example.replace(/^([A-Z0-9_]+)=$/gm, (_, name: string) => `${name}=filled-${name.toLowerCase()}`);
+    const settings = filled.split('\n').filter((l) => /^[A-Z0-9_]+=/.test(l));
+    const values = Object.fromEntries(settings.map((l) => l.split('=', 2) as [string, string]));
+    expect(Object.keys(values).sort()).toEqual([...SECRETS].sort());
+    expect(serviceBlock(compose(['config'], values), 'driver')).toMatch(/^ {6}TUSK_API_TOKEN: filled-tusk_api_token$/m);
   });
 });

@@ -53,7 +53,10 @@ describe('npm start (the local launcher)', () => {
         const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
         return res?.ok ? res.json() : null;
       }, { timeoutMs: 90_000, what: 'the launched driver to be healthy' });
-      expect(health).toMatchObject({ status: 'ok', nats: true, s3: true, backend: 'wasm' });
+      expect(health).toMatchObject({
+        status: 'ok',
+        info: { nats: { status: 'up' }, s3: { status: 'up' }, backend: { status: 'up', name: 'wasm' } },
+      });
       await eventually(async () => output.includes('Tusk is up'), { timeoutMs: 60_000, what: 'the launcher banner' });
       expect(descendants(root).length).toBeGreaterThanOrEqual(5); // nats-server, s3rver, driver, parameter server, worker
 
@@ -65,7 +68,10 @@ describe('npm start (the local launcher)', () => {
         const next = launched(root, isWorker1, worker.pid);
         return next && (await healthFrom({ pid: next.pid, port: healthPort }))?.status === 'ok' ? next : null;
       }, { timeoutMs: 60_000, what: 'worker-1 to be restarted and healthy' });
-      expect(await healthFrom({ pid: newWorker.pid, port: healthPort })).toMatchObject({ service: 'worker', id: 'worker-1', nats: true, s3: true });
+      expect(await healthFrom({ pid: newWorker.pid, port: healthPort })).toMatchObject({
+        status: 'ok',
+        info: { service: { name: 'worker', id: 'worker-1' }, nats: { status: 'up' }, s3: { status: 'up' } },
+      });
       expect(output).toContain('worker-1 exited (signal SIGKILL); restarting in 1 s');
 
       // The driver too, on the same port.

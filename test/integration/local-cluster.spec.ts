@@ -30,7 +30,8 @@ describe('LocalCluster: restart on demand, cleanup on a failed start, ports that
       expect(worker.process).not.toBe(killed);
       expect(worker.process.running).toBe(true);
       expect(worker.restarts).toBe(1);
-      expect(await (await fetch(worker.healthUrl)).json()).toMatchObject({ status: 'ok', service: 'worker', id: 'worker-1' });
+      const health = await (await fetch(worker.healthUrl)).json();
+      expect(health).toMatchObject({ status: 'ok', info: { service: { name: 'worker', id: 'worker-1' } } });
     } finally {
       await cluster.stop();
     }

@@ -4,7 +4,7 @@ import { TokenGuard } from './auth/token.guard.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
 import type { DriverEnv } from './driver-env.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { InfraModule } from './infra/infra.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -16,8 +16,8 @@ export class AppModule {
   static forRoot(env: DriverEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(env), MetricsModule, DatasetsModule, JobsModule, SweepsModule, DashboardModule.forRoot()],
-      controllers: [HealthController, WorkersController],
+      imports: [InfraModule.forRoot(env), HealthModule, MetricsModule, DatasetsModule, JobsModule, SweepsModule, DashboardModule.forRoot()],
+      controllers: [WorkersController],
       providers: [{ provide: APP_GUARD, useClass: TokenGuard }],
     };
   }

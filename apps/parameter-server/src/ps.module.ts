@@ -1,7 +1,7 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { createMetricsRegistry, Infra, MetricsController } from '@tusk/infra';
-import { HealthController } from './health/health.controller.js';
+import { TerminusModule } from '@nestjs/terminus';
+import { createMetricsRegistry, HealthController, healthProviders, Infra, MetricsController } from '@tusk/infra';
 import { PushMetrics } from './metrics/push-metrics.js';
 import { ParameterServerEnv } from './ps-env.js';
 import { PushService } from './push/push.service.js';
@@ -16,11 +16,13 @@ export class ParameterServerModule implements OnApplicationShutdown {
     const connect = () => Infra.connect({ name: 'tusk-parameter-server', env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: ParameterServerModule,
+      imports: [TerminusModule],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: ParameterServerEnv, useValue: env },
         { provide: Infra, useFactory: connect },
         { provide: Registry, useFactory: () => createMetricsRegistry({ service: 'parameter-server' }) },
+        ...healthProviders({ service: 'parameter-server' }),
         PushMetrics,
         PushService,
         VersionEvents,

@@ -75,8 +75,18 @@ export class Infra {
   }
 
   async health(): Promise<{ nats: boolean; s3: boolean }> {
-    const [nats, s3] = await Promise.all([natsIsHealthy(this.nc), this.store.isHealthy()]);
+    const [nats, s3] = await Promise.all([this.natsIsHealthy(), this.s3IsHealthy()]);
     return { nats, s3 };
+  }
+
+  /** A flush round trip to NATS within 2 s. */
+  natsIsHealthy(): Promise<boolean> {
+    return natsIsHealthy(this.nc);
+  }
+
+  /** A HeadBucket on the service's bucket within 2 s. */
+  s3IsHealthy(): Promise<boolean> {
+    return this.store.isHealthy();
   }
 
   /** Drains NATS so that in-flight publishes are flushed before the process exits. */

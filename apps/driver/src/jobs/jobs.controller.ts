@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobLogLine, type JobRecord, type JobSummary } from '@tusk/contracts';
@@ -15,7 +15,14 @@ import { JobLogs } from './job-logs.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 import { summaryOf } from './job-summary.js';
+import {
+  EvaluationRecordResponse, JobDetailResponse, JobRecordResponse, JobSummaryResponse, ModelJsonResponse, PredictionsResponse,
+} from './responses/job-record.response.js';
+import { JobLogLineResponse } from './responses/job-log-line.response.js';
 
+const arrayOf = (model: new () => object) => ({ type: 'array', items: { $ref: getSchemaPath(model) } });
+
+@ApiExtraModels(JobRecordResponse, JobSummaryResponse)
 @Controller('jobs')
 export class JobsController {
   private readonly logger = new Logger(JobsController.name);
@@ -28,6 +35,7 @@ export class JobsController {
     @Inject(JobLogs) private readonly logs: JobLogs,
   ) {}
 
+  @ApiCreatedResponse({ type: JobRecordResponse })
   @Post()
   create(@Body() dto: CreateJobDto): Promise<JobRecord> {
     return this.jobs.create(dto);
@@ -35,6 +43,11 @@ export class JobsController {
 
   /** Every job; `view=summary` leaves out histories (what a table refreshing every few seconds wants). */
   @Get()
+  @ApiQuery({ name: 'view', enum: ['full', 'summary'], required: false })
+  @ApiOkResponse({
+    schema: { oneOf: [arrayOf(JobRecordResponse), arrayOf(JobSummaryResponse)] },
+    description: 'full records, or summaries with view=summary',
+  })
   async list(@Query('view') view = 'full'): Promise<JobRecord[] | JobSummary[]> {
     if (view !== 'full' && view !== 'summary') throw new BadRequestException('view must be one of: full, summary');
     const jobs = await this.jobs.list();
@@ -42,18 +55,21 @@ export class JobsController {
   }
 
   /** The job record plus its progress (0..1) and an ETA from the mean round time. */
+  @ApiOkResponse({ type: JobDetailResponse })
   @Get(':id')
   async get(@Param('id', JobIdPipe) id: string): Promise<JobRecord & { progress: number; etaSeconds: number | null }> {
     const job = await this.jobs.get(id);
     return { ...job, ...progressOf(job) };
   }
 
+  @ApiOkResponse({ type: JobRecordResponse })
   @Delete(':id')
   cancel(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
     return this.jobs.cancel(id);
   }
 
   /** Evaluates the trained model on a dataset, on the workers; waits for the metrics. */
+  @ApiOkResponse({ type: EvaluationRecordResponse })
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluate(@Param('id', JobIdPipe) id: string, @Body() dto: EvaluateDto): Promise<EvaluationRecord> {
@@ -62,6 +78,7 @@ export class JobsController {
   }
 
   /** Predictions for a small batch, answered by the driver from the saved model. */
+  @ApiOkResponse({ type: PredictionsResponse })
   @Post(':id/predict')
   @HttpCode(200)
   async predict(@Param('id', JobIdPipe) id: string, @Body() dto: PredictDto): Promise<{ predictions: number[][] }> {
@@ -71,6 +88,8 @@ export class JobsController {
   }
 
   /** Live progress as server-sent events: the current state first, then every change until the job ends. */
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'server-sent events, each `data:` one JobEvent as JSON', schema: { type: 'string' } })
   @Sse(':id/events')
   async events(@Param('id', JobIdPipe) id: string): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id);
@@ -101,18 +120,22 @@ export class JobsController {
   /** The job's last log lines from the driver, workers and parameter servers, oldest first. */
   @Get(':id/logs')
   @ApiOperation({ summary: "The job's last log lines from every service (level log and above), oldest first" })
-  @ApiOkResponse({ description: 'JobLogLine[]: { at, level, service, instance, context?, jobId, round?, partition?, message }' })
+  @ApiOkResponse({ type: [JobLogLineResponse] })
   async jobLogs(@Param('id', JobIdPipe) id: string, @Query() query: JobLogsQuery): Promise<JobLogLine[]> {
     await this.jobs.get(id);
     return this.logs.last(id, { limit: query.limit, level: query.level });
   }
 
   /** The trained model's `model.json`; its weights manifest points at `model/weights.bin` beside it. */
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: ModelJsonResponse, description: 'tfjs model.json; its weights manifest points at model/weights.bin' })
   @Get([':id/model', ':id/model/model.json'])
   async modelJson(@Param('id', JobIdPipe) id: string, @Res() res: Response): Promise<void> {
     res.type('application/json').send(Buffer.from(await this.artifact(id, modelJsonKey(id))));
   }
 
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the weights, little-endian float32' })
   @Get(':id/model/weights.bin')
   async modelWeights(@Param('id', JobIdPipe) id: string, @Res() res: Response): Promise<void> {
     res.type('application/octet-stream').send(Buffer.from(await this.artifact(id, modelWeightsKey(id))));

@@ -33,8 +33,11 @@ export class TuskLogger extends ConsoleLogger {
 
   constructor({ service, format, level, instance = hostname() }: TuskLoggerOptions) {
     const printed = new Set<NestLogLevel>(['fatal', ...logLevels(level)]);
+    // Colours only on a terminal: text logs piped to compose, journald or a file stay free of escape codes.
+    const colors = format !== 'json' && Boolean(process.stdout.isTTY);
     // Enabled: what stdout shows plus what a job's log keeps; printMessages decides which goes where.
-    super({ json: format === 'json', prefix: service, logLevels: [...new Set([...printed, ...JOB_LOG_LEVELS])], flattenParams: true });
+    const enabled = [...new Set([...printed, ...JOB_LOG_LEVELS])];
+    super({ json: format === 'json', colors, prefix: service, logLevels: enabled, flattenParams: true });
     this.service = service;
     this.instance = instance;
     this.printedLevels = printed;

@@ -1,0 +1,143 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  JOB_STATUSES,
+  TRAINING_MODES,
+  type EvaluationRecord,
+  type JobRecord,
+  type JobSpec,
+  type JobStatus,
+  type JobSummary,
+  type PushStats,
+  type RoundRecord,
+  type TrainingMode,
+  type VersionPoint,
+  type WorkerRoundStat,
+} from '@tusk/contracts';
+import { FREE_OBJECT, NUMBER_MAP } from '../../api-docs/schemas.js';
+
+// OpenAPI shapes of the contracts' job types: `implements` keeps them in step with the interfaces.
+
+export class WorkerRoundStatResponse implements WorkerRoundStat {
+  @ApiProperty() workerId!: string;
+  @ApiProperty({ type: 'integer' }) partition!: number;
+  @ApiProperty({ type: 'integer' }) samples!: number;
+  @ApiProperty() seconds!: number;
+  @ApiProperty() samplesPerSecond!: number;
+  @ApiProperty({ example: 'wasm' }) backend!: string;
+  @ApiPropertyOptional({ description: 'the task attempt whose result the round used' }) attempt?: string;
+  @ApiPropertyOptional({ type: 'integer' }) pushes?: number;
+}
+
+export class RoundRecordResponse implements RoundRecord {
+  @ApiProperty({ type: 'integer' }) round!: number;
+  @ApiProperty({ type: 'integer' }) epoch!: number;
+  @ApiProperty({ ...NUMBER_MAP, example: { loss: 0.41, accuracy: 0.86 } }) metrics!: Record<string, number>;
+  @ApiProperty({ type: 'integer' }) samples!: number;
+  @ApiProperty() seconds!: number;
+  @ApiProperty() samplesPerSecond!: number;
+  @ApiProperty({ type: [WorkerRoundStatResponse] }) workers!: WorkerRoundStatResponse[];
+  @ApiPropertyOptional({ description: 'sha256 of the weights this round produced' }) weightsSha256?: string;
+}
+
+export class EvaluationRecordResponse implements EvaluationRecord {
+  @ApiProperty() id!: string;
+  @ApiProperty() datasetId!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: 'running' | 'succeeded' | 'failed';
+  @ApiProperty({ type: 'integer' }) samples!: number;
+  @ApiProperty(NUMBER_MAP) metrics!: Record<string, number>;
+  @ApiPropertyOptional() error?: string;
+}
+
+export class PushStatsResponse implements PushStats {
+  @ApiProperty({ type: 'integer' }) pushes!: number;
+  @ApiProperty({ type: 'integer' }) stale!: number;
+  @ApiProperty({ type: 'integer' }) rejected!: number;
+  @ApiProperty({ type: 'integer' }) scaled!: number;
+  @ApiPropertyOptional({ type: 'integer' }) duplicates?: number;
+  @ApiPropertyOptional({ type: 'integer' }) busy?: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
+}
+
+export class VersionPointResponse implements VersionPoint {
+  @ApiProperty({ type: 'integer' }) version!: number;
+  @ApiProperty() at!: string;
+  @ApiProperty({ type: 'integer' }) partition!: number;
+  @ApiPropertyOptional() workerId?: string;
+  @ApiProperty({ type: 'integer' }) staleness!: number;
+  @ApiProperty({ enum: ['applied', 'scaled', 'rejected'] }) outcome!: 'applied' | 'scaled' | 'rejected';
+  @ApiProperty(NUMBER_MAP) metrics!: Record<string, number>;
+}
+
+/** `spec`: the accepted job body with defaults filled in (see CreateJobDto for its fields). */
+export class JobSpecResponse implements JobSpec {
+  @ApiProperty() name!: string;
+  @ApiProperty({ ...FREE_OBJECT, description: 'Keras / tfjs-layers JSON topology' }) model!: Record<string, unknown>;
+  @ApiProperty({ ...FREE_OBJECT, description: 'optimizer, loss, metrics (CompileDto)' }) compile!: JobSpec['compile'];
+  @ApiProperty() datasetId!: string;
+  @ApiProperty({ ...FREE_OBJECT, description: 'mode, epochs, batchSize, partitions, seed, ... (TrainingDto)' })
+  training!: JobSpec['training'];
+}
+
+export class JobRecordResponse implements JobRecord {
+  @ApiProperty() id!: string;
+  @ApiPropertyOptional({ description: "set on a sweep's trials" }) sweepId?: string;
+  @ApiProperty({ type: JobSpecResponse }) spec!: JobSpecResponse;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
+  @ApiPropertyOptional() error?: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) startedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) finishedAt?: string;
+  @ApiProperty({ type: 'integer', description: 'rounds completed' }) round!: number;
+  @ApiProperty({ type: 'integer' }) totalRounds!: number;
+  @ApiProperty({ type: 'integer', description: 'trainable parameters' }) params!: number;
+  @ApiProperty({ type: [RoundRecordResponse] }) history!: RoundRecordResponse[];
+  @ApiProperty({ type: [String] }) backends!: string[];
+  @ApiProperty() modelReady!: boolean;
+  @ApiPropertyOptional({ type: [EvaluationRecordResponse] }) evaluations?: EvaluationRecordResponse[];
+  @ApiPropertyOptional({ type: PushStatsResponse }) pushStats?: PushStatsResponse;
+  @ApiPropertyOptional({ type: [VersionPointResponse] }) versions?: VersionPointResponse[];
+}
+
+/** `GET /jobs/:id`: the record plus its progress and an ETA. */
+export class JobDetailResponse extends JobRecordResponse {
+  @ApiProperty({ minimum: 0, maximum: 1 }) progress!: number;
+  @ApiProperty({ type: 'number', nullable: true }) etaSeconds!: number | null;
+}
+
+export class JobSummaryResponse implements JobSummary {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: TRAINING_MODES }) mode!: TrainingMode;
+  @ApiProperty() datasetId!: string;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
+  @ApiPropertyOptional() error?: string;
+  @ApiProperty({ type: 'integer' }) round!: number;
+  @ApiProperty({ type: 'integer' }) totalRounds!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) progress!: number;
+  @ApiProperty({ type: 'number', nullable: true }) etaSeconds!: number | null;
+  @ApiProperty(NUMBER_MAP) lastMetrics!: Record<string, number>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) startedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) finishedAt?: string;
+}
+
+export class PredictionsResponse {
+  @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'number' } }, description: 'one row of outputs per instance' })
+  predictions!: number[][];
+}
+
+/** tfjs' `model.json` (what `tf.loadLayersModel` reads). */
+export class ModelJsonResponse {
+  @ApiProperty(FREE_OBJECT) modelTopology!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { paths: { type: 'array', items: { type: 'string' } }, weights: { type: 'array', items: FREE_OBJECT } },
+    },
+  })
+  weightsManifest!: unknown[];
+  @ApiPropertyOptional() format?: string;
+  @ApiPropertyOptional() generatedBy?: string;
+}
