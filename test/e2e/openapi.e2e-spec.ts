@@ -116,7 +116,9 @@ describe('OpenAPI description of the driver (/api/docs-json)', () => {
 
   it('describes the nested job body (compile, training), the multipart upload and the free-form model', () => {
     const body = (path: string, type = 'application/json') => doc.paths[path].post.requestBody!.content[type].schema!;
-    const resolve = (s: Schema) => (s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] : s);
+    // An optional property with a description is wrapped as `allOf: [{ $ref }]`.
+    const resolve = (s: Schema): Schema =>
+      s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] : s.allOf?.length === 1 ? resolve(s.allOf[0]) : s;
     const job = resolve(body('/jobs'));
     expect(Object.keys(job.properties!)).toEqual(expect.arrayContaining(['name', 'model', 'compile', 'datasetId', 'training']));
     expect(job.properties!.model).toMatchObject({ type: 'object', additionalProperties: true });

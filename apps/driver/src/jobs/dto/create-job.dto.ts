@@ -10,19 +10,38 @@ const COMPILE_DESCRIPTION = 'Keras-style compile settings: Tusk\'s `{ optimizer,
   + 'unchanged (Keras 2.x or 3.x). Unsupported settings (loss weights, weighted metrics, clipping, schedules, from_logits) '
   + 'get a 422 naming the field.';
 
+/** A serialized Keras object (Keras 3 adds `module` and `registered_name`). */
+const KERAS_OBJECT = {
+  type: 'object',
+  properties: {
+    class_name: { type: 'string' },
+    config: { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] },
+    module: { type: 'string', nullable: true },
+    registered_name: { type: 'string', nullable: true },
+  },
+  required: ['class_name'],
+};
+/** An optimizer as Tusk's `{ className, config }` or as Keras serializes it. */
+const OPTIMIZER_CONFIG = {
+  oneOf: [
+    { type: 'object', properties: { className: { type: 'string' }, config: { type: 'object', additionalProperties: true } }, required: ['className'] },
+    KERAS_OBJECT,
+  ],
+};
+
 export class CompileDto {
   /** A name (`"adam"`), `{ className, config }` or Keras' `{ class_name, config }`; checked against the known optimizers. */
   @ApiProperty({
     description: 'An optimizer name ("adam"), `{ className, config }`, or a Keras optimizer config as Keras 2 and 3 serialize it '
       + '(`{ "class_name": "Adam", "config": { "learning_rate": 0.001, ... } }`, `module` and `registered_name` allowed). '
       + 'learning_rate (or lr), betas, epsilon, momentum, nesterov, rho are used.',
-    oneOf: [{ type: 'string' }, { type: 'object' }],
+    oneOf: [{ type: 'string', example: 'adam' }, OPTIMIZER_CONFIG],
   })
   @IsDefined() optimizer: unknown;
   @ApiProperty({
     description: 'A Keras loss name ("categorical_crossentropy", "CategoricalCrossentropy", "mse") or a serialized Keras loss '
       + '(Keras 3\'s `{ "class_name": "function", "config": "categorical_crossentropy" }`).',
-    oneOf: [{ type: 'string' }, { type: 'object' }],
+    oneOf: [{ type: 'string', example: 'categorical_crossentropy' }, KERAS_OBJECT],
   })
   @IsDefined() loss: unknown;
   @ApiPropertyOptional({
