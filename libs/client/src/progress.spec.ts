@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JobEvent, JobRecord, RoundRecord } from '@tusk/contracts';
-import { applyEvent, formatBar, formatDuration, formatMetric, formatProgressLine, ProgressRenderer, stateFromJob } from './progress-bar.js';
+import { applyEvent, formatBar, formatDuration, formatMetric, formatProgressLine, ProgressRenderer, stateFromJob } from './progress.js';
 
 const round = (n: number, loss: number, accuracy: number, seconds = 4): RoundRecord => ({ round: n, epoch: n, metrics: { loss, accuracy }, samples: 600, seconds, samplesPerSecond: 150, workers: [] });
 const event = (over: Partial<JobEvent>): JobEvent => ({ jobId: 'job-1', type: 'round', status: 'running', round: 0, totalRounds: 4, progress: 0, etaSeconds: null, at: '2024-01-01T00:00:00.000Z', ...over });

@@ -1,6 +1,5 @@
-import { FINAL_STATUSES, type JobEvent, type JobRecord, type JobStatus, type RoundRecord } from '@tusk/contracts';
-
-export const isFinalStatus = (status: string): boolean => FINAL_STATUSES.includes(status as JobStatus);
+import type { JobEvent, JobRecord, JobStatus, RoundRecord } from '@tusk/contracts';
+import { isFinalStatus } from './status.js';
 
 /** What one progress line shows: a job event plus the newest round seen so far. */
 export interface ProgressState {
@@ -84,7 +83,7 @@ export interface TextSink {
 }
 
 /**
- * Draws progress lines: on a terminal one line redrawn in place with \r (padded over a longer
+ * The one progress renderer (the CLI's `jobs watch`, the demo and the benches). Draws progress lines: on a terminal one line redrawn in place with \r (padded over a longer
  * previous line), otherwise one line per update so logs and pipes keep every step.
  */
 export class ProgressRenderer {
