@@ -204,7 +204,7 @@ export class TuskClient {
   }
 
   /** One file of the trained model, as bytes. */
-  modelFile(id: string, file: 'model.json' | 'weights.bin'): Promise<Uint8Array> {
+  modelFile(id: string, file: 'model.json' | 'weights.bin'): Promise<Uint8Array<ArrayBuffer>> {
     return this.request('GET', `/jobs/${enc(id)}/model/${file}`, async (res) => new Uint8Array(await res.arrayBuffer()), { timeoutMs: TRANSFER_TIMEOUT_MS });
   }
 
