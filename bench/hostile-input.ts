@@ -55,7 +55,8 @@ async function main(): Promise<number> {
     const csv = blobsCsv({ rows: 60, seed: 7 });
     // The hostile requests below are raw HTTP on purpose; the baseline goes through the SDK.
     const file = new Blob([csv], { type: 'text/csv' });
-    const dataset = await new TuskClient({ baseUrl: cluster.driverUrl }).createDataset({ format: 'csv', labelColumns: 'label', partitions: 2, name: 'hostile-baseline', file });
+    const client = new TuskClient({ baseUrl: cluster.driverUrl });
+    const dataset = await client.createDataset({ format: 'csv', labelColumns: 'label', partitions: 2, name: 'hostile-baseline', file });
     console.log(`baseline dataset ${dataset.id} (60 rows, 4 features, 3 classes, 2 partitions)`);
     const before = await snapshot(port);
     if (!before.ok) throw new Error('GET /jobs or GET /datasets failed before the attack');

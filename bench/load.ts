@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     console.log(`driver at ${base}`);
 
     const csv = new Blob([blobsCsv({ rows: 600, seed: 11 })], { type: 'text/csv' });
-    const dataset = await new TuskClient({ baseUrl: base }).createDataset({ format: 'csv', labelColumns: 'label', partitions: 2, name: 'load-blobs', file: csv });
+    const api = new TuskClient({ baseUrl: base });
+    const dataset = await api.createDataset({ format: 'csv', labelColumns: 'label', partitions: 2, name: 'load-blobs', file: csv });
     console.log(`dataset ${dataset.id}: blobs CSV, 600 rows, 2 partitions`);
 
     // Sampling starts before the burst, so the submit phase is measured too.

@@ -183,8 +183,10 @@ async function bench(): Promise<number> {
     session = await startClusterSession({ workers: WORKERS, label: 'sweep', env: { TUSK_BACKEND: 'wasm' } });
     console.log(`cluster up: driver ${session.cluster.driverUrl}; service logs in ${session.logPath}`);
     const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
-    const idx = (name: string, part: { images: Uint8Array; labels: Uint8Array }): DatasetUpload =>
-      ({ format: 'idx', name, partitions: PARTITIONS, seed: SEED, images: { data: part.images, filename: 'images.idx' }, labels: { data: part.labels, filename: 'labels.idx' } });
+    const idx = (name: string, part: { images: Uint8Array; labels: Uint8Array }): DatasetUpload => ({
+      format: 'idx', name, partitions: PARTITIONS, seed: SEED,
+      images: { data: part.images, filename: 'images.idx' }, labels: { data: part.labels, filename: 'labels.idx' },
+    });
     const uploaded = performance.now();
     const train = await client.createDataset(idx('fashion-mnist-sweep-train', split.train));
     const validation = await client.createDataset(idx('fashion-mnist-sweep-validation', split.validation));

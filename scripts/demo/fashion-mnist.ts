@@ -56,9 +56,9 @@ export function readSplitBytes(files: SplitFiles): { images: Uint8Array; labels:
 }
 
 /** `POST /datasets` of a split's IDX files as they are on disk (gzipped is fine). */
-export function idxUpload(files: SplitFiles, { name, partitions, seed }: { name: string; partitions: number; seed?: number }): DatasetUpload {
+export function idxUpload(files: SplitFiles, options: { name: string; partitions: number; seed?: number }): DatasetUpload {
   const { images, labels } = readSplitBytes(files);
-  return { format: 'idx', name, partitions, seed, images: { data: images, filename: 'images.idx.gz' }, labels: { data: labels, filename: 'labels.idx.gz' } };
+  return { format: 'idx', ...options, images: { data: images, filename: 'images.idx.gz' }, labels: { data: labels, filename: 'labels.idx.gz' } };
 }
 
 /** Decodes a split with the same IDX parser the driver uses, scaling pixels by 1/255 like the workers. */

@@ -4,7 +4,11 @@ import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { eventually } from './test-env.js';
 import { blobsCsv, blobsModel } from '../e2e/synthetic-data.js';
 
-const ADAM_001 = { optimizer: { className: 'adam', config: { learning_rate: 0.01 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] };
+const ADAM_001 = {
+  optimizer: { className: 'adam', config: { learning_rate: 0.01 } },
+  loss: 'categorical_crossentropy',
+  metrics: ['accuracy'],
+};
 
 /** The SDK against a test cluster's driver, plus the waits and fixtures the specs share. */
 export class TestDriverApi extends TuskClient {
@@ -21,25 +25,34 @@ export class TestDriverApi extends TuskClient {
 
   /** Polls until the job ends; tolerates a driver that is down for a while. */
   finished(jobId: string, timeoutMs: number): Promise<JobWithProgress> {
-    return eventually(async () => {
-      const j = await this.job(jobId).catch(() => null);
-      return j && isFinalStatus(j.status) ? j : null;
-    }, { timeoutMs, what: `job ${jobId} to finish` });
+    return eventually(
+      async () => {
+        const j = await this.job(jobId).catch(() => null);
+        return j && isFinalStatus(j.status) ? j : null;
+      },
+      { timeoutMs, what: `job ${jobId} to finish` },
+    );
   }
 
   reachedStatus(jobId: string, status: JobRecord['status']): Promise<JobWithProgress> {
-    return eventually(async () => {
-      const j = await this.job(jobId);
-      return j.status === status ? j : null;
-    }, { timeoutMs: 60_000, what: `job ${jobId} to be ${status}` });
+    return eventually(
+      async () => {
+        const j = await this.job(jobId);
+        return j.status === status ? j : null;
+      },
+      { timeoutMs: 60_000, what: `job ${jobId} to be ${status}` },
+    );
   }
 
   /** Waits until the job has completed at least `round` rounds. */
   reachedRound(jobId: string, round: number): Promise<JobWithProgress> {
-    return eventually(async () => {
-      const j = await this.job(jobId);
-      return j.round >= round ? j : null;
-    }, { timeoutMs: 60_000, what: `job ${jobId} to reach round ${round}` });
+    return eventually(
+      async () => {
+        const j = await this.job(jobId);
+        return j.round >= round ? j : null;
+      },
+      { timeoutMs: 60_000, what: `job ${jobId} to reach round ${round}` },
+    );
   }
 
   /** Reads the job's event stream until it ends (the job ended) or `signal` aborts; resolves with every event. */

@@ -6,8 +6,17 @@ import { TuskApiError, TuskConnectionError } from './errors.js';
 import { followEvents } from './follow.js';
 
 const ID = 'job-0123456789abcdef0123456789abcdef';
-const job = (status: string, round: number) => ({ id: ID, status, round, totalRounds: 2, history: [], progress: round / 2, etaSeconds: null });
-const event = (status: string, round: number) => `data: ${JSON.stringify({ jobId: ID, type: 'round', status, round, totalRounds: 2, progress: round / 2, etaSeconds: null })}\n\n`;
+const job = (status: string, round: number) => ({
+  id: ID,
+  status,
+  round,
+  totalRounds: 2,
+  history: [],
+  progress: round / 2,
+  etaSeconds: null,
+});
+const event = (status: string, round: number) =>
+  `data: ${JSON.stringify({ jobId: ID, type: 'round', status, round, totalRounds: 2, progress: round / 2, etaSeconds: null })}\n\n`;
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -29,16 +38,20 @@ describe('TuskClient against a fake driver', () => {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     return new TuskClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, timeoutMs: 5_000, ...options });
   };
-  const json = (res: ServerResponse, status: number, body: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (res: ServerResponse, status: number, body: unknown) =>
+    void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
   it('sends the bearer token (a function is asked on every call) and parses typed answers', async () => {
     let token = 'one';
     const seen: string[] = [];
-    const client = await fake((req, res) => {
-      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
-      if (req.url === '/datasets/ds-1' && req.method === 'DELETE') return void res.writeHead(204).end();
-      json(res, 200, [{ id: 'w-1' }]);
-    }, { token: () => token });
+    const client = await fake(
+      (req, res) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+        if (req.url === '/datasets/ds-1' && req.method === 'DELETE') return void res.writeHead(204).end();
+        json(res, 200, [{ id: 'w-1' }]);
+      },
+      { token: () => token },
+    );
     expect(await client.workers()).toEqual([{ id: 'w-1' }]);
     token = 'two';
     await expect(client.deleteDataset('ds-1')).resolves.toBeUndefined();
@@ -47,13 +60,22 @@ describe('TuskClient against a fake driver', () => {
 
   it('throws a TuskApiError with the status, message and field, and tells onRefused first', async () => {
     const refused: number[] = [];
-    const client = await fake((_req, res) => json(res, 422, { statusCode: 422, field: 'training.batchSize', message: 'training.batchSize: 0 is not a batch size' }), {
-      onRefused: (e) => refused.push(e.status),
-    });
-    const err = (await client.createJob({ model: {}, compile: {}, datasetId: 'ds-1', training: {} }).catch((e: unknown) => e)) as TuskApiError;
+    const client = await fake(
+      (_req, res) => json(res, 422, { statusCode: 422, field: 'training.batchSize', message: 'training.batchSize: 0 is not a batch size' }),
+      {
+        onRefused: (e) => refused.push(e.status),
+      },
+    );
+    const err = (await client
+      .createJob({ model: {}, compile: {}, datasetId: 'ds-1', training: {} })
+      .catch((e: unknown) => e)) as TuskApiError;
     expect(err).toBeInstanceOf(TuskApiError);
     expect({ status: err.status, field: err.field, message: err.message, method: err.method, path: err.path }).toEqual({
-      status: 422, field: 'training.batchSize', message: 'training.batchSize: 0 is not a batch size', method: 'POST', path: '/jobs',
+      status: 422,
+      field: 'training.batchSize',
+      message: 'training.batchSize: 0 is not a batch size',
+      method: 'POST',
+      path: '/jobs',
     });
     expect(refused).toEqual([422]);
   });
@@ -64,7 +86,9 @@ describe('TuskClient against a fake driver', () => {
   });
 
   it('says when the driver cannot be reached, or does not answer in time', async () => {
-    await expect(new TuskClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 5_000 }).jobs()).rejects.toThrow(/^cannot reach the driver at http:\/\/127\.0\.0\.1:9/);
+    await expect(new TuskClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 5_000 }).jobs()).rejects.toThrow(
+      /^cannot reach the driver at http:\/\/127\.0\.0\.1:9/,
+    );
     const slow = await fake(() => undefined, { timeoutMs: 200 });
     const err = await slow.jobs().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TuskConnectionError);
@@ -77,10 +101,18 @@ describe('TuskClient against a fake driver', () => {
       form = await new Response(new Uint8Array(body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
       json(res, 201, { id: 'ds-1', rows: 3, partitions: [] });
     });
-    const manifest = await client.createDataset({ format: 'csv', labelColumns: ['label', 'other'], partitions: 2, seed: 0, file: { data: new TextEncoder().encode('a,label\n1,0\n'), filename: 'blobs.csv' } });
+    const manifest = await client.createDataset({
+      format: 'csv',
+      labelColumns: ['label', 'other'],
+      partitions: 2,
+      seed: 0,
+      file: { data: new TextEncoder().encode('a,label\n1,0\n'), filename: 'blobs.csv' },
+    });
     expect(manifest.id).toBe('ds-1');
     const fields: Record<string, string> = {};
-    form!.forEach((value, key) => { if (typeof value === 'string') fields[key] = value; });
+    form!.forEach((value, key) => {
+      if (typeof value === 'string') fields[key] = value;
+    });
     expect(fields).toEqual({ format: 'csv', labelColumns: 'label,other', partitions: '2', seed: '0' });
     const file = form!.get('file') as File;
     expect([file.name, await file.text()]).toEqual(['blobs.csv', 'a,label\n1,0\n']);
@@ -94,12 +126,18 @@ describe('TuskClient against a fake driver', () => {
       const timer = setInterval(() => {
         res.write(text.slice(i, i + 7));
         i += 7;
-        if (i >= text.length) { clearInterval(timer); res.end(); }
+        if (i >= text.length) {
+          clearInterval(timer);
+          res.end();
+        }
       }, 1);
     });
     const events = [];
     for await (const e of client.jobEvents(ID)) events.push([e.status, e.round]);
-    expect(events).toEqual([['running', 1], ['succeeded', 2]]);
+    expect(events).toEqual([
+      ['running', 1],
+      ['succeeded', 2],
+    ]);
   });
 
   it('follows a job across a dropped stream: re-opens it and resolves with the final record', async () => {
@@ -153,7 +191,11 @@ describe('TuskClient against a fake driver', () => {
       res.end(`data: ${JSON.stringify({ sweepId: 'sweep-1', type: 'trial', sweep: sweep('succeeded') })}\n\n`);
     });
     const statuses: string[] = [];
-    await client.followSweep('sweep-1', { pollMs: 60_000, onEvent: (e) => statuses.push(e.sweep.status), onRecord: (s) => statuses.push(s.status) });
+    await client.followSweep('sweep-1', {
+      pollMs: 60_000,
+      onEvent: (e) => statuses.push(e.sweep.status),
+      onRecord: (s) => statuses.push(s.status),
+    });
     expect(statuses).toEqual(['running', 'succeeded']);
   });
 });
@@ -182,7 +224,8 @@ describe('followEvents', () => {
     const stop = new AbortController();
     const follow = followEvents({
       ended: () => false,
-      open: async (signal) => new Response(new ReadableStream({ start: (c) => signal.addEventListener('abort', () => c.error(new Error('aborted'))) })),
+      open: async (signal) =>
+        new Response(new ReadableStream({ start: (c) => signal.addEventListener('abort', () => c.error(new Error('aborted'))) })),
       onEvent: () => undefined,
       poll: async () => false,
       pollMs: 60_000,

@@ -1,12 +1,28 @@
 import type {
-  DatasetManifest, EvaluationRecord, JobEvent, JobLogLine, JobRecord, JobSummary, SweepEvent, SweepRecord, WorkerHeartbeat,
+  DatasetManifest,
+  EvaluationRecord,
+  JobEvent,
+  JobLogLine,
+  JobRecord,
+  JobSummary,
+  SweepEvent,
+  SweepRecord,
+  WorkerHeartbeat,
 } from '@tusk/contracts';
 import { TuskApiError, TuskConnectionError } from './errors.js';
 import { followEvents } from './follow.js';
 import { readSse } from './sse.js';
 import { isFinalStatus, isFinalSweepStatus } from './status.js';
 import type {
-  CreateJobRequest, CreateSweepRequest, DatasetFromS3, DatasetUpload, HealthReport, JobLogsQuery, JobWithProgress, ModelFiles, UploadFile,
+  CreateJobRequest,
+  CreateSweepRequest,
+  DatasetFromS3,
+  DatasetUpload,
+  HealthReport,
+  JobLogsQuery,
+  JobWithProgress,
+  ModelFiles,
+  UploadFile,
 } from './types.js';
 
 /** Base URL when none is given (the driver's default port on this machine). */
@@ -59,8 +75,11 @@ const isJobEvent = (event: unknown): event is JobEvent =>
   typeof event === 'object' && event !== null && typeof (event as JobEvent).status === 'string';
 
 const isSweepEvent = (event: unknown): event is SweepEvent =>
-  typeof event === 'object' && event !== null && typeof (event as SweepEvent).sweep === 'object' &&
-  (event as SweepEvent).sweep !== null && Array.isArray((event as SweepEvent).sweep.trials);
+  typeof event === 'object' &&
+  event !== null &&
+  typeof (event as SweepEvent).sweep === 'object' &&
+  (event as SweepEvent).sweep !== null &&
+  Array.isArray((event as SweepEvent).sweep.trials);
 
 function fileOf(file: UploadFile, fallbackName: string): [Blob, string] {
   const { data, filename } = file instanceof Blob || file instanceof Uint8Array ? { data: file, filename: fallbackName } : file;
@@ -97,7 +116,10 @@ export class TuskClient {
   /** `POST /datasets` as multipart/form-data: the files and fields of an upload, or a form built by the caller. */
   createDataset(upload: DatasetUpload | FormData): Promise<DatasetManifest> {
     const form = upload instanceof FormData ? upload : this.datasetForm(upload);
-    return this.request('POST', '/datasets', (res) => res.json() as Promise<DatasetManifest>, { body: form, timeoutMs: TRANSFER_TIMEOUT_MS });
+    return this.request('POST', '/datasets', (res) => res.json() as Promise<DatasetManifest>, {
+      body: form,
+      timeoutMs: TRANSFER_TIMEOUT_MS,
+    });
   }
 
   /** `POST /datasets` with objects already in the bucket. */
@@ -205,7 +227,9 @@ export class TuskClient {
 
   /** One file of the trained model, as bytes. */
   modelFile(id: string, file: 'model.json' | 'weights.bin'): Promise<Uint8Array<ArrayBuffer>> {
-    return this.request('GET', `/jobs/${enc(id)}/model/${file}`, async (res) => new Uint8Array(await res.arrayBuffer()), { timeoutMs: TRANSFER_TIMEOUT_MS });
+    return this.request('GET', `/jobs/${enc(id)}/model/${file}`, async (res) => new Uint8Array(await res.arrayBuffer()), {
+      timeoutMs: TRANSFER_TIMEOUT_MS,
+    });
   }
 
   /** The trained model's `model.json` and `weights.bin`, as `tf.io.fromMemory` takes them. */
@@ -286,11 +310,17 @@ export class TuskClient {
 
   /** A JSON call: the body sent as JSON when given, the answer parsed (undefined when empty, e.g. 204). */
   json<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
-    const options: RequestOptions = body === undefined ? { timeoutMs } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, timeoutMs };
-    return this.request(method, path, async (res) => {
-      const text = await res.text();
-      return (text === '' ? undefined : JSON.parse(text)) as T;
-    }, options);
+    const options: RequestOptions =
+      body === undefined ? { timeoutMs } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, timeoutMs };
+    return this.request(
+      method,
+      path,
+      async (res) => {
+        const text = await res.text();
+        return (text === '' ? undefined : JSON.parse(text)) as T;
+      },
+      options,
+    );
   }
 
   /**
@@ -302,11 +332,18 @@ export class TuskClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const res = await this.send(method, path, { body: options.body, headers: this.headers(options.headers), signal: controller.signal }, timeoutMs, options.alsoOk);
+      const res = await this.send(
+        method,
+        path,
+        { body: options.body, headers: this.headers(options.headers), signal: controller.signal },
+        timeoutMs,
+        options.alsoOk,
+      );
       try {
         return await read(res);
       } catch (err) {
-        if (controller.signal.aborted) throw new TuskConnectionError(`${method} ${path}: no complete answer from ${this.where} within ${timeoutMs / 1000}s`);
+        if (controller.signal.aborted)
+          throw new TuskConnectionError(`${method} ${path}: no complete answer from ${this.where} within ${timeoutMs / 1000}s`);
         throw err;
       }
     } finally {
@@ -347,7 +384,8 @@ export class TuskClient {
     try {
       res = await this.fetchFn(`${this.baseUrl}${path}`, { ...init, method });
     } catch (err) {
-      if (init.signal?.aborted) throw new TuskConnectionError(`${method} ${path}: no answer from ${this.where} within ${timeoutMs / 1000}s`);
+      if (init.signal?.aborted)
+        throw new TuskConnectionError(`${method} ${path}: no answer from ${this.where} within ${timeoutMs / 1000}s`);
       const cause = (err as { cause?: { message?: string; code?: string } }).cause;
       throw new TuskConnectionError(`cannot reach the driver at ${this.where}: ${cause?.message ?? cause?.code ?? (err as Error).message}`);
     }

@@ -3,20 +3,38 @@ import { TuskApiError } from './errors.js';
 
 describe('TuskApiError.fromBody', () => {
   it("takes Nest's message, a list of validation errors kept one by one", () => {
-    const notFound = TuskApiError.fromBody(404, '{"statusCode":404,"message":"job job-1 not found","error":"Not Found"}', { method: 'GET', path: '/jobs/job-1' });
-    expect(notFound).toMatchObject({ status: 404, message: 'job job-1 not found', messages: ['job job-1 not found'], method: 'GET', path: '/jobs/job-1' });
+    const notFound = TuskApiError.fromBody(404, '{"statusCode":404,"message":"job job-1 not found","error":"Not Found"}', {
+      method: 'GET',
+      path: '/jobs/job-1',
+    });
+    expect(notFound).toMatchObject({
+      status: 404,
+      message: 'job job-1 not found',
+      messages: ['job job-1 not found'],
+      method: 'GET',
+      path: '/jobs/job-1',
+    });
     const bad = TuskApiError.fromBody(400, '{"statusCode":400,"message":["training.epochs must be an integer number","name too long"]}');
     expect(bad.message).toBe('training.epochs must be an integer number; name too long');
     expect(bad.messages).toHaveLength(2);
   });
 
-  it('names the field: the body\'s own `field`, else the leading property path of each message', () => {
-    const unprocessable = TuskApiError.fromBody(422, JSON.stringify({ statusCode: 422, field: 'model', message: 'the input shape [7] does not fit' }));
+  it("names the field: the body's own `field`, else the leading property path of each message", () => {
+    const unprocessable = TuskApiError.fromBody(
+      422,
+      JSON.stringify({ statusCode: 422, field: 'model', message: 'the input shape [7] does not fit' }),
+    );
     expect(unprocessable.field).toBe('model');
     expect(unprocessable.messageFor('model')).toBe('the input shape [7] does not fit');
-    const bad = TuskApiError.fromBody(400, JSON.stringify({ message: ['training.epochs must not be less than 1', 'datasetId must be a dataset id'] }));
+    const bad = TuskApiError.fromBody(
+      400,
+      JSON.stringify({ message: ['training.epochs must not be less than 1', 'datasetId must be a dataset id'] }),
+    );
     expect(bad.field).toBe('training.epochs');
-    expect(bad.fields).toEqual({ 'training.epochs': 'training.epochs must not be less than 1', datasetId: 'datasetId must be a dataset id' });
+    expect(bad.fields).toEqual({
+      'training.epochs': 'training.epochs must not be less than 1',
+      datasetId: 'datasetId must be a dataset id',
+    });
     expect(bad.messageFor('training')).toBe('training.epochs must not be less than 1');
     expect(bad.messageFor('model')).toBeUndefined();
   });

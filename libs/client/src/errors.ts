@@ -50,7 +50,11 @@ export class TuskApiError extends Error {
    * The error for an answer's body text: Nest's JSON `{ statusCode, message, error, field? }` (message may
    * be a list), or the text as sent (cut at 500 characters), or the status text when the body is empty.
    */
-  static fromBody(status: number, body: string, { statusText = '', method, path }: { statusText?: string; method?: string; path?: string } = {}): TuskApiError {
+  static fromBody(
+    status: number,
+    body: string,
+    { statusText = '', method, path }: { statusText?: string; method?: string; path?: string } = {},
+  ): TuskApiError {
     const text = body.trim();
     let parsed: { message?: unknown; error?: unknown; field?: unknown } | undefined;
     try {

@@ -36,7 +36,17 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * as a safety net next to it. A refusal (TuskApiError) ends the follow at once; other failures (a dropped
  * connection, the driver restarting) are retried, and `maxFailures` of them in a row end it.
  */
-export async function followEvents({ ended, open, onEvent, poll, pollMs, recheck, signal, reopenMs = 1_000, maxFailures = 5 }: FollowOptions): Promise<void> {
+export async function followEvents({
+  ended,
+  open,
+  onEvent,
+  poll,
+  pollMs,
+  recheck,
+  signal,
+  reopenMs = 1_000,
+  maxFailures = 5,
+}: FollowOptions): Promise<void> {
   let failures = 0;
   const stopped = () => signal?.aborted === true;
   while (!ended() && !stopped()) {
@@ -47,7 +57,16 @@ export async function followEvents({ ended, open, onEvent, poll, pollMs, recheck
     const timer = setInterval(() => {
       if (polling) return;
       polling = true;
-      poll().then((final) => { if (final) stop.abort(); }, () => undefined).finally(() => { polling = false; });
+      poll()
+        .then(
+          (final) => {
+            if (final) stop.abort();
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          polling = false;
+        });
     }, pollMs);
     try {
       const res = await open(stop.signal);
@@ -68,7 +87,9 @@ export async function followEvents({ ended, open, onEvent, poll, pollMs, recheck
     if (stopped()) break;
     if (!ended()) {
       // The driver may be away for a moment: a re-check that cannot reach it waits for the next round.
-      await recheck().catch((err: unknown) => { if (err instanceof TuskApiError) throw err; });
+      await recheck().catch((err: unknown) => {
+        if (err instanceof TuskApiError) throw err;
+      });
       if (!ended()) await sleep(reopenMs, signal); // the stream closed or broke while it runs: re-open it
     }
   }

@@ -60,8 +60,19 @@ export function formatProgressLine(state: ProgressState, width = 20): string {
 export function stateFromJob(job: JobRecord): ProgressState {
   const last = job.history.at(-1);
   const progress = job.totalRounds === 0 ? 1 : job.round / job.totalRounds;
-  const etaSeconds = job.history.length === 0 ? null : Math.round((job.history.reduce((s, r) => s + r.seconds, 0) / job.history.length) * (job.totalRounds - job.round));
-  return { status: job.status, round: job.round, totalRounds: job.totalRounds, progress, etaSeconds, epoch: last?.epoch, metrics: last?.metrics };
+  const etaSeconds =
+    job.history.length === 0
+      ? null
+      : Math.round((job.history.reduce((s, r) => s + r.seconds, 0) / job.history.length) * (job.totalRounds - job.round));
+  return {
+    status: job.status,
+    round: job.round,
+    totalRounds: job.totalRounds,
+    progress,
+    etaSeconds,
+    epoch: last?.epoch,
+    metrics: last?.metrics,
+  };
 }
 
 /** The state after an event, keeping the newest round's epoch and metrics when the event has none. */
@@ -90,7 +101,11 @@ export class ProgressRenderer {
   state?: ProgressState;
   private drawn = 0;
 
-  constructor(private readonly out: TextSink, private readonly tty: boolean, private readonly width = 20) {}
+  constructor(
+    private readonly out: TextSink,
+    private readonly tty: boolean,
+    private readonly width = 20,
+  ) {}
 
   set(state: ProgressState): void {
     this.state = state;

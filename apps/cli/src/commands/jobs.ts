@@ -35,10 +35,14 @@ export async function watchJob(ctx: CommandContext, id: string, { pollMs = 5_000
   renderer.finish();
   if (job.status === 'succeeded') {
     const metrics = job.history.at(-1)?.metrics;
-    const took = job.startedAt && job.finishedAt ? ` in ${formatDuration((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000)}` : '';
+    const took =
+      job.startedAt && job.finishedAt ? ` in ${formatDuration((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000)}` : '';
     const accuracy = accuracyOf(metrics);
     const accuracyText = accuracy === undefined ? '' : `, accuracy ${formatMetric(accuracy)}`;
-    line(ctx.stdout, `job ${job.id} succeeded${took}: ${job.round}/${job.totalRounds} rounds, loss ${formatMetric(metrics?.loss)}${accuracyText}`);
+    line(
+      ctx.stdout,
+      `job ${job.id} succeeded${took}: ${job.round}/${job.totalRounds} rounds, loss ${formatMetric(metrics?.loss)}${accuracyText}`,
+    );
     return 0;
   }
   line(ctx.stderr, `job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ''}`);

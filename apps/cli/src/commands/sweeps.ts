@@ -21,7 +21,11 @@ export interface WatchOptions {
  */
 export async function watchSweep(ctx: CommandContext, id: string, { pollMs = 5_000 }: WatchOptions = {}): Promise<number> {
   const board = new LeaderboardRenderer(ctx.stdout, ctx.isTTY, (ctx.stdout as { columns?: number }).columns);
-  const sweep = await ctx.client.followSweep(id, { pollMs, onEvent: (event) => board.draw(event.sweep), onRecord: (record) => board.draw(record) });
+  const sweep = await ctx.client.followSweep(id, {
+    pollMs,
+    onEvent: (event) => board.draw(event.sweep),
+    onRecord: (record) => board.draw(record),
+  });
   board.draw(sweep);
   const summary = sweepSummary(sweep);
   if (sweep.status === 'succeeded') {
