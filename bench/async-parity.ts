@@ -1,7 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { PushFrequency, StalePolicy, TrainingMode } from '@tusk/contracts';
-import { TuskClient } from '../scripts/demo/api-client.js';
+import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from '../scripts/demo/evaluate.js';
 import { decodeSplit, fashionMnistOrHint, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
@@ -90,7 +90,7 @@ async function bench(): Promise<number> {
   try {
     session = await startClusterSession({ workers: WORKERS, label: 'bench-async' });
     console.log(`\ncluster up: driver ${session.cluster.driverUrl}, ${WORKERS} workers, 1 parameter server; service logs in ${session.logPath}`);
-    const client = new TuskClient(session.cluster.driverUrl);
+    const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
     const { dataset, seconds } = await uploadSplit({ client, split: files.train, name: 'fashion-mnist-train', partitions: training.partitions, seed: training.seed });
     console.log(`dataset ${dataset.id}: ${dataset.rows} rows, ${dataset.partitions.length} partitions (${seconds.toFixed(1)} s)`);
     let step = 'b';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TuskClient } from '@tusk/client';
 import { blobsCsv } from '../test/e2e/synthetic-data.js';
 import { GENERATORS, type Ctx } from './hostile/generators/index.js';
 import { mapLimit, send, type HostileRequest, type Outcome } from './hostile/http.js';
@@ -52,15 +53,10 @@ async function main(): Promise<number> {
 
     // The one valid thing: a small CSV dataset.
     const csv = blobsCsv({ rows: 60, seed: 7 });
-    const form = new FormData();
-    form.set('format', 'csv');
-    form.set('labelColumns', 'label');
-    form.set('partitions', '2');
-    form.set('name', 'hostile-baseline');
-    form.set('file', new Blob([csv], { type: 'text/csv' }), 'blobs.csv');
-    const up = await fetch(`${cluster.driverUrl}/datasets`, { method: 'POST', body: form });
-    if (up.status !== 201) throw new Error(`baseline upload failed: HTTP ${up.status} ${await up.text()}`);
-    const dataset = (await up.json()) as { id: string };
+    // The hostile requests below are raw HTTP on purpose; the baseline goes through the SDK.
+    const file = new Blob([csv], { type: 'text/csv' });
+    const client = new TuskClient({ baseUrl: cluster.driverUrl });
+    const dataset = await client.createDataset({ format: 'csv', labelColumns: 'label', partitions: 2, name: 'hostile-baseline', file });
     console.log(`baseline dataset ${dataset.id} (60 rows, 4 features, 3 classes, 2 partitions)`);
     const before = await snapshot(port);
     if (!before.ok) throw new Error('GET /jobs or GET /datasets failed before the attack');

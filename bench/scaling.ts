@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetManifest, JobRecord, TrainingSpec } from '@tusk/contracts';
 import { buildModel, selectBackend } from '@tusk/model';
-import { TuskClient } from '../scripts/demo/api-client.js';
+import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { useWasmBackend } from '../scripts/demo/evaluate.js';
-import { decodeSplit, fashionMnistOrHint, readSplitBytes, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
+import { decodeSplit, fashionMnistOrHint, idxUpload, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining, NUM_CLASSES } from '../scripts/demo/mlp.js';
 import { ObjectStore } from '@tusk/storage';
 import { partitionTensors } from '../apps/worker/src/training/partition-tensors.js';
@@ -93,9 +93,9 @@ async function bench(): Promise<number> {
     session = await startClusterSession({ workers: 1, label: 'scaling', env: { TUSK_BACKEND: 'wasm' } });
     const cluster = session.cluster;
     console.log(`cluster up (1 worker): driver ${cluster.driverUrl}; service logs in ${session.logPath}`);
-    const client = new TuskClient(cluster.driverUrl);
+    const client = new TuskClient({ baseUrl: cluster.driverUrl });
     const uploadStarted = performance.now();
-    const dataset = await client.uploadIdxDataset({ name: 'fashion-mnist-train', partitions: 2, seed: training.seed, ...readSplitBytes(files.train) });
+    const dataset = await client.createDataset(idxUpload(files.train, { name: 'fashion-mnist-train', partitions: 2, seed: training.seed }));
     uploadSeconds = (performance.now() - uploadStarted) / 1000;
     console.log(`dataset ${dataset.id}: ${dataset.rows} rows, ${dataset.partitions.length} parts, uploaded in ${uploadSeconds.toFixed(1)} s (not counted)`);
 
@@ -112,7 +112,7 @@ async function bench(): Promise<number> {
         // Workers are long-lived; a process started a moment ago still runs wasm in V8's baseline tier and
         // would straggle every round. One untimed 1-epoch job warms the new worker up.
         const w = await client.createJob({ name: 'scaling warm-up', model: topology, compile: MLP_COMPILE, datasetId: dataset.id, training: { ...training, partitions: 2, epochs: 1 } });
-        await client.follow(w.id, () => undefined, { pollMs: 1_000 });
+        await client.followJob(w.id, { pollMs: 1_000 });
       }
       two.push(await runTusk({ session, client, dataset, topology, training: { ...training, partitions: 2 }, workers: 2, totalSamples }));
       await added.process.stop();
@@ -225,7 +225,7 @@ async function runTusk({ session, client, dataset, topology, training, workers, 
   const busy0 = machineBusySeconds();
   const started = performance.now();
   const created = await client.createJob({ name: `scaling ${workers}w`, model: topology, compile: MLP_COMPILE, datasetId: dataset.id, training });
-  const job = await client.follow(created.id, () => undefined, { pollMs: 1_000 });
+  const job = await client.followJob(created.id, { pollMs: 1_000 });
   const seconds = (performance.now() - started) / 1000;
   const cpu = meter();
   const ours = Object.values(cpu).filter(Number.isFinite).reduce((a, b) => a + b, 0);

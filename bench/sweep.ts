@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { JobRecord, ParamDomain, SweepRecord, SweepScheduler, TrialRecord } from '@tusk/contracts';
-import { TuskClient } from '../scripts/demo/api-client.js';
+import { TuskClient, type CreateSweepRequest, type DatasetUpload } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, modelFromFiles, useWasmBackend } from '../scripts/demo/evaluate.js';
 import { decodeSplit, fashionMnistOrHint, readSplitBytes, type DecodedSplit } from '../scripts/demo/fashion-mnist.js';
 import { mlpTopology } from '../scripts/demo/mlp.js';
 import { splitIdxPair } from './lib/idx-subset.js';
 import { fmt, loadNote, median, spread } from './lib/stats.js';
-import { SweepClient, type CreateSweepRequest } from './lib/sweep-client.js';
+import { followTrials } from './lib/follow-trials.js';
 import { formatParams, leaderboard, sweepFigures, type SweepFigures } from './lib/sweep-summary.js';
 
 /**
@@ -99,8 +99,8 @@ function rungRounds(): number[] {
   return rungs;
 }
 
-async function runSweep({ client, sweeps, variant, rep, baseJob, test }: {
-  client: TuskClient; sweeps: SweepClient; variant: Variant; rep: number; baseJob: Record<string, unknown>; test: DecodedSplit;
+async function runSweep({ client, variant, rep, baseJob, test }: {
+  client: TuskClient; variant: Variant; rep: number; baseJob: Record<string, unknown>; test: DecodedSplit;
 }): Promise<Run> {
   const body: CreateSweepRequest = {
     name: `bench ${variant} rep ${rep}`,
@@ -115,7 +115,7 @@ async function runSweep({ client, sweeps, variant, rep, baseJob, test }: {
   };
   console.log(`\n== ${variant} (repetition ${rep}/${REPS}; ${await loadNote()})`);
   const started = performance.now();
-  const created = await sweeps.createSweep(body);
+  const created = await client.createSweep(body);
   console.log(`sweep ${created.id}: ${created.trials.length} trials, scheduler ${JSON.stringify(created.spec.scheduler)}, at most ${created.spec.maxConcurrentTrials} at once`);
   const stamp = () => `[${String(((performance.now() - started) / 1000).toFixed(1)).padStart(6)} s]`;
   const onChange = (t: TrialRecord, before: TrialRecord | undefined) => {
@@ -126,14 +126,14 @@ async function runSweep({ client, sweeps, variant, rep, baseJob, test }: {
     if (t.status === 'running' || (t.status === 'queued' && before)) console.log(`${stamp()} #${t.index} ${t.status} (${formatParams(t.params)})${t.jobId ? ` job ${t.jobId}` : ''}`);
     else if (t.status !== 'pending' && t.status !== 'queued') console.log(`${stamp()} #${t.index} ${t.status} after ${t.roundsRun} round(s), best ${t.best?.toFixed(4) ?? '-'}${t.error ? `: ${t.error}` : ''}`);
   };
-  const sweep = await sweeps.follow(created.id, onChange, { pollMs: 1_000, timeoutMs: 45 * 60_000 });
+  const sweep = await followTrials(client, created.id, onChange, { pollMs: 1_000, timeoutMs: 45 * 60_000 });
   const figures = sweepFigures(sweep, (performance.now() - started) / 1000);
 
   // Each trial's job seconds (startedAt to finishedAt), for the leaderboard: where the time went.
   const jobSeconds = new Map<number, number>();
   const jobs = new Map<number, JobRecord>();
   await Promise.all(sweep.trials.filter((t) => t.jobId).map(async (t) => {
-    const job = await sweeps.getJob(t.jobId!).catch(() => undefined);
+    const job = await client.job(t.jobId!).catch(() => undefined);
     if (!job) return;
     jobs.set(t.index, job);
     if (job.startedAt && job.finishedAt) jobSeconds.set(t.index, (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000);
@@ -182,11 +182,14 @@ async function bench(): Promise<number> {
   try {
     session = await startClusterSession({ workers: WORKERS, label: 'sweep', env: { TUSK_BACKEND: 'wasm' } });
     console.log(`cluster up: driver ${session.cluster.driverUrl}; service logs in ${session.logPath}`);
-    const client = new TuskClient(session.cluster.driverUrl);
-    const sweeps = new SweepClient(session.cluster.driverUrl);
+    const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
+    const idx = (name: string, part: { images: Uint8Array; labels: Uint8Array }): DatasetUpload => ({
+      format: 'idx', name, partitions: PARTITIONS, seed: SEED,
+      images: { data: part.images, filename: 'images.idx' }, labels: { data: part.labels, filename: 'labels.idx' },
+    });
     const uploaded = performance.now();
-    const train = await client.uploadIdxDataset({ name: 'fashion-mnist-sweep-train', partitions: PARTITIONS, seed: SEED, images: split.train.images, labels: split.train.labels });
-    const validation = await client.uploadIdxDataset({ name: 'fashion-mnist-sweep-validation', partitions: PARTITIONS, seed: SEED, images: split.validation.images, labels: split.validation.labels });
+    const train = await client.createDataset(idx('fashion-mnist-sweep-train', split.train));
+    const validation = await client.createDataset(idx('fashion-mnist-sweep-validation', split.validation));
     console.log(`datasets: train ${train.id} (${train.rows} rows), validation ${validation.id} (${validation.rows} rows), uploaded in ${((performance.now() - uploaded) / 1000).toFixed(1)} s (not counted)`);
 
     const baseJob = {
@@ -198,15 +201,15 @@ async function bench(): Promise<number> {
     };
 
     const warm = performance.now();
-    const w = await client.createJob({ ...baseJob, name: 'sweep warm-up', training: { ...baseJob.training, epochs: 1 } } as Parameters<TuskClient['createJob']>[0]);
-    const warmed = await client.follow(w.id, () => undefined, { pollMs: 1_000 });
+    const w = await client.createJob({ ...baseJob, name: 'sweep warm-up', training: { ...baseJob.training, epochs: 1 } });
+    const warmed = await client.followJob(w.id, { pollMs: 1_000 });
     console.log(`warm-up job ${warmed.id}: ${warmed.status}, 1 epoch in ${((performance.now() - warm) / 1000).toFixed(1)} s, val_accuracy ${fmt(warmed.history.at(-1)?.metrics.val_accuracy ?? Number.NaN, 4)} (not counted)`);
     if (warmed.status !== 'succeeded') throw new Error(`the warm-up job ended ${warmed.status}: ${warmed.error ?? ''} (service logs: ${session.logPath})`);
 
     for (let rep = 1; rep <= REPS; rep++) {
       const order: Variant[] = rep % 2 === 1 ? ['asha', 'full'] : ['full', 'asha'];
       for (const variant of order) {
-        const run = await runSweep({ client, sweeps, variant, rep, baseJob, test });
+        const run = await runSweep({ client, variant, rep, baseJob, test });
         runs.push(run);
         loads.push(await loadNote());
         if (run.sweep.status !== 'succeeded' || run.sweep.trials.some((t) => t.status === 'failed')) failed = true;

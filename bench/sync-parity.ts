@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { TuskClient } from '../scripts/demo/api-client.js';
+import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from '../scripts/demo/evaluate.js';
 import { decodeSplit, fashionMnistOrHint } from '../scripts/demo/fashion-mnist.js';
@@ -44,7 +44,7 @@ async function bench(): Promise<number> {
   try {
     session = await startClusterSession({ workers: WORKERS, label: 'bench' });
     console.log(`cluster up: driver ${session.cluster.driverUrl}; service logs in ${session.logPath}`);
-    const client = new TuskClient(session.cluster.driverUrl);
+    const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
     for (const seed of seeds) {
       const training = mlpTraining({ seed });
       console.log(`\nseed ${seed}: (a) local: model.fit's training step over seeded shuffles (${backend}, 1 process)`);

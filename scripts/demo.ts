@@ -1,4 +1,4 @@
-import { TuskClient } from './demo/api-client.js';
+import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from './demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from './demo/evaluate.js';
 import { decodeSplit, FASHION_MNIST_CLASSES, fashionMnistOrHint, type FashionMnistFiles } from './demo/fashion-mnist.js';
@@ -26,7 +26,7 @@ async function demo(): Promise<number> {
   try {
     session = await startClusterSession({ workers: WORKERS, label: 'demo' });
     console.log(`cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s: driver ${session.cluster.driverUrl}, ${session.cluster.workers().length} workers; service logs in ${session.logPath}`);
-    const client = new TuskClient(session.cluster.driverUrl);
+    const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
     const result = await trainOnTusk({ client, split: files.train, datasetName: 'fashion-mnist-train', model: mlpTopology(), compile: MLP_COMPILE, training });
     console.log(`training: ${result.trainSeconds.toFixed(1)} s from submit to ${result.job.status}, ${Math.round(result.samplesPerSecond)} samples/s`);
     if (!result.model) {

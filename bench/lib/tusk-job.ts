@@ -1,14 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CompileSpec, DatasetManifest, JobRecord, TrainingSpec } from '@tusk/contracts';
-import type { CreateJobRequest, TuskClient } from '../../scripts/demo/api-client.js';
-import { readSplitBytes, type SplitFiles } from '../../scripts/demo/fashion-mnist.js';
-import { ProgressReporter } from '../../scripts/demo/progress.js';
+import { ProgressRenderer, type CreateJobRequest, type TuskClient } from '@tusk/client';
+import { idxUpload, type SplitFiles } from '../../scripts/demo/fashion-mnist.js';
 import { loadTrainedModel } from '../../scripts/demo/train-on-tusk.js';
 
 /** Uploads a Fashion-MNIST split once, so several jobs can train on the same dataset. */
 export async function uploadSplit({ client, split, name, partitions, seed }: { client: TuskClient; split: SplitFiles; name: string; partitions: number; seed: number }): Promise<{ dataset: DatasetManifest; seconds: number }> {
   const started = performance.now();
-  const dataset = await client.uploadIdxDataset({ name, partitions, seed, ...readSplitBytes(split) });
+  const dataset = await client.createDataset(idxUpload(split, { name, partitions, seed }));
   return { dataset, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -35,10 +34,10 @@ export async function runJob({ client, dataset, model, compile, training, name, 
   const created = await client.createJob({ name, model, compile, datasetId: dataset.id, training });
   const a = created.spec.training.async;
   log(`job ${created.id}: ${created.spec.training.mode}, ${created.params} parameters, ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}${a ? `, push every ${a.frequency === 'epoch' ? 'epoch' : `${a.pushEvery} batch(es)`}, maxStaleness ${a.maxStaleness ?? 'none'} (${a.stalePolicy})` : ''}`);
-  const progress = new ProgressReporter(training.epochs);
+  const progress = new ProgressRenderer(process.stdout, process.stdout.isTTY === true);
   let job: JobRecord;
   try {
-    job = await client.follow(created.id, (event) => progress.update(event), { pollMs: 2_000 });
+    job = await client.followJob(created.id, { onEvent: (event) => progress.event(event), pollMs: 2_000 });
   } finally {
     progress.finish();
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '@tusk/model';
-import type { ModelFiles } from './api-client.js';
+import type { ModelFiles } from '@tusk/client';
 import type { DecodedSplit } from './fashion-mnist.js';
 
 /** Sets this process up as the workers are (wasm with Tusk's training kernels), so local baselines are fair. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatasetUpload } from '@tusk/client';
 import { parseIdx } from '@tusk/data';
 
 /** Where Debian's `dataset-fashion-mnist` package puts the original IDX downloads. */
@@ -52,6 +53,12 @@ export function locateFashionMnist(dir = process.env.FASHION_MNIST_DIR ?? FASHIO
 /** The raw (still gzipped) bytes of a split, as uploaded to `POST /datasets`. */
 export function readSplitBytes(files: SplitFiles): { images: Uint8Array; labels: Uint8Array } {
   return { images: readFileSync(files.images), labels: readFileSync(files.labels) };
+}
+
+/** `POST /datasets` of a split's IDX files as they are on disk (gzipped is fine). */
+export function idxUpload(files: SplitFiles, options: { name: string; partitions: number; seed?: number }): DatasetUpload {
+  const { images, labels } = readSplitBytes(files);
+  return { format: 'idx', ...options, images: { data: images, filename: 'images.idx.gz' }, labels: { data: labels, filename: 'labels.idx.gz' } };
 }
 
 /** Decodes a split with the same IDX parser the driver uses, scaling pixels by 1/255 like the workers. */

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CompileSpec, DatasetManifest, JobRecord, TrainingSpec } from '@tusk/contracts';
-import type { TuskClient } from './api-client.js';
+import { ProgressRenderer, type TuskClient } from '@tusk/client';
 import { modelFromFiles } from './evaluate.js';
-import { readSplitBytes, type SplitFiles } from './fashion-mnist.js';
-import { ProgressReporter } from './progress.js';
+import { idxUpload, type SplitFiles } from './fashion-mnist.js';
 
 export interface TuskTraining {
   dataset: DatasetManifest;
@@ -30,9 +29,9 @@ export async function trainOnTusk({ client, split, datasetName, model, compile, 
   training: TrainingSpec;
   log?: (line: string) => void;
 }): Promise<TuskTraining> {
-  const bytes = readSplitBytes(split);
+  const upload = idxUpload(split, { name: datasetName, partitions: training.partitions, seed: training.seed });
   const uploadStarted = performance.now();
-  const dataset = await client.uploadIdxDataset({ name: datasetName, partitions: training.partitions, seed: training.seed, ...bytes });
+  const dataset = await client.createDataset(upload);
   const uploadSeconds = (performance.now() - uploadStarted) / 1000;
   log(`dataset ${dataset.id}: ${dataset.rows} rows of [${dataset.features.shape}] ${dataset.features.dtype}, ${dataset.labels.numClasses} classes, ${dataset.partitions.length} partitions (${uploadSeconds.toFixed(1)} s)`);
 
@@ -40,10 +39,10 @@ export async function trainOnTusk({ client, split, datasetName, model, compile, 
   const created = await client.createJob({ name: `${datasetName} mlp`, model, compile, datasetId: dataset.id, training });
   log(`job ${created.id}: ${created.params} parameters, ${created.totalRounds} rounds of ${created.spec.training.localEpochs} local epoch(s) on ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}`);
   log(`watch it in the dashboard: ${client.baseUrl}/#/jobs/${created.id}`);
-  const progress = new ProgressReporter(training.epochs);
+  const progress = new ProgressRenderer(process.stdout, process.stdout.isTTY === true);
   let job: JobRecord;
   try {
-    job = await client.follow(created.id, (event) => progress.update(event));
+    job = await client.followJob(created.id, { onEvent: (event) => progress.event(event) });
   } finally {
     progress.finish();
   }

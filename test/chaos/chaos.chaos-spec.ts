@@ -39,7 +39,7 @@ describe(`chaos: ${RUNS} runs, TUSK_CHAOS_SEED=${SEED}`, () => {
 
   const train = async (run: Pick<ChaosRun, 'mode' | 'seed'>): Promise<string> => {
     const body = chaosJobBody({ datasetId, mode: run.mode, seed: run.seed });
-    const job = await api.call<JobRecord>('/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const job = await api.createJob(body);
     return job.id;
   };
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MAX_VERSION_POINTS, type JobRecord } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { driverApi } from '../harness/driver-api.js';
-import { collectJobEvents } from '../harness/sse-events.js';
 import { eventually } from '../harness/test-env.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsModel } from './synthetic-data.js';
@@ -47,7 +46,7 @@ describe('asynchronous and hogwild training through the parameter server (2 work
   it('trains an asynchronous job (push every 5 batches) to success, with its loss and metrics per version, live and in the record', async () => {
     const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 3, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 5, seed: 2 });
     const stopEvents = new AbortController();
-    const events = collectJobEvents({ driverUrl: cluster.driverUrl, jobId: submitted.id, signal: stopEvents.signal });
+    const events = api.collectJobEvents(submitted.id, stopEvents.signal);
     const job = await api.finished(submitted.id, 150_000);
     stopEvents.abort();
     const live = (await events).filter((e) => e.type === 'version');
@@ -61,7 +60,7 @@ describe('asynchronous and hogwild training through the parameter server (2 work
     // 300 rows per partition, 80 rows a step: 4 steps an epoch, 3 epochs, 2 partitions.
     expect(job.pushStats).toMatchObject({ pushes: 24, version: 24, rejected: 0 });
     expect(job.history[0].workers.map((w) => w.partition).sort()).toEqual([0, 1]);
-    const evaluation = await api.call<{ metrics: Record<string, number> }>(`/jobs/${job.id}/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ datasetId }) });
+    const evaluation = await api.evaluate(job.id, datasetId);
     expect(evaluation.metrics.accuracy).toBeGreaterThan(0.9);
   }, 180_000);
 
@@ -69,7 +68,7 @@ describe('asynchronous and hogwild training through the parameter server (2 work
     // 960 pushes: several seconds of training, so at least one 2 s tick falls inside it.
     const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 120, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 5, seed: 5 });
     const running = await eventually(async () => {
-      const j = await api.call<JobRecord>(`/jobs/${submitted.id}`);
+      const j = await api.job(submitted.id);
       if (j.status !== 'running' && j.status !== 'queued') throw new Error(`job ${j.id} ended (${j.status}) before its record showed a version point`);
       return (j.versions?.length ?? 0) > 0 ? j : null;
     }, { timeoutMs: 60_000, what: 'version points in a running job record' });
@@ -88,7 +87,7 @@ describe('asynchronous and hogwild training through the parameter server (2 work
     expectVersionCurve(job);
     const res = await fetch(`${cluster.driverUrl}/jobs/${job.id}/model/model.json`);
     expect(res.status).toBe(200);
-    const evaluation = await api.call<{ metrics: Record<string, number> }>(`/jobs/${job.id}/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ datasetId }) });
+    const evaluation = await api.evaluate(job.id, datasetId);
     expect(evaluation.metrics.accuracy).toBeGreaterThan(0.9);
   }, 180_000);
 

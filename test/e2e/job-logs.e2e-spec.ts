@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { loadEnv } from '@tusk/config';
+import { isFinalStatus } from '@tusk/client';
 import type { JobLogLine, JobRecord, WorkerHeartbeat } from '@tusk/contracts';
 import { createDriverApp } from '../../apps/driver/src/create-app.js';
 import { DriverEnv } from '../../apps/driver/src/driver-env.js';
@@ -61,7 +62,7 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     jobId = submit.body.id;
     const done = await eventually(async () => {
       const job = (await http.get(`/jobs/${jobId}`)).body as JobRecord;
-      return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : null;
+      return isFinalStatus(job.status) ? job : null;
     }, { timeoutMs: 120_000, what: 'the job to finish' });
     expect(done.status).toBe('succeeded');
   }, 180_000);

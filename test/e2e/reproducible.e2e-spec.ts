@@ -12,17 +12,13 @@ describe('synchronous training is reproducible bit for bit', () => {
 
   /** Trains the job and returns its per-round weight digests and the sha256 of the served weights.bin. */
   const train = async (seed: number, optimizerState: 'reset' | 'partition' = 'reset'): Promise<{ rounds: string[]; model: string; job: JobRecord }> => {
-    const submitted = await api.call<JobRecord>('/jobs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: blobsDropoutModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId,
-        training: { epochs: 4, batchSize: 16, partitions: 3, validationSplit: 0.1, seed, optimizerState },
-      }),
+    const submitted = await api.createJob({
+      model: blobsDropoutModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId,
+      training: { epochs: 4, batchSize: 16, partitions: 3, validationSplit: 0.1, seed, optimizerState },
     });
     const job = await api.finished(submitted.id, 120_000);
     expect(job.status).toBe('succeeded');
-    const weights = new Uint8Array(await (await fetch(`${tc.cluster.driverUrl}/jobs/${job.id}/model/weights.bin`)).arrayBuffer());
+    const weights = await api.modelFile(job.id, 'weights.bin');
     return { rounds: job.history.map((r) => r.weightsSha256!), model: createHash('sha256').update(weights).digest('hex'), job };
   };
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { isFinalSweepStatus } from '@tusk/client';
 import type { JobRecord, SweepRecord } from '@tusk/contracts';
 import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
@@ -37,11 +38,11 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
     const res = await fetch(`${tc.cluster.driverUrl}/sweeps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   };
-  const sweep = (id: string) => api.call<SweepRecord>(`/sweeps/${id}`);
+  const sweep = (id: string) => api.sweep(id);
   const finished = (id: string, timeoutMs = 120_000) =>
     eventually(async () => {
       const s = await sweep(id).catch(() => null);
-      return s && s.status !== 'running' ? s : null;
+      return s && isFinalSweepStatus(s.status) ? s : null;
     }, { timeoutMs, what: `sweep ${id} to end` });
 
   it('refuses a sweep that cannot run, naming the field, and stores nothing', async () => {
@@ -59,8 +60,8 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
       const res = await post(sweepBody(datasetId, extra));
       expect({ field, status: res.status, got: res.body.field ?? res.body.message }).toEqual({ field, status, got: expect.stringContaining(field) });
     }
-    expect(await api.call<SweepRecord[]>('/sweeps')).toEqual([]);
-    expect((await api.call<JobRecord[]>('/jobs')).length).toBe(0);
+    expect(await api.sweeps()).toEqual([]);
+    expect((await api.jobs()).length).toBe(0);
   });
 
   it('runs every point of a grid as an ordinary job, at most maxConcurrentTrials at a time, and ranks them', async () => {
@@ -74,14 +75,14 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
     expect(s.trials.map((t) => [t.params['compile.optimizer.config.learning_rate'], t.params['training.batchSize']])).toEqual([[0.05, 16], [0.05, 32], [0.01, 16], [0.01, 32]]);
     for (const t of s.trials) {
       expect(t).toMatchObject({ status: 'succeeded', roundsRun: 2 });
-      const job = await api.call<JobRecord>(`/jobs/${t.jobId}`);
+      const job = await api.job(t.jobId!);
       expect(job).toMatchObject({ sweepId: s.id, status: 'succeeded', spec: { training: { batchSize: t.params['training.batchSize'] } } });
       expect(job.spec.compile.optimizer).toEqual({ className: 'adam', config: { learning_rate: t.params['compile.optimizer.config.learning_rate'] } });
       expect(t.best).toBe(Math.max(...job.history.map((r) => r.metrics.val_accuracy)));
     }
     // Active from creation to end: never more than 2 at once, and the first two did run side by side.
     const spans = await Promise.all(s.trials.map(async (t) => {
-      const job = await api.call<JobRecord>(`/jobs/${t.jobId}`);
+      const job = await api.job(t.jobId!);
       return [Date.parse(job.createdAt), Date.parse(job.finishedAt!)] as const;
     }));
     const activeAt = (at: number) => spans.filter(([from, to]) => from <= at && at < to).length;
@@ -104,14 +105,14 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
       const s = await sweep(a.id);
       return s.trials[0].status === 'running' ? s : null;
     }, { timeoutMs: 60_000, what: 'the first trial to run' });
-    const cancelled = await api.call<SweepRecord>(`/sweeps/${a.id}`, { method: 'DELETE' });
+    const cancelled = await api.cancelSweep(a.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.trials.map((t) => t.status)).toEqual(['cancelled', 'pending', 'pending']);
-    expect((await api.call<JobRecord>(`/jobs/${first.trials[0].jobId}`)).status).toBe('cancelled');
+    expect((await api.job(first.trials[0].jobId!)).status).toBe('cancelled');
 
     const again = (await post(body(7))).body as SweepRecord;
     const other = (await post(body(8))).body as SweepRecord;
-    for (const s of [again, other]) await api.call(`/sweeps/${s.id}`, { method: 'DELETE' });
+    for (const s of [again, other]) await api.cancelSweep(s.id);
     expect(again.trials.map((t) => t.params)).toEqual(a.trials.map((t) => t.params));
     expect(other.trials.map((t) => t.params)).not.toEqual(a.trials.map((t) => t.params));
     for (const t of a.trials) {
@@ -119,7 +120,7 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
       expect(Number.isInteger(t.params['training.batchSize'])).toBe(true);
     }
     // Cancelled sweeps leave no job running.
-    await eventually(async () => (await api.call<JobRecord[]>('/jobs')).every((j) => j.status !== 'running' && j.status !== 'queued'), { timeoutMs: 30_000, what: 'no running job' });
+    await eventually(async () => (await api.jobs()).every((j) => j.status !== 'running' && j.status !== 'queued'), { timeoutMs: 30_000, what: 'no running job' });
   }, 120_000);
 
   it('stops a trial that does badly at the first ASHA rung; it ends stopped, with the model it had', async () => {
@@ -137,7 +138,7 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
     expect(bad).toMatchObject({ status: 'stopped', roundsRun: 1, rungs: [{ round: 1, decision: 'stop' }] });
     expect(bad.rungs[0].value).toBeLessThan(good.rungs[0].value);
     expect(s.bestTrial).toBe(0);
-    const stopped = await api.call<JobRecord>(`/jobs/${bad.jobId}`);
+    const stopped = await api.job(bad.jobId!);
     expect(stopped).toMatchObject({ status: 'stopped', round: 1, totalRounds: 4, modelReady: true });
     expect(stopped.error).toBeUndefined();
   }, 180_000);
@@ -161,7 +162,7 @@ describe('hyperparameter sweeps over HTTP (driver, parameter server and 2 worker
     const s = await finished(id, 180_000);
     expect(s.status).toBe('succeeded');
     expect(s.trials.map((t) => [t.status, t.roundsRun])).toEqual([['succeeded', 6], ['succeeded', 6], ['succeeded', 6]]);
-    const trialJobs = (await api.call<JobRecord[]>('/jobs')).filter((j) => j.sweepId === id);
+    const trialJobs = (await api.jobs()).filter((j) => j.sweepId === id);
     expect(trialJobs.map((j) => j.id).sort()).toEqual(s.trials.map((t) => t.jobId).sort());
   }, 300_000);
 });

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import * as tf from '@tensorflow/tfjs';
 import { loadEnv } from '@tusk/config';
+import { isFinalStatus } from '@tusk/client';
 import type { JobRecord } from '@tusk/contracts';
 import { createDriverApp } from '../../apps/driver/src/create-app.js';
 import { DriverEnv } from '../../apps/driver/src/driver-env.js';
@@ -54,7 +55,7 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
 
     const done = await eventually(async () => {
       const job = (await http.get(`/jobs/${jobId}`)).body as JobRecord;
-      return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : null;
+      return isFinalStatus(job.status) ? job : null;
     }, { timeoutMs: 180_000, what: 'the job to finish' });
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('succeeded');
@@ -116,7 +117,7 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     expect(submit.body.spec.training.deltaEncoding).toBe('float16');
     const done = await eventually(async () => {
       const job = (await http.get(`/jobs/${submit.body.id}`)).body as JobRecord;
-      return ['succeeded', 'failed', 'cancelled'].includes(job.status) ? job : null;
+      return isFinalStatus(job.status) ? job : null;
     }, { timeoutMs: 120_000, what: 'the float16 job to finish' });
     expect(done.status).toBe('succeeded');
     expect(done.history.at(-1)!.metrics.accuracy).toBeGreaterThan(0.9);

@@ -46,7 +46,7 @@ describe('liveness instead of deadlines (every timeout 3 s)', () => {
     expect(done.error).toBe(`stalled: nothing moved for ${TIMEOUT_S} s (TUSK_STALL_TIMEOUT_S); train.0 partitions [0, 1] have no result, no worker took them (0 live worker(s))`);
     // Its tasks left the queue with it: a worker that joins later finds nothing of it.
     await tc.cluster.addWorker();
-    const idle = await eventually(async () => (await api.call<WorkerHeartbeat[]>('/workers')).find((w) => w.currentTask === null), { timeoutMs: 30_000, what: 'an idle worker' });
+    const idle = await eventually(async () => (await api.workers()).find((w) => w.currentTask === null), { timeoutMs: 30_000, what: 'an idle worker' });
     expect(idle).toBeDefined();
   }, 120_000);
 });
@@ -68,7 +68,7 @@ describe('a worker that stops heartbeating (SIGSTOP) while the ack wait is 60 s'
     const datasetId = await api.uploadBlobs({ rows: 6000, partitions: 2, seed: 2 });
     const job = await api.submit(datasetId, { epochs: 4, localEpochs: 2, batchSize: 8, partitions: 2, seed: 1 });
     const busy = await eventually(async () => {
-      const workers = await api.call<WorkerHeartbeat[]>('/workers');
+      const workers = await api.workers();
       return workers.find((w) => w.currentTask?.jobId === job.id && w.currentTask.kind === 'train');
     }, { timeoutMs: 60_000, what: 'a worker to start a task' });
     const victim = tc.cluster.workers().find((w) => w.name === busy.id)!;
@@ -84,7 +84,7 @@ describe('a worker that stops heartbeating (SIGSTOP) while the ack wait is 60 s'
     expect(done.history.at(-1)!.workers.every((w) => w.workerId !== busy.id)).toBe(true);
 
     victim.process.child.kill('SIGCONT');
-    const woke = await eventually(async () => (await api.call<WorkerHeartbeat[]>('/workers')).find((w) => w.id === busy.id && w.currentTask === null), { timeoutMs: 30_000, what: 'the woken worker to drop its task' });
+    const woke = await eventually(async () => (await api.workers()).find((w) => w.id === busy.id && w.currentTask === null), { timeoutMs: 30_000, what: 'the woken worker to drop its task' });
     expect(woke.currentTask).toBeNull();
     expect(victim.process.running).toBe(true);
   }, 180_000);

@@ -31,7 +31,7 @@ describe('a parameter server killed in the middle of an asynchronous job', () =>
     const events = nc.subscribe(eventSubject(submitted.id), { callback: (_err, msg) => { const e = msg.json<JobEvent>(); if (e.type === 'progress') progress.push(e.progress); } });
     const [first] = cluster.services.filter((s) => s.name.startsWith('parameter-server'));
     await new Promise((r) => setTimeout(r, 1_500));
-    expect((await api.call<JobRecord>(`/jobs/${submitted.id}`)).status).toBe('running');
+    expect((await api.job(submitted.id)).status).toBe('running');
     first.process.kill('SIGKILL');
 
     const done = await api.finished(submitted.id, 200_000);

@@ -25,7 +25,7 @@ describe('a worker killed in the middle of a task', () => {
 
     // Kill whichever worker is training, mid-task, without warning.
     const busy = await eventually(async () => {
-      const workers = await api.call<WorkerHeartbeat[]>('/workers');
+      const workers = await api.workers();
       return workers.find((w) => w.currentTask?.jobId === job.id && w.currentTask.kind === 'train');
     }, { timeoutMs: 60_000, what: 'a worker to start a task' });
     const victim = cluster.workers().find((w) => w.name === busy.id)!;

@@ -33,23 +33,19 @@ describe('sweep pages in Debian chromium against a real local cluster', () => {
 
   it('shows a running 2-trial grid sweep: the leaderboard, both curves growing on one chart, links to the trials', async () => {
     const datasetId = await api.uploadBlobs({ rows: 600, partitions: 2 });
-    const sweep = await api.call<SweepRecord>('/sweeps', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'ui-grid',
-        baseJob: {
-          model: blobsModel,
-          compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
-          datasetId,
-          training: { mode: 'synchronous', epochs: EPOCHS, batchSize: 16, partitions: 2, seed: 3, validationSplit: 0.2 },
-        },
-        // Two learning rates: two clearly different loss curves.
-        space: { 'compile.optimizer.config.learning_rate': { type: 'choice', values: [0.02, 0.002] } },
-        sampler: { type: 'grid' },
-        maxConcurrentTrials: 2,
-        metric: 'val_loss',
-      }),
+    const sweep = await api.createSweep({
+      name: 'ui-grid',
+      baseJob: {
+        model: blobsModel,
+        compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+        datasetId,
+        training: { mode: 'synchronous', epochs: EPOCHS, batchSize: 16, partitions: 2, seed: 3, validationSplit: 0.2 },
+      },
+      // Two learning rates: two clearly different loss curves.
+      space: { 'compile.optimizer.config.learning_rate': { type: 'choice', values: [0.02, 0.002] } },
+      sampler: { type: 'grid' },
+      maxConcurrentTrials: 2,
+      metric: 'val_loss',
     });
     await page.goto(url(`#/sweeps/${sweep.id}`));
     await page.getByRole('heading', { name: 'ui-grid' }).waitFor();
@@ -78,7 +74,7 @@ describe('sweep pages in Debian chromium against a real local cluster', () => {
 
     const rows = page.getByTestId('leaderboard').locator('tbody tr');
     expect(await rows.count()).toBe(2);
-    const final = await api.call<SweepRecord>(`/sweeps/${sweep.id}`);
+    const final = await api.sweep(sweep.id);
     // Best first, marked; each row links to its trial's job.
     expect(await rows.first().getAttribute('data-trial')).toBe(String(final.bestTrial));
     expect(await rows.first().textContent()).toContain('★');

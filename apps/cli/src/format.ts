@@ -1,5 +1,5 @@
 import type { DatasetManifest, JobRecord, WorkerHeartbeat } from '@tusk/contracts';
-import { accuracyOf, formatMetric } from './progress-bar.js';
+import { accuracyOf, formatMetric } from '@tusk/client';
 import { formatTable } from './table.js';
 
 /** `tusk jobs list`: id, name, status, round/total, the last round's loss and accuracy. */

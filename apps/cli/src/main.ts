@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
-import { ApiClient, ApiError, ConnectionError } from './api-client.js';
+import { TuskApiError, TuskClient, TuskConnectionError } from '@tusk/client';
 import { CliError, UsageError, type CommandContext, type OptionValues } from './commands/context.js';
 import { deleteDataset, listDatasets, showDataset, uploadDataset } from './commands/datasets.js';
 import { cancelJob, listJobs, showJob, submitJob, watchJob } from './commands/jobs.js';
@@ -108,13 +108,17 @@ export async function run({ argv, env, stdout, stderr }: Io): Promise<number> {
     if (!(seconds > 0)) return usage(`--timeout must be a positive number of seconds, not "${String(values.timeout)}"`);
     timeoutMs = seconds * 1000;
   }
-  const client = ApiClient.fromEnv(env, { url: values.url as string | undefined, timeoutMs });
+  const client = TuskClient.fromEnv(env, { url: values.url as string | undefined, timeoutMs });
   const ctx: CommandContext = { client, stdout, stderr, isTTY: stdout.isTTY === true };
   try {
     return await command.run(ctx, args, values);
   } catch (err) {
     if (err instanceof UsageError) return usage(err.message);
-    if (err instanceof ApiError || err instanceof ConnectionError || err instanceof CliError) {
+    if (err instanceof TuskApiError) {
+      stderr.write(`tusk: ${err.summary}\n`);
+      return 1;
+    }
+    if (err instanceof TuskConnectionError || err instanceof CliError) {
       stderr.write(`tusk: ${err.message}\n`);
       return 1;
     }

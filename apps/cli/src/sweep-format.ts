@@ -1,8 +1,6 @@
-import type { SweepRecord, SweepStatus, TrialRecord } from '@tusk/contracts';
-import { formatDuration, formatMetric, isFinalStatus } from './progress-bar.js';
+import type { SweepRecord, TrialRecord } from '@tusk/contracts';
+import { formatDuration, formatMetric, isFinalStatus } from '@tusk/client';
 import { formatTable } from './table.js';
-
-export const isFinalSweep = (status: SweepStatus | string): boolean => status !== 'running';
 
 /** A parameter value: numbers with 4 significant digits (`0.001235`, `32`, `1.5e-7`), the rest as written. */
 export function formatParam(value: number | string | boolean): string {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JobEvent } from '@tusk/contracts';
-import { apiErrorOf, messageFor } from './api/api-error.js';
-import { dataOf } from './api/job-stream.js';
+import { TuskApiError } from '@tusk/client';
 import { applyEvent } from './pages/job/live-job.js';
 import { layersOf } from './pages/job/model-layers.js';
 import { jobBodyOf, numberOrText, parseModel } from './pages/job-form.js';
@@ -9,14 +8,14 @@ import { syntheticJob, syntheticRound } from '../../../bench/lib/synthetic-job.j
 
 describe('dashboard: the driver\'s errors by field', () => {
   it('places a 422 by its field and 400 messages by their leading property path', () => {
-    const unprocessable = apiErrorOf(422, { statusCode: 422, field: 'model', message: "model: the model's input shape [7] does not fit" });
-    expect(messageFor(unprocessable, 'model')).toContain('input shape');
-    const bad = apiErrorOf(400, { message: ['training.epochs must not be less than 1', 'datasetId must be a dataset id'] });
-    expect(messageFor(bad, 'training.epochs')).toBe('training.epochs must not be less than 1');
-    expect(messageFor(bad, 'datasetId')).toBe('datasetId must be a dataset id');
-    expect(messageFor(bad, 'training')).toBe('training.epochs must not be less than 1');
-    expect(messageFor(bad, 'model')).toBeUndefined();
-    expect(apiErrorOf(502, null, 'Bad Gateway').message).toBe('Bad Gateway');
+    const unprocessable = TuskApiError.fromBody(422, JSON.stringify({ statusCode: 422, field: 'model', message: "model: the model's input shape [7] does not fit" }));
+    expect(unprocessable.messageFor('model')).toContain('input shape');
+    const bad = TuskApiError.fromBody(400, JSON.stringify({ message: ['training.epochs must not be less than 1', 'datasetId must be a dataset id'] }));
+    expect(bad.messageFor('training.epochs')).toBe('training.epochs must not be less than 1');
+    expect(bad.messageFor('datasetId')).toBe('datasetId must be a dataset id');
+    expect(bad.messageFor('training')).toBe('training.epochs must not be less than 1');
+    expect(bad.messageFor('model')).toBeUndefined();
+    expect(TuskApiError.fromBody(502, '', { statusText: 'Bad Gateway' }).message).toBe('Bad Gateway');
   });
 });
 
@@ -44,11 +43,14 @@ describe('dashboard: the new-job form', () => {
   it('takes a whole tfjs model.json and refuses text that is not JSON, naming the model field', () => {
     expect(parseModel('{"modelTopology":{"class_name":"Sequential"},"weightsManifest":[]}')).toEqual({ class_name: 'Sequential' });
     expect(() => parseModel('{')).toThrow(/model: not valid JSON/);
+    let refused: unknown;
     try {
       parseModel('[1]');
     } catch (err) {
-      expect(messageFor(err as never, 'model')).toBe('model must be a JSON object');
+      refused = err;
     }
+    expect(refused).toBeInstanceOf(TuskApiError);
+    expect((refused as TuskApiError).messageFor('model')).toBe('model must be a JSON object');
   });
 
   it('lists the layers of Sequential and functional topologies', () => {
@@ -59,10 +61,6 @@ describe('dashboard: the new-job form', () => {
 });
 
 describe('dashboard: live updates', () => {
-  it('joins the data lines of a server-sent event', () => {
-    expect(dataOf('event: x\ndata: {"a":\r\ndata: 1}')).toBe('{"a":\n1}');
-  });
-
   it('appends each round once and takes the status and progress of every event', () => {
     const job = syntheticJob({ id: 'job-x', rounds: 2, workers: 2, totalRounds: 4 });
     const record = syntheticRound(3, 2);

@@ -1,5 +1,5 @@
-import type { JobStatus, RoundRecord, SweepRecord, TrialRecord } from '@tusk/contracts';
-import { FINAL_STATUSES } from '@tusk/contracts/jobs';
+import type { RoundRecord, SweepRecord, TrialRecord } from '@tusk/contracts';
+import { isFinalStatus } from '@tusk/client';
 
 /** The leaderboard's order: best metric first (by the sweep's mode), trials without one after, by index. */
 export function rankTrials(trials: TrialRecord[], mode: 'min' | 'max'): TrialRecord[] {
@@ -12,7 +12,7 @@ export function rankTrials(trials: TrialRecord[], mode: 'min' | 'max'): TrialRec
   });
 }
 
-export const trialsDone = (sweep: SweepRecord): number => sweep.trials.filter((t) => FINAL_STATUSES.includes(t.status as JobStatus)).length;
+export const trialsDone = (sweep: SweepRecord): number => sweep.trials.filter((t) => isFinalStatus(t.status)).length;
 
 /** How many trials the sweep runs: the driver plans them all when it accepts the sweep (`pending` until started). */
 export const trialsTotal = (sweep: SweepRecord): number => sweep.trials.length;

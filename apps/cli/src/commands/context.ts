@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { ApiClient } from '../api-client.js';
-import type { TextSink } from '../progress-bar.js';
+import type { TextSink, TuskClient } from '@tusk/client';
 
 /** What every command gets: the API client and where to write. */
 export interface CommandContext {
-  client: ApiClient;
+  client: TuskClient;
   stdout: TextSink;
   stderr: TextSink;
   /** stdout is a terminal: progress redraws in place. */

@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import type { DatasetManifest } from '@tusk/contracts';
+import type { DatasetFormat, DatasetUpload } from '@tusk/client';
 import { datasetsTable } from '../format.js';
 import { CliError, line, optionalInt, requireString, UsageError, type CommandContext, type OptionValues } from './context.js';
 
 /** The multipart file fields each format needs, and the CLI flag each comes from. */
 const FILES: Record<string, string[]> = { csv: ['file'], npy: ['features', 'labels'], idx: ['images', 'labels'] };
 
-const enc = encodeURIComponent;
 
 /** `tusk datasets upload --format idx|csv|npy <files> [--partitions N] [--seed S] [--name X]` */
 export async function uploadDataset(ctx: CommandContext, values: OptionValues): Promise<number> {
@@ -20,48 +19,44 @@ export async function uploadDataset(ctx: CommandContext, values: OptionValues): 
   if (format !== 'csv' && (values['label-columns'] !== undefined || values['feature-columns'] !== undefined)) throw new UsageError('--label-columns and --feature-columns apply to --format csv only');
   if (format !== 'npy' && values.scale !== undefined) throw new UsageError('--scale applies to --format npy only');
 
-  const form = new FormData();
-  form.set('format', format);
-  if (format === 'csv') form.set('labelColumns', requireString(values, 'label-columns', 'for --format csv (e.g. --label-columns label)'));
-  if (typeof values['feature-columns'] === 'string') form.set('featureColumns', values['feature-columns']);
-  const partitions = optionalInt(values, 'partitions', 1);
-  if (partitions !== undefined) form.set('partitions', String(partitions));
-  const seed = optionalInt(values, 'seed', 0);
-  if (seed !== undefined) form.set('seed', String(seed));
-  if (typeof values.name === 'string') form.set('name', values.name);
+  const upload: DatasetUpload = { format: format as DatasetFormat };
+  if (format === 'csv') upload.labelColumns = requireString(values, 'label-columns', 'for --format csv (e.g. --label-columns label)');
+  if (typeof values['feature-columns'] === 'string') upload.featureColumns = values['feature-columns'];
+  upload.partitions = optionalInt(values, 'partitions', 1);
+  upload.seed = optionalInt(values, 'seed', 0);
+  if (typeof values.name === 'string') upload.name = values.name;
   if (typeof values.scale === 'string') {
     if (!(Number(values.scale) > 0)) throw new UsageError(`--scale must be a positive number, not "${values.scale}"`);
-    form.set('scale', values.scale);
+    upload.scale = Number(values.scale);
   }
-  for (const field of fields) {
+  for (const field of fields as ('file' | 'features' | 'images' | 'labels')[]) {
     const path = requireString(values, field, `for --format ${format}`);
-    let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      // A Blob backed by the file: the upload streams it from disk instead of holding it in memory.
+      upload[field] = { data: await openAsBlob(path), filename: basename(path) };
     } catch (err) {
       throw new CliError(`cannot read --${field} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    form.set(field, new Blob([new Uint8Array(bytes)]), basename(path));
   }
 
-  const manifest = await ctx.client.postForm<DatasetManifest>('/datasets', form);
+  const manifest = await ctx.client.createDataset(upload);
   line(ctx.stdout, `${manifest.id}  ${manifest.rows} rows, ${manifest.partitions.length} partition${manifest.partitions.length === 1 ? '' : 's'}`);
   return 0;
 }
 
 export async function listDatasets(ctx: CommandContext): Promise<number> {
-  const datasets = await ctx.client.get<DatasetManifest[]>('/datasets');
+  const datasets = await ctx.client.datasets();
   line(ctx.stdout, datasetsTable(datasets));
   return 0;
 }
 
 export async function showDataset(ctx: CommandContext, id: string): Promise<number> {
-  line(ctx.stdout, JSON.stringify(await ctx.client.get<DatasetManifest>(`/datasets/${enc(id)}`), null, 2));
+  line(ctx.stdout, JSON.stringify(await ctx.client.dataset(id), null, 2));
   return 0;
 }
 
 export async function deleteDataset(ctx: CommandContext, id: string): Promise<number> {
-  await ctx.client.delete(`/datasets/${enc(id)}`);
+  await ctx.client.deleteDataset(id);
   line(ctx.stdout, `deleted ${id}`);
   return 0;
 }

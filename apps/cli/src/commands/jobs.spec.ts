@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiClient } from '../api-client.js';
+import { TuskClient } from '@tusk/client';
 import { watchJob } from './jobs.js';
 
 const ID = 'job-0123456789abcdef0123456789abcdef';
@@ -35,7 +35,7 @@ describe('watchJob', () => {
   const run = async (s: Server) => {
     const out: string[] = [];
     const err: string[] = [];
-    const client = new ApiClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, timeoutMs: 5_000 });
+    const client = new TuskClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, timeoutMs: 5_000 });
     const code = await watchJob({ client, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, isTTY: false }, ID, { pollMs: 100 });
     return { code, stdout: out.join(''), stderr: err.join('') };
   };

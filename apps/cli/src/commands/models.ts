@@ -5,9 +5,8 @@ import { line, requireString, type CommandContext, type OptionValues } from './c
 /** `tusk models download <jobId> --out <dir>`: model.json and weights.bin side by side, as tfjs loads them. */
 export async function downloadModel(ctx: CommandContext, jobId: string, values: OptionValues): Promise<number> {
   const out = requireString(values, 'out', '(the directory to write model.json and weights.bin to)');
-  const base = `/jobs/${encodeURIComponent(jobId)}/model`;
-  const modelJson = await ctx.client.bytes(`${base}/model.json`);
-  const weights = await ctx.client.bytes(`${base}/weights.bin`);
+  const modelJson = await ctx.client.modelFile(jobId, 'model.json');
+  const weights = await ctx.client.modelFile(jobId, 'weights.bin');
   await mkdir(out, { recursive: true });
   for (const [name, bytes] of [['model.json', modelJson], ['weights.bin', weights]] as const) {
     const path = join(out, name);

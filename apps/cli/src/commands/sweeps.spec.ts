@@ -4,7 +4,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient } from '../api-client.js';
+import { TuskClient } from '@tusk/client';
 import { bestOfSweep, watchSweep } from './sweeps.js';
 
 const ID = 'sweep-0123456789abcdef0123456789abcdef';
@@ -42,7 +42,7 @@ describe('tusk sweep watch and best', () => {
   });
 
   const ctx = (s: Server, out: string[], err: string[]) => ({
-    client: new ApiClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, timeoutMs: 5_000 }),
+    client: new TuskClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, timeoutMs: 5_000 }),
     stdout: { write: (t: string) => out.push(t) },
     stderr: { write: (t: string) => err.push(t) },
     isTTY: false,

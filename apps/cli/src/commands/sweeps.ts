@@ -1,9 +1,6 @@
-import type { SweepEvent, SweepRecord } from '@tusk/contracts';
-import { bestTrialText, isFinalSweep, LeaderboardRenderer, sweepSummary, sweepsTable } from '../sweep-format.js';
-import { followEvents } from './follow-events.js';
+import { bestTrialText, LeaderboardRenderer, sweepSummary, sweepsTable } from '../sweep-format.js';
 import { CliError, line, UsageError, readJsonObject, type CommandContext, type OptionValues } from './context.js';
 import { downloadModel } from './models.js';
-
 
 /** `tusk sweep submit <file.json> [--watch]`: the file is the POST /sweeps body. */
 export async function submitSweep(ctx: CommandContext, file: string, values: OptionValues): Promise<number> {
@@ -13,41 +10,22 @@ export async function submitSweep(ctx: CommandContext, file: string, values: Opt
   return values.watch ? watchSweep(ctx, sweep.id) : 0;
 }
 
-const isSweepEvent = (event: unknown): event is SweepEvent =>
-  typeof event === 'object' && event !== null && typeof (event as SweepEvent).sweep === 'object' && (event as SweepEvent).sweep !== null && Array.isArray((event as SweepEvent).sweep.trials);
-
 export interface WatchOptions {
   /** How often the sweep record is polled as a safety net next to the event stream. */
   pollMs?: number;
 }
 
 /**
- * `tusk sweep watch <id>`: follows GET /sweeps/:id/events and redraws the leaderboard until the sweep
- * ends. As for jobs, the record is polled too (an event published while the stream opens could be
- * missed) and a dropped stream is re-opened. Exit code 0 when the sweep succeeded, 1 otherwise.
+ * `tusk sweep watch <id>`: follows the sweep's events (TuskClient.followSweep, as jobs watch does) and
+ * redraws the leaderboard until the sweep ends. Exit code 0 when the sweep succeeded, 1 otherwise.
  */
 export async function watchSweep(ctx: CommandContext, id: string, { pollMs = 5_000 }: WatchOptions = {}): Promise<number> {
-  const { client } = ctx;
   const board = new LeaderboardRenderer(ctx.stdout, ctx.isTTY, (ctx.stdout as { columns?: number }).columns);
-  let sweep = await client.sweep(id);
-  board.draw(sweep);
-  await followEvents({
-    ended: () => isFinalSweep(sweep.status),
-    open: (signal) => client.sweepEvents(id, signal),
-    onEvent: (event) => {
-      if (!isSweepEvent(event)) return;
-      sweep = event.sweep;
-      board.draw(sweep);
-    },
-    poll: async () => isFinalSweep((await client.sweep(id)).status),
+  const sweep = await ctx.client.followSweep(id, {
     pollMs,
-    recheck: async () => {
-      sweep = await client.sweep(id);
-      board.draw(sweep);
-    },
+    onEvent: (event) => board.draw(event.sweep),
+    onRecord: (record) => board.draw(record),
   });
-
-  sweep = await client.sweep(id);
   board.draw(sweep);
   const summary = sweepSummary(sweep);
   if (sweep.status === 'succeeded') {
@@ -76,7 +54,7 @@ export async function listSweeps(ctx: CommandContext): Promise<number> {
 }
 
 export async function cancelSweep(ctx: CommandContext, id: string): Promise<number> {
-  const sweep: SweepRecord = await ctx.client.cancelSweep(id);
+  const sweep = await ctx.client.cancelSweep(id);
   line(ctx.stdout, `${sweep.id} ${sweep.status}`);
   return 0;
 }

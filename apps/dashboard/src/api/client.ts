@@ -1,7 +1,7 @@
-import type { DatasetManifest, EvaluationRecord, JobRecord, JobSummary, SweepRecord, WorkerHeartbeat } from '@tusk/contracts';
-import type { JobLogLine } from '@tusk/contracts';
-import { apiErrorOf } from './api-error.js';
-import { authHeaders } from './token.js';
+import { TuskClient } from '@tusk/client';
+import { apiToken } from './token.js';
+
+export type { JobWithProgress } from '@tusk/client';
 
 /** Called on every 401, so the app can ask for the token. */
 let unauthorized: () => void = () => {};
@@ -9,40 +9,29 @@ export const onUnauthorized = (handler: () => void): void => {
   unauthorized = handler;
 };
 
-async function request<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, ...rest } = init;
-  const headers = authHeaders(json === undefined ? {} : { 'Content-Type': 'application/json' });
-  const res = await fetch(path, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) });
-  if (!res.ok) throw await refusal(res);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
-
-export async function refusal(res: Response): Promise<Error> {
-  if (res.status === 401) unauthorized();
-  const body = await res.json().catch(() => null);
-  return apiErrorOf(res.status, body, res.statusText);
-}
-
-export type JobWithProgress = JobRecord & { progress: number; etaSeconds: number | null };
-
-/** The driver's REST API, as the dashboard uses it. */
-export const api = {
-  jobs: () => request<JobSummary[]>('/jobs?view=summary'),
-  job: (id: string) => request<JobWithProgress>(`/jobs/${id}`),
-  createJob: (body: unknown) => request<JobRecord>('/jobs', { method: 'POST', json: body }),
-  cancelJob: (id: string) => request<JobRecord>(`/jobs/${id}`, { method: 'DELETE' }),
-  evaluate: (id: string, datasetId: string) => request<EvaluationRecord>(`/jobs/${id}/evaluate`, { method: 'POST', json: { datasetId } }),
-  jobLogs: (id: string, limit = 200) => request<JobLogLine[]>(`/jobs/${id}/logs?limit=${limit}`),
-  modelFile: async (id: string, file: 'model.json' | 'weights.bin'): Promise<Blob> => {
-    const res = await fetch(`/jobs/${id}/model/${file}`, { headers: authHeaders() });
-    if (!res.ok) throw await refusal(res);
-    return res.blob();
+/** The SDK on this page's origin, with the token kept in this browser (read at every call: it can change). */
+export const client = new TuskClient({
+  baseUrl: '',
+  token: () => apiToken.get(),
+  onRefused: (error) => {
+    if (error.status === 401) unauthorized();
   },
-  sweeps: () => request<SweepRecord[]>('/sweeps'),
-  sweep: (id: string) => request<SweepRecord>(`/sweeps/${id}`),
-  cancelSweep: (id: string) => request<SweepRecord>(`/sweeps/${id}`, { method: 'DELETE' }),
-  workers: () => request<WorkerHeartbeat[]>('/workers'),
-  datasets: () => request<DatasetManifest[]>('/datasets'),
-  dataset: (id: string) => request<DatasetManifest>(`/datasets/${id}`),
-  health: () => request<Record<string, unknown>>('/health'),
+});
+
+/** The calls the pages make, as plain functions (usePoll takes them unbound). */
+export const api = {
+  jobs: () => client.jobSummaries(),
+  job: (id: string) => client.job(id),
+  createJob: (body: Record<string, unknown>) => client.createJob(body),
+  cancelJob: (id: string) => client.cancelJob(id),
+  evaluate: (id: string, datasetId: string) => client.evaluate(id, datasetId),
+  jobLogs: (id: string, limit = 200) => client.jobLogs(id, { limit }),
+  modelFile: async (id: string, file: 'model.json' | 'weights.bin'): Promise<Blob> => new Blob([await client.modelFile(id, file)]),
+  sweeps: () => client.sweeps(),
+  sweep: (id: string) => client.sweep(id),
+  cancelSweep: (id: string) => client.cancelSweep(id),
+  workers: () => client.workers(),
+  datasets: () => client.datasets(),
+  dataset: (id: string) => client.dataset(id),
+  health: () => client.health(),
 };

@@ -5,7 +5,15 @@ const RECONNECT_MS = 2000;
  * driver restarted, NATS away) it calls `again` after a pause, so the caller reads and follows anew.
  * Nothing is shown once `signal` aborts. Returns the cleanup for the pending pause.
  */
-export function keepFollowing<R>({ signal, load, isFinal, show, follow, onError, again }: {
+export function keepFollowing<R>({
+  signal,
+  load,
+  isFinal,
+  show,
+  follow,
+  onError,
+  again,
+}: {
   signal: AbortSignal;
   load: () => Promise<R>;
   isFinal: (record: R) => boolean;

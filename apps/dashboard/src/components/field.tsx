@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { messageFor, type ApiError } from '../api/api-error.js';
+import { TuskApiError } from '@tusk/client';
 
 /** A labelled form control with the driver's message about that field right under it. */
-export function Field({ label, name, error, hint, children }: { label: string; name: string; error: ApiError | null; hint?: string; children: ComponentChildren }) {
-  const message = messageFor(error, name);
+export function Field({ label, name, error, hint, children }: { label: string; name: string; error: TuskApiError | null; hint?: string; children: ComponentChildren }) {
+  const message = error?.messageFor(name);
   return (
     <label class={message ? 'field invalid' : 'field'}>
       <span>{label}</span>
@@ -15,9 +15,9 @@ export function Field({ label, name, error, hint, children }: { label: string; n
 }
 
 /** Messages that name no field shown on the form: they go above the submit button. */
-export function OtherErrors({ error, fields }: { error: ApiError | Error | null; fields: string[] }) {
+export function OtherErrors({ error, fields }: { error: TuskApiError | Error | null; fields: string[] }) {
   if (!error) return null;
-  if (!('fields' in error)) return <p class="error" role="alert">{error.message}</p>;
-  const unplaced = error.messages.filter((m) => !fields.some((f) => messageFor(error, f) === m));
+  if (!(error instanceof TuskApiError)) return <p class="error" role="alert">{error.message}</p>;
+  const unplaced = error.messages.filter((m) => !fields.some((f) => error.messageFor(f) === m));
   return unplaced.length ? <p class="error" role="alert">{unplaced.join('; ')}</p> : null;
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/api-error.js';
+import { TuskApiError } from '@tusk/client';
 
 /** Empty → left out (the driver's default applies); numeric text → number; anything else is sent as typed, so the driver names it. */
 export function numberOrText(value: FormDataEntryValue | null): number | string | undefined {
@@ -13,9 +13,12 @@ export function parseModel(text: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ApiError(400, [`model: not valid JSON (${(err as Error).message})`], { model: `model: not valid JSON (${(err as Error).message})` });
+    const message = `model: not valid JSON (${(err as Error).message})`;
+    throw new TuskApiError({ status: 400, messages: [message], fields: { model: message } });
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(400, ['model must be a JSON object'], { model: 'model must be a JSON object' });
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new TuskApiError({ status: 400, messages: ['model must be a JSON object'], fields: { model: 'model must be a JSON object' } });
+  }
   const artifact = parsed as { modelTopology?: Record<string, unknown> };
   return artifact.modelTopology ?? (parsed as Record<string, unknown>);
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error.js';
+import { TuskApiError } from '@tusk/client';
 import { api } from '../api/client.js';
 import { Field, OtherErrors } from '../components/field.js';
 import { navigate, usePoll } from '../hooks.js';
@@ -18,9 +18,9 @@ export function NewJobPage() {
   const { value: datasets } = usePoll(api.datasets, 30_000);
   const [mode, setMode] = useState('synchronous');
   const [model, setModel] = useState('');
-  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [error, setError] = useState<TuskApiError | Error | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const apiError = error instanceof ApiError ? error : null;
+  const apiError = error instanceof TuskApiError ? error : null;
 
   const loadFile = async (e: Event) => {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];

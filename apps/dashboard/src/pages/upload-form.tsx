@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/api-error.js';
+import { TuskApiError } from '@tusk/client';
 import { uploadDataset } from '../api/upload.js';
 import { Field, OtherErrors } from '../components/field.js';
 import { ProgressBar } from '../components/status-badge.js';
@@ -12,8 +12,8 @@ const FIELDS = ['name', 'format', 'labelColumns', 'partitions', 'seed', 'scale',
 export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   const [format, setFormat] = useState('csv');
   const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | Error | null>(null);
-  const apiError = error instanceof ApiError ? error : null;
+  const [error, setError] = useState<TuskApiError | Error | null>(null);
+  const apiError = error instanceof TuskApiError ? error : null;
   const submit = async (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);

@@ -1,5 +1,5 @@
 import type { EvaluationRecord } from '@tusk/contracts';
-import { FINAL_STATUSES } from '@tusk/contracts/jobs';
+import { isFinalStatus } from '@tusk/client';
 import { useState } from 'preact/hooks';
 import { api, type JobWithProgress } from '../../api/client.js';
 import { ErrorNote } from '../../components/status-badge.js';
@@ -36,7 +36,7 @@ export function JobActions({ job, onChange }: { job: JobWithProgress; onChange: 
     saveBlob(await api.modelFile(job.id, 'model.json'), 'model.json');
     saveBlob(await api.modelFile(job.id, 'weights.bin'), 'weights.bin');
   };
-  const final = FINAL_STATUSES.includes(job.status);
+  const final = isFinalStatus(job.status);
   return (
     <div class="actions">
       <button class="danger" disabled={final || busy} onClick={() => confirm(`Cancel ${job.spec.name}?`) && act(() => api.cancelJob(job.id))}>Cancel job</button>

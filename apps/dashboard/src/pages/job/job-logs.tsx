@@ -1,4 +1,4 @@
-import { FINAL_STATUSES } from '@tusk/contracts/jobs';
+import { isFinalStatus } from '@tusk/client';
 import type { JobStatus } from '@tusk/contracts';
 import { api } from '../../api/client.js';
 import { ErrorNote } from '../../components/status-badge.js';
@@ -6,7 +6,7 @@ import { usePoll } from '../../hooks.js';
 
 /** The last lines the driver, the parameter server and the workers logged about this job. */
 export function JobLogs({ jobId, status }: { jobId: string; status: JobStatus }) {
-  const everyMs = FINAL_STATUSES.includes(status) ? 60_000 : 3000;
+  const everyMs = isFinalStatus(status) ? 60_000 : 3000;
   const { value: lines, error } = usePoll(() => api.jobLogs(jobId, 200), everyMs, [jobId, everyMs]);
   if (error) return <ErrorNote error={`logs: ${error.message}`} />;
   if (!lines) return null;

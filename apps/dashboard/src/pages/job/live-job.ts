@@ -1,5 +1,5 @@
 import type { JobEvent } from '@tusk/contracts';
-import { FINAL_STATUSES } from '@tusk/contracts/jobs';
+import { isFinalStatus } from '@tusk/client';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type JobWithProgress } from '../../api/client.js';
 import { followJobEvents } from '../../api/job-stream.js';
@@ -30,12 +30,12 @@ export function useLiveJob(id: string): LiveJob {
     const cancelPause = keepFollowing({
       signal: abort.signal,
       load: () => api.job(id),
-      isFinal: (record) => FINAL_STATUSES.includes(record.status),
+      isFinal: (record) => isFinalStatus(record.status),
       show: setJob,
       follow: () => followJobEvents(id, (event) => {
         setEvents((list) => [...list.slice(-(EVENTS_KEPT - 1)), event]);
         setJob((current) => (current ? applyEvent(current, event) : current));
-        if (FINAL_STATUSES.includes(event.status)) void api.job(id).then((r) => !abort.signal.aborted && setJob(r));
+        if (isFinalStatus(event.status)) void api.job(id).then((r) => !abort.signal.aborted && setJob(r));
       }, abort.signal),
       onError: setError,
       again: () => setGeneration((g) => g + 1),

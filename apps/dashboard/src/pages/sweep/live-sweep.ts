@@ -1,4 +1,5 @@
 import type { JobRecord, SweepRecord, TrialRecord } from '@tusk/contracts';
+import { isFinalSweepStatus } from '@tusk/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/client.js';
 import { followSweepEvents } from '../../api/job-stream.js';
@@ -50,7 +51,7 @@ export function useLiveSweep(id: string): LiveSweep {
     const cancelPause = keepFollowing({
       signal: abort.signal,
       load: () => api.sweep(id),
-      isFinal: (record) => record.status !== 'running',
+      isFinal: (record) => isFinalSweepStatus(record.status),
       show,
       follow: () => followSweepEvents(id, (event) => !abort.signal.aborted && show(event.sweep), abort.signal),
       onError: setError,

@@ -1,8 +1,8 @@
 /**
- * An incremental parser of a server-sent-events stream: feed it text as it arrives, get back the
- * `data` payload of every event completed so far (JSON-parsed). Lines may end in \n, \r\n or \r and
+ * The one parser of the driver's server-sent events (SDK, CLI, tests and dashboard), incremental: feed it
+ * text as it arrives, get back the `data` payload of every event completed so far (JSON-parsed). Lines may end in \n, \r\n or \r and
  * may be split across chunks; an event ends at a blank line; several `data:` lines join with \n.
- * `event:`, `id:`, `retry:` and `:` comments carry nothing the CLI needs and are skipped.
+ * `event:`, `id:`, `retry:` and `:` comments carry nothing the driver's streams use and are skipped.
  */
 export class SseParser {
   private buffer = '';
@@ -49,5 +49,24 @@ export class SseParser {
     } catch {
       out.push(payload);
     }
+  }
+}
+
+/** Every `data` payload of an event-stream body, as it arrives; ends with the body (or throws when it breaks). */
+export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const parser = new SseParser();
+  let finished = false;
+  try {
+    while (!finished) {
+      const { done, value } = await reader.read();
+      finished = done;
+      const events = done ? parser.end() : parser.push(decoder.decode(value, { stream: true }));
+      for (const event of events) yield event;
+    }
+  } finally {
+    // The caller stopped early: close the connection rather than leave it open.
+    if (!finished) await reader.cancel().catch(() => undefined);
   }
 }

@@ -1,13 +1,42 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JobEvent, JobRecord, RoundRecord } from '@tusk/contracts';
-import { applyEvent, formatBar, formatDuration, formatMetric, formatProgressLine, ProgressRenderer, stateFromJob } from './progress-bar.js';
+import { applyEvent, formatBar, formatDuration, formatMetric, formatProgressLine, ProgressRenderer, stateFromJob } from './progress.js';
 
-const round = (n: number, loss: number, accuracy: number, seconds = 4): RoundRecord => ({ round: n, epoch: n, metrics: { loss, accuracy }, samples: 600, seconds, samplesPerSecond: 150, workers: [] });
-const event = (over: Partial<JobEvent>): JobEvent => ({ jobId: 'job-1', type: 'round', status: 'running', round: 0, totalRounds: 4, progress: 0, etaSeconds: null, at: '2024-01-01T00:00:00.000Z', ...over });
+const round = (n: number, loss: number, accuracy: number, seconds = 4): RoundRecord => ({
+  round: n,
+  epoch: n,
+  metrics: { loss, accuracy },
+  samples: 600,
+  seconds,
+  samplesPerSecond: 150,
+  workers: [],
+});
+const event = (over: Partial<JobEvent>): JobEvent => ({
+  jobId: 'job-1',
+  type: 'round',
+  status: 'running',
+  round: 0,
+  totalRounds: 4,
+  progress: 0,
+  etaSeconds: null,
+  at: '2024-01-01T00:00:00.000Z',
+  ...over,
+});
 
 describe('formatDuration', () => {
   it('writes seconds, minutes and hours compactly, -- when unknown', () => {
-    expect([null, undefined, -1, 0, 42.4, 59.6, 187, 3599, 3600, 7500].map(formatDuration)).toEqual(['--', '--', '--', '0s', '42s', '1m00s', '3m07s', '59m59s', '1h00m', '2h05m']);
+    expect([null, undefined, -1, 0, 42.4, 59.6, 187, 3599, 3600, 7500].map(formatDuration)).toEqual([
+      '--',
+      '--',
+      '--',
+      '0s',
+      '42s',
+      '1m00s',
+      '3m07s',
+      '59m59s',
+      '1h00m',
+      '2h05m',
+    ]);
   });
 });
 
@@ -30,29 +59,69 @@ describe('formatBar', () => {
 
 describe('formatProgressLine', () => {
   it('shows status, bar, percent, round, epoch, loss, accuracy and ETA', () => {
-    expect(formatProgressLine({ status: 'running', round: 2, totalRounds: 4, progress: 0.5, etaSeconds: 12, epoch: 2, metrics: { loss: 0.43214, accuracy: 0.9 } })).toBe(
-      'running    [##########----------]  50%  round 2/4  epoch 2  loss 0.4321  accuracy 0.9000  ETA 12s',
-    );
+    expect(
+      formatProgressLine({
+        status: 'running',
+        round: 2,
+        totalRounds: 4,
+        progress: 0.5,
+        etaSeconds: 12,
+        epoch: 2,
+        metrics: { loss: 0.43214, accuracy: 0.9 },
+      }),
+    ).toBe('running    [##########----------]  50%  round 2/4  epoch 2  loss 0.4321  accuracy 0.9000  ETA 12s');
   });
 
   it('leaves out epoch and metrics before the first round, and the ETA once the job is final', () => {
-    expect(formatProgressLine({ status: 'queued', round: 0, totalRounds: 3, progress: 0, etaSeconds: null }, 10)).toBe('queued     [----------]   0%  round 0/3  ETA --');
-    expect(formatProgressLine({ status: 'succeeded', round: 3, totalRounds: 3, progress: 1, etaSeconds: 0, epoch: 3, metrics: { loss: 0.1, acc: 0.95 } }, 10)).toBe(
-      'succeeded  [##########] 100%  round 3/3  epoch 3  loss 0.1000  accuracy 0.9500',
+    expect(formatProgressLine({ status: 'queued', round: 0, totalRounds: 3, progress: 0, etaSeconds: null }, 10)).toBe(
+      'queued     [----------]   0%  round 0/3  ETA --',
     );
-    expect(formatProgressLine({ status: 'failed', round: 1, totalRounds: 3, progress: 1 / 3, etaSeconds: 8, epoch: 1, metrics: { loss: 2 } }, 10)).toBe('failed     [###-------]  33%  round 1/3  epoch 1  loss 2.0000');
+    expect(
+      formatProgressLine(
+        { status: 'succeeded', round: 3, totalRounds: 3, progress: 1, etaSeconds: 0, epoch: 3, metrics: { loss: 0.1, acc: 0.95 } },
+        10,
+      ),
+    ).toBe('succeeded  [##########] 100%  round 3/3  epoch 3  loss 0.1000  accuracy 0.9500');
+    expect(
+      formatProgressLine(
+        { status: 'failed', round: 1, totalRounds: 3, progress: 1 / 3, etaSeconds: 8, epoch: 1, metrics: { loss: 2 } },
+        10,
+      ),
+    ).toBe('failed     [###-------]  33%  round 1/3  epoch 1  loss 2.0000');
   });
 });
 
 describe('stateFromJob / applyEvent', () => {
   it('takes the newest round of a record and an ETA from the mean round time', () => {
-    const job = { id: 'job-1', status: 'running', round: 2, totalRounds: 5, history: [round(1, 1, 0.5, 3), round(2, 0.5, 0.8, 5)] } as unknown as JobRecord;
-    expect(stateFromJob(job)).toEqual({ status: 'running', round: 2, totalRounds: 5, progress: 0.4, etaSeconds: 12, epoch: 2, metrics: { loss: 0.5, accuracy: 0.8 } });
+    const job = {
+      id: 'job-1',
+      status: 'running',
+      round: 2,
+      totalRounds: 5,
+      history: [round(1, 1, 0.5, 3), round(2, 0.5, 0.8, 5)],
+    } as unknown as JobRecord;
+    expect(stateFromJob(job)).toEqual({
+      status: 'running',
+      round: 2,
+      totalRounds: 5,
+      progress: 0.4,
+      etaSeconds: 12,
+      epoch: 2,
+      metrics: { loss: 0.5, accuracy: 0.8 },
+    });
   });
 
   it('keeps the last epoch and metrics through a status event without a record', () => {
     const after = applyEvent(undefined, event({ round: 1, progress: 0.25, etaSeconds: 12, record: round(1, 0.9, 0.6) }));
-    expect(applyEvent(after, event({ type: 'status', status: 'succeeded', round: 4, progress: 1, etaSeconds: 0 }))).toEqual({ status: 'succeeded', round: 4, totalRounds: 4, progress: 1, etaSeconds: 0, epoch: 1, metrics: { loss: 0.9, accuracy: 0.6 } });
+    expect(applyEvent(after, event({ type: 'status', status: 'succeeded', round: 4, progress: 1, etaSeconds: 0 }))).toEqual({
+      status: 'succeeded',
+      round: 4,
+      totalRounds: 4,
+      progress: 1,
+      etaSeconds: 0,
+      epoch: 1,
+      metrics: { loss: 0.9, accuracy: 0.6 },
+    });
   });
 });
 
@@ -69,8 +138,7 @@ describe('ProgressRenderer', () => {
     r.event(event({ round: 2, progress: 0.5, etaSeconds: 9, record: round(2, 0.5, 0.75) }));
     r.finish();
     expect(s.out.join('')).toBe(
-      'running    [----]   0%  round 0/4  ETA --\n' +
-      'running    [##--]  50%  round 2/4  epoch 2  loss 0.5000  accuracy 0.7500  ETA 9s\n',
+      'running    [----]   0%  round 0/4  ETA --\n' + 'running    [##--]  50%  round 2/4  epoch 2  loss 0.5000  accuracy 0.7500  ETA 9s\n',
     );
   });
 
@@ -78,7 +146,14 @@ describe('ProgressRenderer', () => {
     const s = sink();
     const r = new ProgressRenderer(s, false, 4);
     r.event(event({ type: 'progress', totalRounds: 1, progress: 0.25, etaSeconds: 6 }));
-    const point = { version: 7, at: '2024-01-01T00:00:01.000Z', partition: 0, staleness: 0, outcome: 'applied' as const, metrics: { loss: 0.75, accuracy: 0.625 } };
+    const point = {
+      version: 7,
+      at: '2024-01-01T00:00:01.000Z',
+      partition: 0,
+      staleness: 0,
+      outcome: 'applied' as const,
+      metrics: { loss: 0.75, accuracy: 0.625 },
+    };
     r.event(event({ type: 'version', totalRounds: 1, point }));
     r.event(event({ type: 'version', totalRounds: 1, point: { ...point, version: 8, metrics: {} } }));
     r.event(event({ type: 'progress', totalRounds: 1, progress: 0.5, etaSeconds: 4 }));

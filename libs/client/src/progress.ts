@@ -1,6 +1,5 @@
-import { FINAL_STATUSES, type JobEvent, type JobRecord, type JobStatus, type RoundRecord } from '@tusk/contracts';
-
-export const isFinalStatus = (status: string): boolean => FINAL_STATUSES.includes(status as JobStatus);
+import type { JobEvent, JobRecord, JobStatus, RoundRecord } from '@tusk/contracts';
+import { isFinalStatus } from './status.js';
 
 /** What one progress line shows: a job event plus the newest round seen so far. */
 export interface ProgressState {
@@ -61,8 +60,19 @@ export function formatProgressLine(state: ProgressState, width = 20): string {
 export function stateFromJob(job: JobRecord): ProgressState {
   const last = job.history.at(-1);
   const progress = job.totalRounds === 0 ? 1 : job.round / job.totalRounds;
-  const etaSeconds = job.history.length === 0 ? null : Math.round((job.history.reduce((s, r) => s + r.seconds, 0) / job.history.length) * (job.totalRounds - job.round));
-  return { status: job.status, round: job.round, totalRounds: job.totalRounds, progress, etaSeconds, epoch: last?.epoch, metrics: last?.metrics };
+  const etaSeconds =
+    job.history.length === 0
+      ? null
+      : Math.round((job.history.reduce((s, r) => s + r.seconds, 0) / job.history.length) * (job.totalRounds - job.round));
+  return {
+    status: job.status,
+    round: job.round,
+    totalRounds: job.totalRounds,
+    progress,
+    etaSeconds,
+    epoch: last?.epoch,
+    metrics: last?.metrics,
+  };
 }
 
 /** The state after an event, keeping the newest round's epoch and metrics when the event has none. */
@@ -84,14 +94,18 @@ export interface TextSink {
 }
 
 /**
- * Draws progress lines: on a terminal one line redrawn in place with \r (padded over a longer
+ * The one progress renderer (the CLI's `jobs watch`, the demo and the benches). Draws progress lines: on a terminal one line redrawn in place with \r (padded over a longer
  * previous line), otherwise one line per update so logs and pipes keep every step.
  */
 export class ProgressRenderer {
   state?: ProgressState;
   private drawn = 0;
 
-  constructor(private readonly out: TextSink, private readonly tty: boolean, private readonly width = 20) {}
+  constructor(
+    private readonly out: TextSink,
+    private readonly tty: boolean,
+    private readonly width = 20,
+  ) {}
 
   set(state: ProgressState): void {
     this.state = state;
