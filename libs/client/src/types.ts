@@ -65,10 +65,18 @@ export interface JobLogsQuery {
   level?: LogLevel;
 }
 
-/** `GET /health`: 200 when NATS and S3 answer, 503 otherwise; both bodies are returned. */
-export interface HealthReport {
-  status: string;
+/** One check of a health report (`nats`, `s3`, `backend`, `service`), as @nestjs/terminus reports it. */
+export interface HealthCheck {
+  status: 'up' | 'down';
   [key: string]: unknown;
+}
+
+/** `GET /health` (terminus' shape): 200 when NATS and S3 answer, 503 otherwise; both bodies are returned. */
+export interface HealthReport {
+  status: 'ok' | 'error' | 'shutting_down';
+  info?: Record<string, HealthCheck>;
+  error?: Record<string, HealthCheck>;
+  details: Record<string, HealthCheck>;
 }
 
 /** The trained model's files, as `tf.io.fromMemory` takes them. */
