@@ -31,7 +31,13 @@ export class DashboardModule {
           rootPath,
           // Only `/` renders the page (it routes by URL hash), so no API path can ever fall back to it.
           renderPath: '/',
-          serveStaticOptions: { index: 'index.html', fallthrough: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') },
+          // No directory redirects: `/x/..` is a 404 like any unknown path, not a 301 to a folder.
+          serveStaticOptions: {
+            index: 'index.html',
+            fallthrough: true,
+            redirect: false,
+            setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+          },
         }),
       ],
     };
