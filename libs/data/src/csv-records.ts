@@ -6,13 +6,16 @@ export interface CsvRecord {
   fields: string[];
 }
 
-/** Splits CSV text into records per RFC 4180 (quoted fields, "" escapes, CRLF/LF/CR); blank lines are skipped. */
-export function parseCsvRecords(text: string): CsvRecord[] {
+/**
+ * Splits CSV text into records per RFC 4180 (quoted fields, "" escapes, CRLF/LF/CR); blank lines are skipped.
+ * `firstLine` > 1 parses a later piece of a file (see CsvChunker): line numbers continue and no byte-order mark is expected.
+ */
+export function parseCsvRecords(text: string, firstLine = 1): CsvRecord[] {
   const records: CsvRecord[] = [];
   const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
-  let line = 1;
-  let recordLine = 1;
+  let i = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
+  let line = firstLine;
+  let recordLine = firstLine;
   let fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -85,7 +88,8 @@ export function parseCsvRecords(text: string): CsvRecord[] {
   return records;
 }
 
-function countNewlines(s: string): number {
+/** Line breaks in s (CRLF, LF or a lone CR each count once). */
+export function countNewlines(s: string): number {
   let count = 0;
   for (let k = 0; k < s.length; k++) {
     const ch = s[k];

@@ -12,3 +12,6 @@ export * from './partition-codec.js';
 export * from './hash.js';
 export * from './manifest.js';
 export * from './to-float.js';
+export * from './csv-chunker.js';
+export * from './csv-spill.js';
+export * from './spill-partitions.js';

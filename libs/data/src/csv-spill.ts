@@ -1,0 +1,125 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertLittleEndianHost } from './bytes.js';
+import { CsvChunker } from './csv-chunker.js';
+import { parseCsvRecords } from './csv-records.js';
+import { ClassCounter, csvLayout, readCsvRow, type CsvLayout, type CsvOptions } from './csv.js';
+import { DatasetFormatError } from './errors.js';
+import type { TableColumn } from './types.js';
+
+/** A column's description without its data: what a manifest needs. */
+export type ColumnMeta = Omit<TableColumn, 'data'>;
+
+/**
+ * A CSV parsed to disk: features as float32 rows in one file, label values as float64 rows in another
+ * (narrowed to int32 or float32 only when written out, once every label has been seen, exactly as parseCsv does).
+ */
+export interface CsvSpill {
+  rows: number;
+  layout: CsvLayout;
+  features: ColumnMeta;
+  labels: ColumnMeta;
+  dir: string;
+  /** Removes the spill files. */
+  remove: () => Promise<void>;
+}
+
+const SPILL_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Decodes UTF-8 byte chunks to text; invalid UTF-8 throws a TypeError, as TextDecoder's fatal mode does for whole files. */
+export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for await (const chunk of bytes) yield decoder.decode(chunk, { stream: true });
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/**
+ * Parses streamed CSV text with the same checks and messages as parseCsv, writing rows to temp files as they come,
+ * so memory stays at one chunk whatever the file size. The files live in a fresh dir under `tmp` until remove().
+ */
+export async function spillCsv(text: AsyncIterable<string>, options: Omit<CsvOptions, 'text'>, tmp = tmpdir()): Promise<CsvSpill> {
+  assertLittleEndianHost();
+  const dir = await mkdtemp(join(tmp, 'tusk-csv-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const featureFile = await open(join(dir, 'features'), 'w');
+    const labelFile = await open(join(dir, 'labels'), 'w');
+    try {
+      const chunker = new CsvChunker();
+      let layout: CsvLayout | undefined;
+      let features = new Float32Array(0);
+      let labels = new Float64Array(0);
+      let rows = 0;
+      let buffered = 0;
+      let chunkRows = 0;
+      const classes = new ClassCounter();
+      const flush = async () => {
+        if (buffered === 0) return;
+        await featureFile.write(new Uint8Array(features.buffer, 0, buffered * layout!.featureIdx.length * 4));
+        await labelFile.write(new Uint8Array(labels.buffer, 0, buffered * layout!.labelIdx.length * 8));
+        buffered = 0;
+      };
+      const consume = async (piece: { text: string; firstLine: number } | null) => {
+        if (!piece) return;
+        for (const record of parseCsvRecords(piece.text, piece.firstLine)) {
+          if (!layout) {
+            layout = csvLayout(record.fields, options);
+            chunkRows = Math.max(1, Math.floor(SPILL_CHUNK_BYTES / (layout.featureIdx.length * 4)));
+            features = new Float32Array(chunkRows * layout.featureIdx.length);
+            labels = new Float64Array(chunkRows * layout.labelIdx.length);
+            continue;
+          }
+          const nl = layout.labelIdx.length;
+          readCsvRow(layout, record, rows + 1, features, buffered * layout.featureIdx.length, labels, buffered * nl);
+          if (nl === 1) classes.add(labels[buffered]);
+          rows++;
+          if (++buffered === chunkRows) await flush();
+        }
+      };
+      for await (const t of text) await consume(chunker.push(t));
+      await consume(chunker.end());
+      await flush();
+      if (!layout) throw new DatasetFormatError('CSV is empty: expected a header row');
+      if (rows === 0) throw new DatasetFormatError('CSV has a header but no data rows');
+      const numClasses = layout.labelIdx.length === 1 ? classes.count : undefined;
+      const labelMeta: ColumnMeta =
+        numClasses !== undefined
+          ? { dtype: 'int32', shape: [], scale: 1, numClasses, names: layout.labelNames }
+          : { dtype: 'float32', shape: [layout.labelIdx.length], scale: 1, names: layout.labelNames };
+      const featureMeta: ColumnMeta = { dtype: 'float32', shape: [layout.featureIdx.length], scale: 1, names: layout.featureNames };
+      return { rows, layout, features: featureMeta, labels: labelMeta, dir, remove };
+    } finally {
+      await featureFile.close();
+      await labelFile.close();
+    }
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+
+/**
+ * Reads rows of a spill file in a given order, a chunk at a time: sorted by position within a chunk so the disk reads
+ * go forward, placed back in the requested order.
+ */
+export function* gatherSpillRows(path: string, rowBytes: number, order: Uint32Array, chunkBytes = SPILL_CHUNK_BYTES): Generator<Uint8Array> {
+  const perChunk = Math.max(1, Math.floor(chunkBytes / rowBytes));
+  const fd = openSync(path, 'r');
+  try {
+    for (let start = 0; start < order.length; start += perChunk) {
+      const slice = order.subarray(start, start + perChunk);
+      const out = new Uint8Array(slice.length * rowBytes);
+      const slots = Array.from(slice.keys()).sort((a, b) => slice[a] - slice[b]);
+      for (const k of slots) {
+        const got = readSync(fd, out, k * rowBytes, rowBytes, slice[k] * rowBytes);
+        if (got !== rowBytes) throw new Error(`spill file ${path} is short at row ${slice[k]}`);
+      }
+      yield out;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
