@@ -15,3 +15,4 @@ export * from './to-float.js';
 export * from './csv-chunker.js';
 export * from './csv-spill.js';
 export * from './spill-partitions.js';
+export * from './gunzip-stream.js';
