@@ -6,7 +6,7 @@ import { isGzip } from './idx.js';
 /** maybeGunzip for streams: gzip input (by its magic bytes) is gunzipped as it arrives, and refused past maxBytes (no gzip bombs). */
 export async function* maybeGunzipStream(source: AsyncIterable<Uint8Array>, what: string, maxBytes: number): AsyncGenerator<Uint8Array> {
   const it = source[Symbol.asyncIterator]();
-  let head = new Uint8Array(0);
+  let head: Uint8Array = new Uint8Array(0);
   let ended = false;
   while (head.length < 2 && !ended) {
     const next = await it.next();
