@@ -28,7 +28,7 @@ function csv(rows: number, seed: number): string {
 function form(fields: Record<string, string>, files: Record<string, Uint8Array>): FormData {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.set(k, v);
-  for (const [k, v] of Object.entries(files)) body.set(k, new Blob([v]), `${k}.bin`);
+  for (const [k, v] of Object.entries(files)) body.set(k, new Blob([Buffer.from(v)]), `${k}.bin`);
   return body;
 }
 

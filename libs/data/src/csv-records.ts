@@ -14,6 +14,7 @@ export function parseCsvRecords(text: string, firstLine = 1): CsvRecord[] {
   const records: CsvRecord[] = [];
   const n = text.length;
   let i = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
+  if (text.indexOf('"') < 0 && text.indexOf('\r') < 0) return splitPlainRecords(i ? text.slice(i) : text, firstLine);
   let line = firstLine;
   let recordLine = firstLine;
   let fields: string[] = [];
@@ -85,6 +86,14 @@ export function parseCsvRecords(text: string, firstLine = 1): CsvRecord[] {
     i = j;
   }
   if (field.length > 0 || quoted || fields.length > 0) endRecord();
+  return records;
+}
+
+/** The common case (no quotes, LF line ends) with native splits: the same records as the general loop, several times faster. */
+function splitPlainRecords(text: string, firstLine: number): CsvRecord[] {
+  const lines = text.split('\n');
+  const records: CsvRecord[] = [];
+  for (let k = 0; k < lines.length; k++) if (lines[k] !== '') records.push({ line: firstLine + k, fields: lines[k].split(',') });
   return records;
 }
 

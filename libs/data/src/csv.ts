@@ -58,7 +58,7 @@ export function readCsvRow(layout: CsvLayout, record: CsvRecord, r: number, feat
   }
   const read = (col: number): number => {
     const raw = fields[col].trim();
-    const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+    const value = isSmallUint(raw) ? smallUint(raw) : NUMBER.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isFinite(Math.fround(value))) {
       const why = Number.isNaN(value) ? 'is not a number' : 'is out of float32 range';
       throw new DatasetFormatError(`CSV row ${r} (line ${line}), column "${header[col]}": "${fields[col]}" ${why}`);
@@ -67,6 +67,23 @@ export function readCsvRow(layout: CsvLayout, record: CsvRecord, r: number, feat
   };
   for (let k = 0; k < featureIdx.length; k++) features[fOff + k] = read(featureIdx[k]);
   for (let k = 0; k < labelIdx.length; k++) labels[lOff + k] = read(labelIdx[k]);
+}
+
+/** 1 to 9 ASCII digits: such a field is parsed by hand (the value Number() would give), the usual case for pixel data. */
+function isSmallUint(raw: string): boolean {
+  const n = raw.length;
+  if (n === 0 || n > 9) return false;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function smallUint(raw: string): number {
+  let v = 0;
+  for (let i = 0; i < raw.length; i++) v = v * 10 + (raw.charCodeAt(i) - 48);
+  return v;
 }
 
 /** Parses numeric CSV with a header row into feature and label arrays, so tabular data can be trained on. */
