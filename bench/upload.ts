@@ -92,13 +92,14 @@ async function main(): Promise<number> {
       const start = process.hrtime.bigint();
       const res = await postCsv(bc.cluster.driverUrl, csvPath);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const { peakSampledMb, hwmMb } = stop();
+      const { peakSampledMb, hwmMb, timeline } = stop();
       if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${res.body.slice(0, 500)}`);
       const manifest = JSON.parse(res.body) as { id: string; rows: number };
       if (manifest.rows !== rows) throw new Error(`manifest has ${manifest.rows} rows, the file ${rows}`);
       await fetch(`${bc.cluster.driverUrl}/datasets/${manifest.id}`, { method: 'DELETE' });
       const peak = hwmReset ? Math.max(peakSampledMb, hwmMb) : peakSampledMb;
       runs.push({ peak, hwm: hwmReset ? hwmMb : Number.NaN, seconds, mbps: fileMb / seconds });
+      console.log(`rep ${rep}: RSS MB, highest per 5 s: ${timeline.map((v) => fmt(v, 0)).join(' ')}`);
       console.log(`rep ${rep}: peak RSS ${fmt(peak)} MB (sampled ${fmt(peakSampledMb)}, VmHWM ${hwmReset ? fmt(hwmMb) : 'n/a'}), ${fmt(seconds)} s, ${fmt(fileMb / seconds)} MB/s`);
     }
     const peaks = runs.map((r) => r.peak);

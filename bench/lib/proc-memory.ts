@@ -20,15 +20,22 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** Samples VmRSS every intervalMs until stopped; returns the highest sample and the kernel's VmHWM when stopped. */
-export function rssSampler(pid: number, intervalMs = 20): () => { peakSampledMb: number; hwmMb: number } {
+/**
+ * Samples VmRSS every intervalMs until stopped; returns the highest sample, the kernel's VmHWM when stopped and
+ * the highest sample of each `windowMs` window (a coarse timeline, to see which phase peaks).
+ */
+export function rssSampler(pid: number, intervalMs = 20, windowMs = 5_000): () => { peakSampledMb: number; hwmMb: number; timeline: number[] } {
+  const start = Date.now();
+  const timeline: number[] = [];
   let peak = procStatusMb(pid, 'VmRSS');
   const timer = setInterval(() => {
     const now = procStatusMb(pid, 'VmRSS');
+    const w = Math.floor((Date.now() - start) / windowMs);
+    if (!(timeline[w] >= now)) timeline[w] = now;
     if (now > peak) peak = now;
   }, intervalMs);
   return () => {
     clearInterval(timer);
-    return { peakSampledMb: Math.max(peak, procStatusMb(pid, 'VmRSS')), hwmMb: procStatusMb(pid, 'VmHWM') };
+    return { peakSampledMb: Math.max(peak, procStatusMb(pid, 'VmRSS')), hwmMb: procStatusMb(pid, 'VmHWM'), timeline: Array.from(timeline, (v) => v ?? Number.NaN) };
   };
 }

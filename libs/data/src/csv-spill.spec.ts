@@ -65,6 +65,35 @@ describe('streaming CSV partitioning (spillCsv + spillPartitions)', () => {
     expect(existsSync(got.spill.dir)).toBe(false);
   });
 
+  it('reads plain CSV (no quotes, LF: the in-place number path) byte-identically, whatever the values look like', async () => {
+    const random = seededRandom(5);
+    const values = ['0', '7', '255', '123456789', '1234567890123', '-3', '+4', '0.5', '.25', '1e3', '-2.5E-2', ' 12 ', '00017', '3.'];
+    const lines = ['p1,label,p2,p3,p4'];
+    for (let r = 0; r < 500; r++) {
+      lines.push([0, 1, 2, 3, 4].map((c) => (c === 1 ? String(Math.floor(random() * 4)) : values[Math.floor(random() * values.length)])).join(','));
+      if (r % 50 === 7) lines.push('');
+    }
+    const csv = lines.join('\n');
+    for (const labelColumns of [['label'], ['p3', 'label']]) {
+      const opts = { labelColumns };
+      const got = await streamed(csv, opts, 3, 21, 4000);
+      expect(got.parts.map((p) => p.encoded.toString('hex'))).toEqual(inMemory(csv, opts, 3, 21).parts.map((p) => p.toString('hex')));
+    }
+  });
+
+  it.each([
+    ['a value that is not a number', '1,x,3', 'column "b": "x" is not a number'],
+    ['an empty value', '1,,3', 'column "b": "" is not a number'],
+    ['two bad values (the first in column order is named)', '1,x,1e99', 'column "b": "x" is not a number'],
+    ['a value out of float32 range', '1,2,1e99', 'column "y": "1e99" is out of float32 range'],
+    ['a row with a field too many', '1,2,3,4', 'has 4 fields, expected 3'],
+  ])('fails like parseCsv on a late plain row with %s', async (_name, bad, message) => {
+    const csv = `a,b,y\n${'1,2,3\n'.repeat(3000)}${bad}\n`;
+    const want = (() => { try { parseCsv({ text: csv, labelColumns: ['y'] }); } catch (err) { return (err as Error).message; } })();
+    expect(want).toContain(message);
+    await expect(streamed(csv, { labelColumns: ['y'] }, 1, 1, 5000)).rejects.toThrow(want!);
+  });
+
   it('keeps the order of chosen feature columns and several float label columns', async () => {
     const csv = 'a,b,c,d\n1,2,3,4\n5,6,7,8\n9,10,11,12\n';
     const opts = { labelColumns: ['d', 'a'], featureColumns: ['c', 'b'] };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertLittleEndianHost } from './bytes.js';
 import { CsvChunker } from './csv-chunker.js';
+import { csvColumnPlan, readPlainCsvRow } from './csv-plain-row.js';
 import { parseCsvRecords } from './csv-records.js';
 import { ClassCounter, csvLayout, readCsvRow, type CsvLayout, type CsvOptions } from './csv.js';
 import { DatasetFormatError } from './errors.js';
@@ -26,7 +27,8 @@ export interface CsvSpill {
   remove: () => Promise<void>;
 }
 
-const SPILL_CHUNK_BYTES = 4 * 1024 * 1024;
+// Small: buffers are freed only when V8 collects, so each one in flight counts several times in RSS.
+const SPILL_CHUNK_BYTES = 1024 * 1024;
 
 /** Decodes UTF-8 byte chunks to text; invalid UTF-8 throws a TypeError, as TextDecoder's fatal mode does for whole files. */
 export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
@@ -62,14 +64,34 @@ export async function spillCsv(text: AsyncIterable<string>, options: Omit<CsvOpt
         await labelFile.write(new Uint8Array(labels.buffer, 0, buffered * layout!.labelIdx.length * 8));
         buffered = 0;
       };
+      let plan: Int32Array = new Int32Array(0);
       const consume = async (piece: { text: string; firstLine: number } | null) => {
         if (!piece) return;
+        const { text: t, firstLine } = piece;
+        if (layout && t.indexOf('"') < 0 && t.indexOf('\r') < 0) {
+          // Plain text (the usual case): rows read straight from the text, the same values and errors as below.
+          const nf = layout.featureIdx.length;
+          const nl = layout.labelIdx.length;
+          for (let start = 0, line = firstLine; start < t.length; line++) {
+            const lf = t.indexOf('\n', start);
+            const end = lf < 0 ? t.length : lf;
+            if (end > start) {
+              readPlainCsvRow(t, start, end, line, rows + 1, layout, plan, features, buffered * nf, labels, buffered * nl);
+              if (nl === 1) classes.add(labels[buffered]);
+              rows++;
+              if (++buffered === chunkRows) await flush();
+            }
+            start = end + 1;
+          }
+          return;
+        }
         for (const record of parseCsvRecords(piece.text, piece.firstLine)) {
           if (!layout) {
             layout = csvLayout(record.fields, options);
             chunkRows = Math.max(1, Math.floor(SPILL_CHUNK_BYTES / (layout.featureIdx.length * 4)));
             features = new Float32Array(chunkRows * layout.featureIdx.length);
             labels = new Float64Array(chunkRows * layout.labelIdx.length);
+            plan = csvColumnPlan(layout);
             continue;
           }
           const nl = layout.labelIdx.length;

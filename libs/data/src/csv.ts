@@ -57,8 +57,7 @@ export function readCsvRow(layout: CsvLayout, record: CsvRecord, r: number, feat
     throw new DatasetFormatError(`CSV row ${r} (line ${line}) has ${fields.length} fields, expected ${header.length}`);
   }
   const read = (col: number): number => {
-    const raw = fields[col].trim();
-    const value = isSmallUint(raw) ? smallUint(raw) : NUMBER.test(raw) ? Number(raw) : Number.NaN;
+    const value = csvNumber(fields[col]);
     if (!Number.isFinite(Math.fround(value))) {
       const why = Number.isNaN(value) ? 'is not a number' : 'is out of float32 range';
       throw new DatasetFormatError(`CSV row ${r} (line ${line}), column "${header[col]}": "${fields[col]}" ${why}`);
@@ -67,6 +66,12 @@ export function readCsvRow(layout: CsvLayout, record: CsvRecord, r: number, feat
   };
   for (let k = 0; k < featureIdx.length; k++) features[fOff + k] = read(featureIdx[k]);
   for (let k = 0; k < labelIdx.length; k++) labels[lOff + k] = read(labelIdx[k]);
+}
+
+/** A field's number (NaN when it is not one); the caller checks that it fits float32. */
+export function csvNumber(field: string): number {
+  const raw = field.trim();
+  return isSmallUint(raw) ? smallUint(raw) : NUMBER.test(raw) ? Number(raw) : Number.NaN;
 }
 
 /** 1 to 9 ASCII digits: such a field is parsed by hand (the value Number() would give), the usual case for pixel data. */

@@ -16,3 +16,4 @@ export * from './csv-chunker.js';
 export * from './csv-spill.js';
 export * from './spill-partitions.js';
 export * from './gunzip-stream.js';
+export * from './csv-plain-row.js';
