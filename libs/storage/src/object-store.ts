@@ -142,7 +142,7 @@ export class ObjectStore {
    * Aborting `signal` stops it and removes what was uploaded so far.
    */
   async putStream(key: string, body: Readable, { signal, contentType = 'application/octet-stream' }: { signal?: AbortSignal; contentType?: string } = {}): Promise<void> {
-    const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }, queueSize: 2 });
+    const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }, queueSize: 1 });
     const abort = () => void upload.abort().catch(() => undefined);
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
