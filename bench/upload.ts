@@ -53,15 +53,25 @@ async function writeCsv(path: string, mb: number): Promise<number> {
 function postCsv(url: string, path: string): Promise<{ status: number; body: string }> {
   const boundary = `tuskBench${Date.now()}`;
   const field = (name: string, value: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const head = field('format', 'csv') + field('labelColumns', 'label') + field('partitions', String(PARTITIONS)) + field('name', 'bench-upload')
-    + `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="fashion.csv"\r\ncontent-type: text/csv\r\n\r\n`;
+  const head =
+    field('format', 'csv') +
+    field('labelColumns', 'label') +
+    field('partitions', String(PARTITIONS)) +
+    field('name', 'bench-upload') +
+    `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="fashion.csv"\r\ncontent-type: text/csv\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const length = Buffer.byteLength(head) + statSync(path).size + Buffer.byteLength(tail);
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/datasets`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length } });
+    const req = request(`${url}/datasets`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length },
+    });
     req.on('response', (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
     req.write(head);
@@ -73,7 +83,10 @@ function postCsv(url: string, path: string): Promise<{ status: number; body: str
 }
 
 async function main(): Promise<number> {
-  const bc = benchCluster('tusk-upload-', { workers: 0, env: { TUSK_BACKEND: 'cpu', TUSK_MAX_UPLOAD_BYTES: String(8 * 1024 ** 3), LOG_LEVEL: 'warn' } });
+  const bc = benchCluster('tusk-upload-', {
+    workers: 0,
+    env: { TUSK_BACKEND: 'cpu', TUSK_MAX_UPLOAD_BYTES: String(8 * 1024 ** 3), LOG_LEVEL: 'warn' },
+  });
   try {
     const csvPath = join(bc.dataDir, 'fashion.csv');
     const t0 = Date.now();
@@ -100,22 +113,44 @@ async function main(): Promise<number> {
       const peak = hwmReset ? Math.max(peakSampledMb, hwmMb) : peakSampledMb;
       runs.push({ peak, hwm: hwmReset ? hwmMb : Number.NaN, seconds, mbps: fileMb / seconds });
       console.log(`rep ${rep}: RSS MB, highest per 5 s: ${timeline.map((v) => fmt(v, 0)).join(' ')}`);
-      console.log(`rep ${rep}: peak RSS ${fmt(peak)} MB (sampled ${fmt(peakSampledMb)}, VmHWM ${hwmReset ? fmt(hwmMb) : 'n/a'}), ${fmt(seconds)} s, ${fmt(fileMb / seconds)} MB/s`);
+      console.log(
+        `rep ${rep}: peak RSS ${fmt(peak)} MB (sampled ${fmt(peakSampledMb)}, VmHWM ${hwmReset ? fmt(hwmMb) : 'n/a'}), ${fmt(seconds)} s, ${fmt(fileMb / seconds)} MB/s`,
+      );
     }
     const peaks = runs.map((r) => r.peak);
     const mbps = runs.map((r) => r.mbps);
     const oldRatio = OLD.peakMb / OLD.fileMb;
     console.log('');
-    console.log(table([
-      ['', 'peak RSS MB', 'bound MB', 'file MB', 'seconds', 'MB/s', 'peak / file'],
-      ['streamed (this build)', spread(peaks), BOUND_MB, fmt(fileMb), spread(runs.map((r) => r.seconds)), spread(mbps), fmt(median(peaks) / fileMb, 2)],
-      ['buffered (issue 12, 133 MB CSV)', fmt(OLD.peakMb), '-', fmt(OLD.fileMb), '-', '-', fmt(oldRatio, 2)],
-      ['buffered, scaled to this file', `~${fmt(OLD.idleMb + ((OLD.peakMb - OLD.idleMb) / OLD.fileMb) * fileMb, 0)}`, '-', fmt(fileMb), '-', '-', '-'],
-    ]));
+    console.log(
+      table([
+        ['', 'peak RSS MB', 'bound MB', 'file MB', 'seconds', 'MB/s', 'peak / file'],
+        [
+          'streamed (this build)',
+          spread(peaks),
+          BOUND_MB,
+          fmt(fileMb),
+          spread(runs.map((r) => r.seconds)),
+          spread(mbps),
+          fmt(median(peaks) / fileMb, 2),
+        ],
+        ['buffered (issue 12, 133 MB CSV)', fmt(OLD.peakMb), '-', fmt(OLD.fileMb), '-', '-', fmt(oldRatio, 2)],
+        [
+          'buffered, scaled to this file',
+          `~${fmt(OLD.idleMb + ((OLD.peakMb - OLD.idleMb) / OLD.fileMb) * fileMb, 0)}`,
+          '-',
+          fmt(fileMb),
+          '-',
+          '-',
+          '-',
+        ],
+      ]),
+    );
     console.log(`median (min–max) of ${REPS}; idle RSS ${fmt(idleMb)} MB; ${await loadNote()}`);
     const ok = median(peaks) < BOUND_MB;
     console.log(ok ? `peak RSS is under the ${BOUND_MB} MB bound` : `peak RSS is OVER the ${BOUND_MB} MB bound`);
-    console.log(`RESULT upload peak_rss_mb=${fmt(median(peaks))} file_mb=${fmt(fileMb)} mb_per_s=${fmt(median(mbps))} bound_mb=${BOUND_MB} idle_rss_mb=${fmt(idleMb)} reps=${REPS}`);
+    console.log(
+      `RESULT upload peak_rss_mb=${fmt(median(peaks))} file_mb=${fmt(fileMb)} mb_per_s=${fmt(median(mbps))} bound_mb=${BOUND_MB} idle_rss_mb=${fmt(idleMb)} reps=${REPS}`,
+    );
     return ok ? 0 : 1;
   } finally {
     rmSync(join(bc.dataDir, 'fashion.csv'), { force: true });

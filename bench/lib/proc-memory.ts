@@ -24,7 +24,11 @@ export function resetPeakRss(pid: number): boolean {
  * Samples VmRSS every intervalMs until stopped; returns the highest sample, the kernel's VmHWM when stopped and
  * the highest sample of each `windowMs` window (a coarse timeline, to see which phase peaks).
  */
-export function rssSampler(pid: number, intervalMs = 20, windowMs = 5_000): () => { peakSampledMb: number; hwmMb: number; timeline: number[] } {
+export function rssSampler(
+  pid: number,
+  intervalMs = 20,
+  windowMs = 5_000,
+): () => { peakSampledMb: number; hwmMb: number; timeline: number[] } {
   const start = Date.now();
   const timeline: number[] = [];
   let peak = procStatusMb(pid, 'VmRSS');
@@ -36,6 +40,10 @@ export function rssSampler(pid: number, intervalMs = 20, windowMs = 5_000): () =
   }, intervalMs);
   return () => {
     clearInterval(timer);
-    return { peakSampledMb: Math.max(peak, procStatusMb(pid, 'VmRSS')), hwmMb: procStatusMb(pid, 'VmHWM'), timeline: Array.from(timeline, (v) => v ?? Number.NaN) };
+    return {
+      peakSampledMb: Math.max(peak, procStatusMb(pid, 'VmRSS')),
+      hwmMb: procStatusMb(pid, 'VmHWM'),
+      timeline: Array.from(timeline, (v) => v ?? Number.NaN),
+    };
   };
 }

@@ -21,7 +21,8 @@ const MAX_UPLOAD = 1024 * 1024;
 function csv(rows: number, seed: number): string {
   const random = seededRandom(seed);
   const lines = ['f0,f1,f2,f3,f4,label'];
-  for (let r = 0; r < rows; r++) lines.push([...Array.from({ length: 5 }, () => (random() * 200 - 100).toFixed(4)), Math.floor(random() * 10)].join(','));
+  for (let r = 0; r < rows; r++)
+    lines.push([...Array.from({ length: 5 }, () => (random() * 200 - 100).toFixed(4)), Math.floor(random() * 10)].join(','));
   return lines.join('\n') + '\n';
 }
 
@@ -39,7 +40,12 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
   let store: ObjectStore;
 
   const post = (body: FormData | object) =>
-    fetch(`${base}/datasets`, body instanceof FormData ? { method: 'POST', body } : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    fetch(
+      `${base}/datasets`,
+      body instanceof FormData
+        ? { method: 'POST', body }
+        : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    );
   const datasetCount = async () => ((await (await fetch(`${base}/datasets`)).json()) as unknown[]).length;
   const staged = () => store.list(STAGING_PREFIX);
 
@@ -50,7 +56,13 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
     app = await createDriverApp(loadEnv(DriverEnv, driverEnv));
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    store = new ObjectStore({ endpoint: env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: env.S3_BUCKET });
+    store = new ObjectStore({
+      endpoint: env.S3_ENDPOINT,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucket: env.S3_BUCKET,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -65,12 +77,19 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
   ])('writes the same partition bytes as the in-memory path for a %s CSV, and nothing stays staged', async (_name, gzip) => {
     const text = csv(9000, gzip ? 2 : 1);
     const bytes = Buffer.from(text);
-    const res = await post(form({ format: 'csv', labelColumns: 'label', partitions: '5', seed: '13' }, { file: gzip ? gzipSync(bytes) : bytes }));
+    const res = await post(
+      form({ format: 'csv', labelColumns: 'label', partitions: '5', seed: '13' }, { file: gzip ? gzipSync(bytes) : bytes }),
+    );
     expect(res.status).toBe(201);
     const manifest = (await res.json()) as DatasetManifest;
     const table = tableFromCsv(parseCsv({ text, labelColumns: ['label'] }));
     const want = partitionTable({ table, partitions: 5, seed: 13 }).map((p) => Buffer.from(encodePartition(p)));
-    expect(manifest).toMatchObject({ rows: 9000, seed: 13, features: { dtype: 'float32', shape: [5] }, labels: { dtype: 'int32', shape: [], numClasses: 10 } });
+    expect(manifest).toMatchObject({
+      rows: 9000,
+      seed: 13,
+      features: { dtype: 'float32', shape: [5] },
+      labels: { dtype: 'int32', shape: [], numClasses: 10 },
+    });
     for (const [i, part] of manifest.partitions.entries()) {
       const got = Buffer.from(await store.getBytes(part.key));
       expect(got.equals(want[i])).toBe(true);
@@ -99,7 +118,9 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
     const badColumn = await post(form({ format: 'csv', labelColumns: 'nope' }, { file: good }));
     expect(badColumn.status).toBe(422);
     expect(await badColumn.json()).toMatchObject({ field: 'file', message: expect.stringContaining('"nope" not found') });
-    const badRow = await post(form({ format: 'csv', labelColumns: 'label' }, { file: Buffer.concat([good, Buffer.from('1,2,3,4,x,0\n')]) }));
+    const badRow = await post(
+      form({ format: 'csv', labelColumns: 'label' }, { file: Buffer.concat([good, Buffer.from('1,2,3,4,x,0\n')]) }),
+    );
     expect(badRow.status).toBe(422);
     const stray = await post(form({ format: 'csv', labelColumns: 'label' }, { file: good, evil: good }));
     expect(stray.status).toBe(400);
@@ -110,10 +131,14 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
   it('refuses a second concurrent upload with 429 while the first is still arriving', async () => {
     const slots = app.get(UploadSlots);
     const boundary = 'tuskTestBoundary';
-    const head = `--${boundary}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${boundary}\r\ncontent-disposition: form-data; name="labelColumns"\r\n\r\nlabel\r\n`
-      + `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="d.csv"\r\ncontent-type: text/csv\r\n\r\n`;
+    const head =
+      `--${boundary}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${boundary}\r\ncontent-disposition: form-data; name="labelColumns"\r\n\r\nlabel\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="d.csv"\r\ncontent-type: text/csv\r\n\r\n`;
     const text = csv(200, 5);
-    const slow = httpRequest(`${base}/datasets`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const slow = httpRequest(`${base}/datasets`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     const first = new Promise<{ status: number; body: string }>((resolve, reject) => {
       slow.on('response', (res) => {
         let body = '';

@@ -17,8 +17,17 @@ export function csvColumnPlan(layout: CsvLayout): Int32Array {
  * value that is not a number) goes to readCsvRow, so errors are exactly parseCsv's.
  */
 export function readPlainCsvRow(
-  text: string, start: number, end: number, line: number, r: number, layout: CsvLayout, plan: Int32Array,
-  features: Float32Array, fOff: number, labels: Float64Array, lOff: number,
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  r: number,
+  layout: CsvLayout,
+  plan: Int32Array,
+  features: Float32Array,
+  fOff: number,
+  labels: Float64Array,
+  lOff: number,
 ): void {
   const slow = () => readCsvRow(layout, { line, fields: text.slice(start, end).split(',') }, r, features, fOff, labels, lOff);
   let count = 1;

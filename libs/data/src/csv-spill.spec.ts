@@ -11,7 +11,7 @@ import { spillPartitions } from './spill-partitions.js';
 /** Feeds bytes in pieces of random length (1..maxPiece), so record, quote and UTF-8 boundaries fall anywhere. */
 async function* pieces(bytes: Uint8Array, seed: number, maxPiece: number): AsyncGenerator<Uint8Array> {
   const random = seededRandom(seed);
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = 1 + Math.floor(random() * maxPiece);
     yield bytes.subarray(i, i + n);
     i += n;
@@ -20,7 +20,13 @@ async function* pieces(bytes: Uint8Array, seed: number, maxPiece: number): Async
 
 const concat = (chunks: Iterable<Uint8Array>) => Buffer.concat([...chunks].map((c) => Buffer.from(c)));
 
-async function streamed(csv: string, opts: { labelColumns: string[]; featureColumns?: string[] }, partitions: number, seed: number, maxPiece = 7) {
+async function streamed(
+  csv: string,
+  opts: { labelColumns: string[]; featureColumns?: string[] },
+  partitions: number,
+  seed: number,
+  maxPiece = 7,
+) {
   const spill = await spillCsv(utf8Text(pieces(new TextEncoder().encode(csv), seed + 1, maxPiece)), opts);
   try {
     return { spill, parts: spillPartitions(spill, partitions, seed).map((p) => ({ ...p, encoded: concat(p.chunks()) })) };
@@ -70,7 +76,9 @@ describe('streaming CSV partitioning (spillCsv + spillPartitions)', () => {
     const values = ['0', '7', '255', '123456789', '1234567890123', '-3', '+4', '0.5', '.25', '1e3', '-2.5E-2', ' 12 ', '00017', '3.'];
     const lines = ['p1,label,p2,p3,p4'];
     for (let r = 0; r < 500; r++) {
-      lines.push([0, 1, 2, 3, 4].map((c) => (c === 1 ? String(Math.floor(random() * 4)) : values[Math.floor(random() * values.length)])).join(','));
+      lines.push(
+        [0, 1, 2, 3, 4].map((c) => (c === 1 ? String(Math.floor(random() * 4)) : values[Math.floor(random() * values.length)])).join(','),
+      );
       if (r % 50 === 7) lines.push('');
     }
     const csv = lines.join('\n');
@@ -89,7 +97,13 @@ describe('streaming CSV partitioning (spillCsv + spillPartitions)', () => {
     ['a row with a field too many', '1,2,3,4', 'has 4 fields, expected 3'],
   ])('fails like parseCsv on a late plain row with %s', async (_name, bad, message) => {
     const csv = `a,b,y\n${'1,2,3\n'.repeat(3000)}${bad}\n`;
-    const want = (() => { try { parseCsv({ text: csv, labelColumns: ['y'] }); } catch (err) { return (err as Error).message; } })();
+    const want = (() => {
+      try {
+        parseCsv({ text: csv, labelColumns: ['y'] });
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
     expect(want).toContain(message);
     await expect(streamed(csv, { labelColumns: ['y'] }, 1, 1, 5000)).rejects.toThrow(want!);
   });

@@ -127,7 +127,12 @@ export async function spillCsv(text: AsyncIterable<string>, options: Omit<CsvOpt
  * Reads rows of a spill file in a given order, a chunk at a time: sorted by position within a chunk so the disk reads
  * go forward, placed back in the requested order.
  */
-export function* gatherSpillRows(path: string, rowBytes: number, order: Uint32Array, chunkBytes = SPILL_CHUNK_BYTES): Generator<Uint8Array> {
+export function* gatherSpillRows(
+  path: string,
+  rowBytes: number,
+  order: Uint32Array,
+  chunkBytes = SPILL_CHUNK_BYTES,
+): Generator<Uint8Array> {
   const perChunk = Math.max(1, Math.floor(chunkBytes / rowBytes));
   const fd = openSync(path, 'r');
   try {

@@ -23,11 +23,17 @@ describe('maybeGunzipStream', () => {
 
   it('stops a gzip bomb at maxBytes and names the field', async () => {
     const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
-    await expect(collect(maybeGunzipStream(chunks(bomb, 1024), 'file', 1024 * 1024))).rejects.toThrow('file file expands to more than 1048576 bytes');
+    await expect(collect(maybeGunzipStream(chunks(bomb, 1024), 'file', 1024 * 1024))).rejects.toThrow(
+      'file file expands to more than 1048576 bytes',
+    );
   });
 
   it('calls a corrupt or truncated gzip stream what it is', async () => {
-    await expect(collect(maybeGunzipStream(chunks(gzipSync(text).subarray(0, 30), 7), 'labels', 1e9))).rejects.toThrow('labels file is gzip-compressed but the gzip stream is corrupt');
-    await expect(collect(maybeGunzipStream(chunks(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8]), 5), 'file', 1e9))).rejects.toThrow('corrupt or truncated');
+    await expect(collect(maybeGunzipStream(chunks(gzipSync(text).subarray(0, 30), 7), 'labels', 1e9))).rejects.toThrow(
+      'labels file is gzip-compressed but the gzip stream is corrupt',
+    );
+    await expect(
+      collect(maybeGunzipStream(chunks(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8]), 5), 'file', 1e9)),
+    ).rejects.toThrow('corrupt or truncated');
   });
 });

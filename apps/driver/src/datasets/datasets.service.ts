@@ -1,10 +1,32 @@
-import { BadRequestException, HttpException, Inject, Injectable, NotFoundException, PayloadTooLargeException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  PayloadTooLargeException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { datasetManifestKey, datasetPartKey, datasetPrefix, type DatasetManifest, type PartitionEntry } from '@tusk/contracts';
 import {
-  buildManifest, DataError, encodePartition, maybeGunzip, maybeGunzipStream, parseIdx, parseNpy, partitionTable, sha256Hex,
-  spillCsv, spillPartitions, tableFromIdx, tableFromNpy, utf8Text, type DatasetTable, type TableShape,
+  buildManifest,
+  DataError,
+  encodePartition,
+  maybeGunzip,
+  maybeGunzipStream,
+  parseIdx,
+  parseNpy,
+  partitionTable,
+  sha256Hex,
+  spillCsv,
+  spillPartitions,
+  tableFromIdx,
+  tableFromNpy,
+  utf8Text,
+  type DatasetTable,
+  type TableShape,
 } from '@tusk/data';
 import { isTransientError } from '@tusk/infra';
 import { ObjectNotFoundError } from '@tusk/storage';
@@ -30,11 +52,15 @@ const FILE_ROLES: Record<CreateDatasetDto['format'], UploadField[]> = {
 const newDatasetId = (): string => `ds-${randomBytes(12).toString('hex')}`;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
-const unprocessable = (field: string, message: string) => new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message });
+const unprocessable = (field: string, message: string) =>
+  new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message });
 
 @Injectable()
 export class DatasetsService {
-  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(DriverEnv) private readonly env: DriverEnv) {}
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(DriverEnv) private readonly env: DriverEnv,
+  ) {}
 
   /**
    * Parses, shuffles with the seed and writes partitions + manifest; nothing stays written if anything fails.
@@ -47,14 +73,16 @@ export class DatasetsService {
       if (key) objects[role] = { key, field: dto.source ? `source.${role}` : role };
     }
     for (const role of FILE_ROLES[dto.format]) {
-      if (!objects[role]) throw new BadRequestException(`format ${dto.format} needs the file field "${role}" (${FILE_ROLES[dto.format].join(', ')})`);
+      if (!objects[role])
+        throw new BadRequestException(`format ${dto.format} needs the file field "${role}" (${FILE_ROLES[dto.format].join(', ')})`);
     }
     if (dto.format === 'csv' && !dto.labelColumns?.length) throw new BadRequestException('labelColumns is required for csv datasets');
     for (const object of Object.values(objects)) await this.checkSize(object);
     const id = newDatasetId();
     const seed = dto.seed ?? 42;
     try {
-      const { table, parts } = dto.format === 'csv' ? await this.writeCsv(id, dto, objects.file!, seed) : await this.writeInMemory(id, dto, objects, seed);
+      const { table, parts } =
+        dto.format === 'csv' ? await this.writeCsv(id, dto, objects.file!, seed) : await this.writeInMemory(id, dto, objects, seed);
       const manifest = buildManifest({ id, name: dto.name ?? `${dto.format} dataset`, format: dto.format, seed, table, parts });
       await this.infra.store.putJson(datasetManifestKey(id), manifest);
       return manifest;
@@ -65,7 +93,12 @@ export class DatasetsService {
   }
 
   /** Streams the CSV from S3 into a disk spill, then streams each partition back to S3 with its sha256. */
-  private async writeCsv(id: string, dto: CreateDatasetDto, object: DatasetObject, seed: number): Promise<{ table: TableShape; parts: PartitionEntry[] }> {
+  private async writeCsv(
+    id: string,
+    dto: CreateDatasetDto,
+    object: DatasetObject,
+    seed: number,
+  ): Promise<{ table: TableShape; parts: PartitionEntry[] }> {
     const body = await this.open(object);
     let spill;
     try {
@@ -98,22 +131,30 @@ export class DatasetsService {
     }
   }
 
-  private async writeInMemory(id: string, dto: CreateDatasetDto, objects: DatasetObjects, seed: number): Promise<{ table: DatasetTable; parts: PartitionEntry[] }> {
+  private async writeInMemory(
+    id: string,
+    dto: CreateDatasetDto,
+    objects: DatasetObjects,
+    seed: number,
+  ): Promise<{ table: DatasetTable; parts: PartitionEntry[] }> {
     const files: Partial<Record<UploadField, Uint8Array>> = {};
     for (const [role, object] of Object.entries(objects) as [UploadField, DatasetObject][]) {
       // What is refused uncompressed is refused compressed too: no gzip bombs.
       files[role] = this.gunzip(await this.read(object), object.field);
     }
-    const table = dto.format === 'npy'
-      ? tableFromNpy({ features: parseNpy(files.features!), labels: parseNpy(files.labels!), scale: dto.scale })
-      : tableFromIdx({ images: parseIdx(files.images!), labels: parseIdx(files.labels!) });
+    const table =
+      dto.format === 'npy'
+        ? tableFromNpy({ features: parseNpy(files.features!), labels: parseNpy(files.labels!), scale: dto.scale })
+        : tableFromIdx({ images: parseIdx(files.images!), labels: parseIdx(files.labels!) });
     const partitions = Math.min(dto.partitions ?? this.env.TUSK_DATASET_PARTITIONS, table.rows);
-    const parts = await Promise.all(partitionTable({ table, partitions, seed }).map(async (part) => {
-      const bytes = encodePartition(part);
-      const key = datasetPartKey(id, part.index);
-      await this.infra.store.putBytes(key, bytes);
-      return { index: part.index, key, rows: part.rows, bytes: bytes.byteLength, sha256: sha256Hex(bytes) };
-    }));
+    const parts = await Promise.all(
+      partitionTable({ table, partitions, seed }).map(async (part) => {
+        const bytes = encodePartition(part);
+        const key = datasetPartKey(id, part.index);
+        await this.infra.store.putBytes(key, bytes);
+        return { index: part.index, key, rows: part.rows, bytes: bytes.byteLength, sha256: sha256Hex(bytes) };
+      }),
+    );
     return { table, parts };
   }
 
@@ -137,7 +178,12 @@ export class DatasetsService {
     const size = await this.storeCall({ key, field }, () => this.infra.store.size(key));
     const max = this.env.TUSK_MAX_UPLOAD_BYTES;
     if (size > max) {
-      throw new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', field, message: `${field}: ${key} is ${size} bytes, more than ${max} (TUSK_MAX_UPLOAD_BYTES)` });
+      throw new PayloadTooLargeException({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        field,
+        message: `${field}: ${key} is ${size} bytes, more than ${max} (TUSK_MAX_UPLOAD_BYTES)`,
+      });
     }
   }
 
@@ -174,7 +220,13 @@ export class DatasetsService {
     try {
       return await this.get(id);
     } catch (err) {
-      if (err instanceof NotFoundException) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message: `${field}: dataset ${id} not found` });
+      if (err instanceof NotFoundException)
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          field,
+          message: `${field}: dataset ${id} not found`,
+        });
       throw err;
     }
   }

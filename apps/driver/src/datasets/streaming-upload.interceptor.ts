@@ -1,6 +1,14 @@
 import {
-  BadRequestException, createParamDecorator, HttpException, Inject, Injectable, Logger, PayloadTooLargeException,
-  type CallHandler, type ExecutionContext, type NestInterceptor,
+  BadRequestException,
+  createParamDecorator,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  PayloadTooLargeException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
 } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request } from 'express';
@@ -20,18 +28,24 @@ export const STAGING_PREFIX = 'staging/uploads/';
 type UploadRequest = Request & { stagedUploads?: StagedUploads };
 
 /** The staging keys of the request's uploaded files (empty for a JSON body). */
-export const Staged = createParamDecorator((_: unknown, ctx: ExecutionContext): StagedUploads => ctx.switchToHttp().getRequest<UploadRequest>().stagedUploads ?? {});
+export const Staged = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): StagedUploads => ctx.switchToHttp().getRequest<UploadRequest>().stagedUploads ?? {},
+);
 
 /** Reads the rest of a request body and throws it away, so an early error response reaches a client still sending. */
 function drain(req: Request): Promise<void> {
   if (req.readableEnded) return Promise.resolve();
   return new Promise((resolve) => {
-    req.once('end', resolve).once('close', resolve).once('error', () => resolve());
+    req
+      .once('end', resolve)
+      .once('close', resolve)
+      .once('error', () => resolve());
     req.resume();
   });
 }
 
-const badRequest = (message: string, field?: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...(field && { field }) });
+const badRequest = (message: string, field?: string) =>
+  new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...(field && { field }) });
 
 /**
  * Replaces multer's memory storage: multipart files stream into S3 staging keys as they arrive (TUSK_MAX_UPLOAD_BYTES
@@ -70,7 +84,8 @@ export class StreamingUploadInterceptor implements NestInterceptor {
       return await lastValueFrom(next.handle(), { defaultValue: undefined });
     } finally {
       release();
-      if (staged.length) await this.infra.store.deleteKeys(staged).catch((err) => this.logger.warn(`staged uploads not deleted: ${(err as Error).message}`));
+      if (staged.length)
+        await this.infra.store.deleteKeys(staged).catch((err) => this.logger.warn(`staged uploads not deleted: ${(err as Error).message}`));
     }
   }
 
@@ -96,17 +111,23 @@ export class StreamingUploadInterceptor implements NestInterceptor {
         failed = true;
         abort.abort();
         req.unpipe(bb);
-        void drain(req).then(() => Promise.allSettled(uploads)).then(() => reject(error));
+        void drain(req)
+          .then(() => Promise.allSettled(uploads))
+          .then(() => reject(error));
       };
       bb.on('field', (name, value, info) => {
-        if (info.nameTruncated || info.valueTruncated) return fail(badRequest(`form field ${name.slice(0, 100)}: ${info.nameTruncated ? 'name' : 'value'} is too long`));
+        if (info.nameTruncated || info.valueTruncated)
+          return fail(badRequest(`form field ${name.slice(0, 100)}: ${info.nameTruncated ? 'name' : 'value'} is too long`));
         fields.set(name, [...(fields.get(name) ?? []), value]);
       });
       bb.on('file', (name, stream) => {
         const field = UPLOAD_FIELDS.find((f) => f === name);
         if (failed || !field || files[field]) {
           stream.resume();
-          if (!field) return fail(badRequest(`unexpected file field "${name.slice(0, 100)}" (expected ${UPLOAD_FIELDS.join(', ')})`, name.slice(0, 100)));
+          if (!field)
+            return fail(
+              badRequest(`unexpected file field "${name.slice(0, 100)}" (expected ${UPLOAD_FIELDS.join(', ')})`, name.slice(0, 100)),
+            );
           if (files[field]) return fail(badRequest(`more than one file in the field "${field}"`, field));
           return;
         }
@@ -114,7 +135,14 @@ export class StreamingUploadInterceptor implements NestInterceptor {
         files[field] = key;
         staged.push(key);
         stream.once('limit', () => {
-          fail(new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', field, message: `${field}: the file is larger than ${max} bytes (TUSK_MAX_UPLOAD_BYTES)` }));
+          fail(
+            new PayloadTooLargeException({
+              statusCode: 413,
+              error: 'Payload Too Large',
+              field,
+              message: `${field}: the file is larger than ${max} bytes (TUSK_MAX_UPLOAD_BYTES)`,
+            }),
+          );
         });
         uploads.push(this.infra.store.putStream(key, stream, { signal: abort.signal }).catch((err) => fail(err)));
       });

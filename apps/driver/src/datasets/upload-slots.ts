@@ -17,7 +17,11 @@ export class UploadSlots {
     const max = this.env.TUSK_MAX_CONCURRENT_UPLOADS;
     if (this.busy >= max) {
       throw new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', message: `${max} dataset upload(s) already in progress (TUSK_MAX_CONCURRENT_UPLOADS); retry when one ends` },
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `${max} dataset upload(s) already in progress (TUSK_MAX_CONCURRENT_UPLOADS); retry when one ends`,
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }

@@ -13,7 +13,11 @@ describe('outlastOutages / untilDone (p-retry)', () => {
     const lines: string[] = [];
     let calls = 0;
     const value = await outlastOutages({
-      what: 'reading', job: { jobId: 'j' }, limitS: 30, signal: new AbortController().signal, logger: quietLogger(lines),
+      what: 'reading',
+      job: { jobId: 'j' },
+      limitS: 30,
+      signal: new AbortController().signal,
+      logger: quietLogger(lines),
       step: async () => (++calls === 1 ? Promise.reject(unreachable()) : 'ok'),
     });
     expect(value).toBe('ok');
@@ -23,15 +27,23 @@ describe('outlastOutages / untilDone (p-retry)', () => {
 
   it('throws a non-transient error at once', async () => {
     let calls = 0;
-    const step = async () => { calls++; throw new Error('bad spec'); };
-    await expect(outlastOutages({ what: 'x', job: { jobId: 'j' }, limitS: 30, signal: new AbortController().signal, logger: quietLogger([]), step })).rejects.toThrow('bad spec');
+    const step = async () => {
+      calls++;
+      throw new Error('bad spec');
+    };
+    await expect(
+      outlastOutages({ what: 'x', job: { jobId: 'j' }, limitS: 30, signal: new AbortController().signal, logger: quietLogger([]), step }),
+    ).rejects.toThrow('bad spec');
     expect(calls).toBe(1);
   });
 
   it('gives up after limitS with a message naming TUSK_OUTAGE_LIMIT_S', async () => {
-    const step = async () => { throw unreachable(); };
-    await expect(outlastOutages({ what: 'x', job: { jobId: 'j' }, limitS: 1, signal: new AbortController().signal, logger: quietLogger([]), step }))
-      .rejects.toThrow(/stayed unreachable for more than 1 s \(TUSK_OUTAGE_LIMIT_S\): connect ECONNREFUSED/);
+    const step = async () => {
+      throw unreachable();
+    };
+    await expect(
+      outlastOutages({ what: 'x', job: { jobId: 'j' }, limitS: 1, signal: new AbortController().signal, logger: quietLogger([]), step }),
+    ).rejects.toThrow(/stayed unreachable for more than 1 s \(TUSK_OUTAGE_LIMIT_S\): connect ECONNREFUSED/);
   });
 
   it('untilDone retries any error and returns quietly once aborted', async () => {
@@ -41,7 +53,9 @@ describe('outlastOutages / untilDone (p-retry)', () => {
       if (++calls === 2) abort.abort();
       throw new Error('still failing');
     };
-    await expect(untilDone({ what: 'x', job: { jobId: 'j' }, signal: abort.signal, logger: quietLogger([]), step })).resolves.toBeUndefined();
+    await expect(
+      untilDone({ what: 'x', job: { jobId: 'j' }, signal: abort.signal, logger: quietLogger([]), step }),
+    ).resolves.toBeUndefined();
     expect(calls).toBe(2);
   });
 });

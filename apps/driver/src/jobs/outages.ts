@@ -7,7 +7,21 @@ import pRetry, { type Options } from 'p-retry';
 const BACKOFF: Options = { retries: Infinity, minTimeout: 1_000, factor: 2, maxTimeout: 10_000, randomize: false };
 
 /** Runs `step`, retrying while NATS or S3 is unreachable, for at most `limitS` seconds; retries are logged to `job`'s log. */
-export async function outlastOutages<T>({ what, job, limitS, signal, logger, step }: { what: string; job: JobLogContext; limitS: number; signal: AbortSignal; logger: Logger; step: () => Promise<T> }): Promise<T> {
+export async function outlastOutages<T>({
+  what,
+  job,
+  limitS,
+  signal,
+  logger,
+  step,
+}: {
+  what: string;
+  job: JobLogContext;
+  limitS: number;
+  signal: AbortSignal;
+  logger: Logger;
+  step: () => Promise<T>;
+}): Promise<T> {
   try {
     return await pRetry(step, {
       ...BACKOFF,
@@ -18,13 +32,26 @@ export async function outlastOutages<T>({ what, job, limitS, signal, logger, ste
     });
   } catch (err) {
     // A transient error that comes out was the last one allowed: the outage outlasted TUSK_OUTAGE_LIMIT_S.
-    if (isTransientError(err) && !signal.aborted) throw new Error(`NATS or S3 stayed unreachable for more than ${limitS} s (TUSK_OUTAGE_LIMIT_S): ${(err as Error).message}`);
+    if (isTransientError(err) && !signal.aborted)
+      throw new Error(`NATS or S3 stayed unreachable for more than ${limitS} s (TUSK_OUTAGE_LIMIT_S): ${(err as Error).message}`);
     throw err;
   }
 }
 
 /** Runs `step` until it succeeds or `signal` aborts: for writes that must land however long an outage lasts (a job's final status). */
-export async function untilDone({ what, job, signal, logger, step }: { what: string; job: JobLogContext; signal: AbortSignal; logger: Logger; step: () => Promise<void> }): Promise<void> {
+export async function untilDone({
+  what,
+  job,
+  signal,
+  logger,
+  step,
+}: {
+  what: string;
+  job: JobLogContext;
+  signal: AbortSignal;
+  logger: Logger;
+  step: () => Promise<void>;
+}): Promise<void> {
   await pRetry(step, {
     ...BACKOFF,
     signal,

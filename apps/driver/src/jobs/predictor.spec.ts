@@ -8,9 +8,16 @@ import { Predictor } from './predictor.js';
 async function savedModel(): Promise<{ json: object; weights: Uint8Array }> {
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
   let saved!: tf.io.ModelArtifacts;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  await model.save(
+    tf.io.withSaveHandler(
+      async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }),
+    ),
+  );
   model.dispose();
-  return { json: { modelTopology: saved.modelTopology, weightsManifest: [{ weights: saved.weightSpecs }] }, weights: new Uint8Array(saved.weightData as ArrayBuffer) };
+  return {
+    json: { modelTopology: saved.modelTopology, weightsManifest: [{ weights: saved.weightSpecs }] },
+    weights: new Uint8Array(saved.weightData as ArrayBuffer),
+  };
 }
 
 describe('Predictor model cache (lru-cache by count)', () => {
@@ -41,7 +48,13 @@ describe('Predictor model cache (lru-cache by count)', () => {
   it('forgets a failed load so the next request tries again', async () => {
     let fail = true;
     const { json, weights } = await savedModel();
-    const store = { getJson: async () => { if (fail) throw new Error('no such key'); return json; }, getBytes: async () => weights };
+    const store = {
+      getJson: async () => {
+        if (fail) throw new Error('no such key');
+        return json;
+      },
+      getBytes: async () => weights,
+    };
     const predictor = new Predictor({ store } as unknown as Infra, { TUSK_PREDICT_CACHE_MODELS: 2 } as DriverEnv);
     await expect(predictor.predict('x', [[1, 2, 3]])).rejects.toThrow('has no model yet');
     await new Promise((r) => setImmediate(r));

@@ -43,7 +43,10 @@ describe('PartitionCache (lru-cache with a byte budget)', () => {
       made.push(p);
       return p;
     };
-    const [first, second] = await Promise.all([cache.getOrLoad({ key: 'k', label: 'ds/k', load }), cache.getOrLoad({ key: 'k', label: 'ds/k', load })]);
+    const [first, second] = await Promise.all([
+      cache.getOrLoad({ key: 'k', label: 'ds/k', load }),
+      cache.getOrLoad({ key: 'k', label: 'ds/k', load }),
+    ]);
     expect(second.x).toBe(first.x);
     expect(made).toHaveLength(2);
     expect(made.filter((p) => p.x.isDisposed)).toHaveLength(1);
