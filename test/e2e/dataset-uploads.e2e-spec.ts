@@ -128,6 +128,19 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
     expect(await datasetCount()).toBe(before);
   });
 
+  it.each([
+    ['a file part without a name', 'content-disposition: form-data; filename="x.csv"\r\ncontent-type: text/csv'],
+    ['a field part without a name', 'content-disposition: form-data'],
+  ])('answers 400 to %s (and keeps serving)', async (_name, disposition) => {
+    const b = 'tuskNoName';
+    const body = `--${b}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${b}\r\n${disposition}\r\n\r\na,y\n1,0\n\r\n--${b}--\r\n`;
+    const res = await fetch(`${base}/datasets`, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${b}` } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toContain('no name');
+    expect((await fetch(`${base}/datasets`)).status).toBe(200);
+    expect(await staged()).toEqual([]);
+  });
+
   it('refuses a second concurrent upload with 429 while the first is still arriving', async () => {
     const slots = app.get(UploadSlots);
     const boundary = 'tuskTestBoundary';

@@ -13,6 +13,7 @@ import {
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { Infra } from '@tusk/infra';
 import { DriverEnv } from '../driver-env.js';
@@ -115,37 +116,59 @@ export class StreamingUploadInterceptor implements NestInterceptor {
           .then(() => Promise.allSettled(uploads))
           .then(() => reject(error));
       };
-      bb.on('field', (name, value, info) => {
-        if (info.nameTruncated || info.valueTruncated)
-          return fail(badRequest(`form field ${name.slice(0, 100)}: ${info.nameTruncated ? 'name' : 'value'} is too long`));
-        fields.set(name, [...(fields.get(name) ?? []), value]);
-      });
-      bb.on('file', (name, stream) => {
-        const field = UPLOAD_FIELDS.find((f) => f === name);
-        if (failed || !field || files[field]) {
-          stream.resume();
-          if (!field)
-            return fail(
-              badRequest(`unexpected file field "${name.slice(0, 100)}" (expected ${UPLOAD_FIELDS.join(', ')})`, name.slice(0, 100)),
+      // A throw in a busboy callback would be uncaught: every callback fails the request instead.
+      const guard =
+        <A extends unknown[]>(fn: (...args: A) => void) =>
+        (...args: A) => {
+          try {
+            fn(...args);
+          } catch (err) {
+            fail(err);
+          }
+        };
+      const unnamed = () => badRequest('a multipart part has no name (content-disposition: form-data; name="...")');
+      bb.on(
+        'field',
+        guard((name: string | undefined, value: string, info: busboy.FieldInfo) => {
+          if (typeof name !== 'string') return fail(unnamed());
+          if (info.nameTruncated || info.valueTruncated)
+            return fail(badRequest(`form field ${name.slice(0, 100)}: ${info.nameTruncated ? 'name' : 'value'} is too long`));
+          fields.set(name, [...(fields.get(name) ?? []), value]);
+        }),
+      );
+      bb.on(
+        'file',
+        guard((name: string | undefined, stream: Readable) => {
+          if (typeof name !== 'string') {
+            stream.resume();
+            return fail(unnamed());
+          }
+          const field = UPLOAD_FIELDS.find((f) => f === name);
+          if (failed || !field || files[field]) {
+            stream.resume();
+            if (!field)
+              return fail(
+                badRequest(`unexpected file field "${name.slice(0, 100)}" (expected ${UPLOAD_FIELDS.join(', ')})`, name.slice(0, 100)),
+              );
+            if (files[field]) return fail(badRequest(`more than one file in the field "${field}"`, field));
+            return;
+          }
+          const key = `${STAGING_PREFIX}${id}/${field}`;
+          files[field] = key;
+          staged.push(key);
+          stream.once('limit', () => {
+            fail(
+              new PayloadTooLargeException({
+                statusCode: 413,
+                error: 'Payload Too Large',
+                field,
+                message: `${field}: the file is larger than ${max} bytes (TUSK_MAX_UPLOAD_BYTES)`,
+              }),
             );
-          if (files[field]) return fail(badRequest(`more than one file in the field "${field}"`, field));
-          return;
-        }
-        const key = `${STAGING_PREFIX}${id}/${field}`;
-        files[field] = key;
-        staged.push(key);
-        stream.once('limit', () => {
-          fail(
-            new PayloadTooLargeException({
-              statusCode: 413,
-              error: 'Payload Too Large',
-              field,
-              message: `${field}: the file is larger than ${max} bytes (TUSK_MAX_UPLOAD_BYTES)`,
-            }),
-          );
-        });
-        uploads.push(this.infra.store.putStream(key, stream, { signal: abort.signal }).catch((err) => fail(err)));
-      });
+          });
+          uploads.push(this.infra.store.putStream(key, stream, { signal: abort.signal }).catch((err) => fail(err)));
+        }),
+      );
       bb.on('filesLimit', () => fail(badRequest(`too many files (at most ${UPLOAD_FIELDS.length})`)));
       bb.on('fieldsLimit', () => fail(badRequest('too many form fields (at most 20)')));
       bb.on('partsLimit', () => fail(badRequest('too many multipart parts (at most 24)')));
