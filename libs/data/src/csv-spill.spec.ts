@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCsv } from './csv.js';
-import { spillCsv, utf8Text } from './csv-spill.js';
+import { removeStaleSpills, spillCsv, utf8Text } from './csv-spill.js';
 import { tableFromCsv } from './dataset-table.js';
 import { encodePartition } from './partition-codec.js';
 import { partitionTable } from './partition.js';
@@ -130,5 +132,15 @@ describe('streaming CSV partitioning (spillCsv + spillPartitions)', () => {
   it('refuses invalid UTF-8 as the whole-file decoder does', async () => {
     const bytes = Buffer.concat([Buffer.from('a,y\n1,'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
     await expect(spillCsv(utf8Text(pieces(bytes, 1, 3)), { labelColumns: ['y'] })).rejects.toThrow('not valid for encoding utf-8');
+  });
+
+  it('removes the spill dirs of processes that are gone, and only those', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tusk-spill-test-'));
+    const mine = join(tmp, `tusk-csv-${process.pid}-abc`);
+    const gone = join(tmp, 'tusk-csv-2147483000-abc'); // no such pid
+    const other = join(tmp, 'something-else');
+    for (const d of [mine, gone, other]) mkdirSync(d);
+    expect(await removeStaleSpills(tmp)).toBe(1);
+    expect([existsSync(mine), existsSync(gone), existsSync(other)]).toEqual([true, false, true]);
   });
 });

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertLittleEndianHost } from './bytes.js';
@@ -30,6 +30,29 @@ export interface CsvSpill {
 // Small: buffers are freed only when V8 collects, so each one in flight counts several times in RSS.
 const SPILL_CHUNK_BYTES = 1024 * 1024;
 
+const SPILL_DIR_PREFIX = 'tusk-csv-';
+
+/** Removes spill dirs left in `tmp` by processes that are gone (a crash mid-upload); returns how many. */
+export async function removeStaleSpills(tmp = tmpdir()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    const pid = new RegExp(`^${SPILL_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!pid || isAlive(Number(pid))) continue;
+    await rm(join(tmp, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
 /** Decodes UTF-8 byte chunks to text; invalid UTF-8 throws a TypeError, as TextDecoder's fatal mode does for whole files. */
 export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -44,7 +67,7 @@ export async function* utf8Text(bytes: AsyncIterable<Uint8Array>): AsyncGenerato
  */
 export async function spillCsv(text: AsyncIterable<string>, options: Omit<CsvOptions, 'text'>, tmp = tmpdir()): Promise<CsvSpill> {
   assertLittleEndianHost();
-  const dir = await mkdtemp(join(tmp, 'tusk-csv-'));
+  const dir = await mkdtemp(join(tmp, `${SPILL_DIR_PREFIX}${process.pid}-`));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
     const featureFile = await open(join(dir, 'features'), 'w');

@@ -3,7 +3,9 @@ import {
   HttpException,
   Inject,
   Injectable,
+  Logger,
   NotFoundException,
+  type OnApplicationBootstrap,
   PayloadTooLargeException,
   UnprocessableEntityException,
 } from '@nestjs/common';
@@ -19,6 +21,7 @@ import {
   parseIdx,
   parseNpy,
   partitionTable,
+  removeStaleSpills,
   sha256Hex,
   spillCsv,
   spillPartitions,
@@ -56,11 +59,18 @@ const unprocessable = (field: string, message: string) =>
   new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message });
 
 @Injectable()
-export class DatasetsService {
+export class DatasetsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DatasetsService.name);
+
   constructor(
     @Inject(Infra) private readonly infra: Infra,
     @Inject(DriverEnv) private readonly env: DriverEnv,
   ) {}
+
+  /** A driver that crashed mid-upload left its CSV spill in the temp dir: removed at the next boot. */
+  onApplicationBootstrap(): void {
+    void removeStaleSpills().then((n) => n && this.logger.log(`removed ${n} CSV spill dir(s) left by a process that is gone`));
+  }
 
   /**
    * Parses, shuffles with the seed and writes partitions + manifest; nothing stays written if anything fails.
