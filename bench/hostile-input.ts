@@ -43,7 +43,8 @@ const ids = (text: string): string[] => {
 };
 
 async function main(): Promise<number> {
-  const { logPath, cluster, stop } = benchCluster('tusk-hostile-', { workers: 1, env: { LOG_LEVEL: 'log', NO_COLOR: '1', TUSK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
+  // As many dataset creations as requests in flight, so every hostile upload reaches the parsers (not a 429).
+  const { logPath, cluster, stop } = benchCluster('tusk-hostile-', { workers: 1, env: { LOG_LEVEL: 'log', NO_COLOR: '1', TUSK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), TUSK_MAX_CONCURRENT_UPLOADS: String(CONCURRENCY) } });
 
   try {
     console.log(`hostile-input: starting a local cluster (1 worker, TUSK_MAX_UPLOAD_BYTES=${MAX_UPLOAD_BYTES}); service logs in ${logPath}`);

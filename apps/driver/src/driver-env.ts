@@ -7,6 +7,10 @@ export class DriverEnv extends BaseEnv {
   /** When set, every API call but /health and /metrics needs `Authorization: Bearer <token>`. */
   @IsOptional() @IsString() @MinLength(8) TUSK_API_TOKEN?: string;
   @IsInt() @Min(1024) TUSK_MAX_UPLOAD_BYTES: number = 512 * 1024 * 1024;
+  /** Dataset creations (upload + partitioning) at once; one more is refused with 429 until one ends. */
+  @IsInt() @Min(1) TUSK_MAX_CONCURRENT_UPLOADS: number = 2;
+  /** Trained models kept loaded for POST /jobs/:id/predict; the least recently used is disposed past this. */
+  @IsInt() @Min(1) TUSK_PREDICT_CACHE_MODELS: number = 8;
   @IsInt() @Min(1) TUSK_MAX_PARAMS: number = 50_000_000;
   @IsInt() @Min(1) @Max(1024) TUSK_MAX_PARTITIONS: number = 256;
   @IsInt() @Min(1) @Max(100_000) TUSK_MAX_EPOCHS: number = 1_000;

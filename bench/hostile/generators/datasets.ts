@@ -137,7 +137,7 @@ export const uploadsCsv: Generator = {
     out.push(upload(g, 'two files in "file"', [...meta, file('file'), file('file')]));
     out.push(upload(g, 'five files', [...meta, file('file'), file('features'), file('images'), file('labels'), file('evil')]));
     out.push(upload(g, 'file sent as a plain field', [...meta, { name: 'file', value: good }]));
-    // The filename is never used (memory storage); the label column is wrong so only a 4xx is right.
+    // The filename is never used (files are staged under a key of their own); the label column is wrong so only a 4xx is right.
     const badMeta: Part[] = [{ name: 'format', value: 'csv' }, { name: 'labelColumns', value: 'nope' }];
     out.push(upload(g, 'file with a traversal filename (and a wrong label column)', [...badMeta, { name: 'file', value: good, filename: '../../../../tmp/evil.csv' }]));
     out.push(upload(g, 'file with a NUL in its filename (and a wrong label column)', [...badMeta, { name: 'file', value: good, filename: 'a\u0000b.csv' }]));

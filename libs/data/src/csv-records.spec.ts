@@ -30,4 +30,13 @@ describe('parseCsvRecords', () => {
     expect(() => parseCsvRecords('a,b\n"1"x,2\n')).toThrow('CSV line 2: unexpected text after a closing quote');
     expect(() => parseCsvRecords('a,b\n1,"2\n3,4\n')).toThrow('CSV line 2: quoted field is never closed');
   });
+
+  it('reads plain LF text (the split fast path) exactly as the general loop reads the same text with CRLF', () => {
+    const text = '\ufeffa,b,c\n1, 2 ,3\n\n\n,,\n4,5\nx\n\n';
+    const records = parseCsvRecords(text);
+    expect(records).toEqual(parseCsvRecords(text.replace(/\n/g, '\r\n')));
+    expect(records.map((r) => r.line)).toEqual([1, 2, 5, 6, 7]);
+    expect(records[0].fields).toEqual(['a', 'b', 'c']);
+    expect(parseCsvRecords('1,2\n3,4', 10)).toEqual([{ line: 10, fields: ['1', '2'] }, { line: 11, fields: ['3', '4'] }]);
+  });
 });

@@ -12,3 +12,8 @@ export * from './partition-codec.js';
 export * from './hash.js';
 export * from './manifest.js';
 export * from './to-float.js';
+export * from './csv-chunker.js';
+export * from './csv-spill.js';
+export * from './spill-partitions.js';
+export * from './gunzip-stream.js';
+export * from './csv-plain-row.js';

@@ -1,6 +1,13 @@
 import type { ColumnSpec, DatasetManifest, PartitionEntry } from '@tusk/contracts';
 import { DatasetArgumentError } from './errors.js';
-import type { DatasetTable, TableColumn } from './types.js';
+import type { TableColumn } from './types.js';
+
+/** The parts of a table a manifest describes (no data), so a streamed dataset can have one too. */
+export interface TableShape {
+  rows: number;
+  features: Omit<TableColumn, 'data'>;
+  labels: Omit<TableColumn, 'data'>;
+}
 
 /** Inputs to buildManifest; createdAt defaults to now (pass it for reproducible output). */
 export interface BuildManifestArgs {
@@ -8,13 +15,13 @@ export interface BuildManifestArgs {
   name: string;
   format: DatasetManifest['format'];
   seed: number;
-  table: DatasetTable;
+  table: TableShape;
   parts: PartitionEntry[];
   createdAt?: Date | string;
 }
 
 /** The ColumnSpec describing one table column, leaving out absent optional fields so the JSON stays clean. */
-export function columnSpec(column: TableColumn): ColumnSpec {
+export function columnSpec(column: Omit<TableColumn, 'data'>): ColumnSpec {
   const spec: ColumnSpec = { dtype: column.dtype, shape: [...column.shape], scale: column.scale };
   if (column.numClasses !== undefined) spec.numClasses = column.numClasses;
   if (column.names !== undefined) spec.names = [...column.names];

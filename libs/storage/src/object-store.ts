@@ -3,11 +3,14 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
 
 export interface S3Options {
   endpoint: string;
@@ -110,6 +113,53 @@ export class ObjectStore {
     }
   }
 
+  /** The object's size in bytes (a HEAD request), so callers can refuse one before reading it. */
+  async size(key: string): Promise<number> {
+    try {
+      const out = await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+      return out.ContentLength ?? 0;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) throw new ObjectNotFoundError(key);
+      throw err;
+    }
+  }
+
+  /** The object's bytes as a stream, for objects too big to hold in memory. */
+  async getStream(key: string): Promise<Readable> {
+    try {
+      const out = await this.call(() => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+      if (!out.Body) throw new ObjectNotFoundError(key);
+      return out.Body as Readable;
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') throw new ObjectNotFoundError(key);
+      throw err;
+    }
+  }
+
+  /**
+   * Writes a stream of unknown length (multipart above 5 MiB, so at most queueSize + 1 parts are in memory).
+   * Aborting `signal` stops it and removes what was uploaded so far.
+   */
+  async putStream(key: string, body: Readable, { signal, contentType = 'application/octet-stream' }: { signal?: AbortSignal; contentType?: string } = {}): Promise<void> {
+    const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }, queueSize: 1 });
+    const abort = () => void upload.abort().catch(() => undefined);
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await this.call(() => upload.done());
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  async deleteKeys(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+      await this.call(() => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch } })));
+    }
+  }
+
   async getJson<T>(key: string): Promise<T> {
     return JSON.parse(new TextDecoder().decode(await this.getBytes(key))) as T;
   }
@@ -127,10 +177,7 @@ export class ObjectStore {
 
   async deletePrefix(prefix: string): Promise<number> {
     const keys = await this.list(prefix);
-    for (let i = 0; i < keys.length; i += 1000) {
-      const batch = keys.slice(i, i + 1000).map((Key) => ({ Key }));
-      await this.call(() => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch } })));
-    }
+    await this.deleteKeys(keys);
     return keys.length;
   }
 

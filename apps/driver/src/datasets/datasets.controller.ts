@@ -1,14 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
-import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import type { DatasetManifest } from '@tusk/contracts';
 import { CreateDatasetDto } from './create-dataset.dto.js';
-import { DatasetsService, type DatasetFiles } from './datasets.service.js';
+import { DatasetsService } from './datasets.service.js';
 import { DatasetUploadBody } from './dataset-upload.body.js';
 import { DatasetManifestResponse } from './responses/dataset-manifest.response.js';
-
-type MulterFiles = Partial<Record<keyof DatasetFiles, { buffer: Buffer }[]>>;
-const FILE_FIELDS = ['file', 'features', 'images', 'labels'].map((name) => ({ name, maxCount: 1 }));
+import { Staged, StreamingUploadInterceptor, type StagedUploads } from './streaming-upload.interceptor.js';
 
 @Controller('datasets')
 export class DatasetsController {
@@ -19,13 +16,9 @@ export class DatasetsController {
   @ApiBody({ type: DatasetUploadBody })
   @ApiCreatedResponse({ type: DatasetManifestResponse })
   @Post()
-  @UseInterceptors(FileFieldsInterceptor(FILE_FIELDS))
-  create(@Body() dto: CreateDatasetDto, @UploadedFiles() files: MulterFiles = {}): Promise<DatasetManifest> {
-    const bytes: DatasetFiles = {};
-    for (const [role, list] of Object.entries(files) as [keyof DatasetFiles, { buffer: Buffer }[]][]) {
-      if (list?.[0]) bytes[role] = new Uint8Array(list[0].buffer.buffer, list[0].buffer.byteOffset, list[0].buffer.byteLength);
-    }
-    return this.datasets.create(dto, bytes);
+  @UseInterceptors(StreamingUploadInterceptor)
+  create(@Body() dto: CreateDatasetDto, @Staged() staged: StagedUploads): Promise<DatasetManifest> {
+    return this.datasets.create(dto, staged);
   }
 
   @ApiOkResponse({ type: [DatasetManifestResponse] })

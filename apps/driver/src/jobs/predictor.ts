@@ -2,13 +2,21 @@ import { Inject, Injectable, NotFoundException, UnprocessableEntityException } f
 import * as tf from '@tensorflow/tfjs';
 import { modelJsonKey, modelWeightsKey } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
+import { LRUCache } from 'lru-cache';
+import { DriverEnv } from '../driver-env.js';
 
-/** Answers small prediction batches inline from the job's saved model (cached per job). */
+/** Answers small prediction batches inline from the job's saved model (the TUSK_PREDICT_CACHE_MODELS most recent kept loaded). */
 @Injectable()
 export class Predictor {
-  private readonly models = new Map<string, Promise<tf.LayersModel>>();
+  private readonly models: LRUCache<string, Promise<tf.LayersModel>>;
 
-  constructor(@Inject(Infra) private readonly infra: Infra) {}
+  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(DriverEnv) env: DriverEnv) {
+    this.models = new LRUCache({
+      max: env.TUSK_PREDICT_CACHE_MODELS,
+      // An evicted model's weights are freed; a load that failed has nothing to free.
+      dispose: (model) => void model.then((m) => m.dispose(), () => undefined),
+    });
+  }
 
   async predict(jobId: string, instances: unknown[]): Promise<number[][]> {
     const model = await this.model(jobId);
@@ -33,9 +41,15 @@ export class Predictor {
     if (!cached) {
       cached = this.load(jobId);
       this.models.set(jobId, cached);
-      cached.catch(() => this.models.delete(jobId));
+      const loading = cached;
+      loading.catch(() => this.models.peek(jobId) === loading && this.models.delete(jobId));
     }
     return cached;
+  }
+
+  /** Jobs whose model is loaded, most recently used first. */
+  cachedJobs(): string[] {
+    return [...this.models.keys()];
   }
 
   private async load(jobId: string): Promise<tf.LayersModel> {

@@ -1,35 +1,38 @@
 import * as tf from '@tensorflow/tfjs';
+import { LRUCache } from 'lru-cache';
 import type { PartitionTensors } from './partition-tensors.js';
 
-/** Partition tensors kept across rounds within a memory budget; the least recently used go first. */
-export class PartitionCache {
-  private readonly entries = new Map<string, PartitionTensors & { lastUsed: number; label: string }>();
+type Entry = PartitionTensors & { label: string };
 
-  constructor(private readonly budgetBytes: number) {}
+/**
+ * Partition tensors kept across rounds within a byte budget; the least recently used go first and their tensors
+ * are disposed. The partition just loaded always stays, even alone over the budget (it is about to be trained on).
+ */
+export class PartitionCache {
+  private readonly entries: LRUCache<string, Entry>;
+
+  constructor(budgetBytes: number) {
+    this.entries = new LRUCache<string, Entry>({
+      maxSize: budgetBytes,
+      // Clamped: an entry over the budget evicts all the others but is kept itself.
+      sizeCalculation: (e) => Math.max(1, Math.min(e.bytes, budgetBytes)),
+      dispose: (e) => tf.dispose([e.x, e.y]),
+    });
+  }
 
   /** `label` names the entry in heartbeats (`<datasetId>/<partition>`); `key` is what shapes its tensors. */
   async getOrLoad({ key, label, load }: { key: string; label: string; load: () => Promise<PartitionTensors> }): Promise<PartitionTensors> {
     const hit = this.entries.get(key);
-    if (hit) {
-      hit.lastUsed = Date.now();
-      return hit;
-    }
+    if (hit) return hit;
     const loaded = await load();
-    this.entries.set(key, { ...loaded, lastUsed: Date.now(), label });
-    this.evict(key);
-    return loaded;
-  }
-
-  private evict(keep: string): void {
-    let used = [...this.entries.values()].reduce((n, e) => n + e.bytes, 0);
-    const byAge = [...this.entries.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    for (const [key, entry] of byAge) {
-      if (used <= this.budgetBytes) break;
-      if (key === keep) continue;
-      tf.dispose([entry.x, entry.y]);
-      this.entries.delete(key);
-      used -= entry.bytes;
+    // Loaded twice at once: keep the first, so tensors in use are never replaced under a task.
+    const raced = this.entries.get(key);
+    if (raced) {
+      tf.dispose([loaded.x, loaded.y]);
+      return raced;
     }
+    this.entries.set(key, { ...loaded, label });
+    return loaded;
   }
 
   /** The partitions held, as `<datasetId>/<partition>`, each once, sorted. */
@@ -38,7 +41,6 @@ export class PartitionCache {
   }
 
   clear(): void {
-    for (const e of this.entries.values()) tf.dispose([e.x, e.y]);
     this.entries.clear();
   }
 }
