@@ -4,10 +4,11 @@ import { createMetricsRegistry, Infra, MetricsController } from '@tusk/infra';
 import { HealthController } from './health/health.controller.js';
 import { PushMetrics } from './metrics/push-metrics.js';
 import { ParameterServerEnv } from './ps-env.js';
+import { PushController } from './push/push.controller.js';
 import { PushService } from './push/push.service.js';
 import { VersionEvents } from './push/version-events.js';
 
-/** The parameter server: applies the pushes of asynchronous and hogwild jobs, reports health. */
+/** The parameter server: applies the pushes of asynchronous and hogwild jobs (`PushController`, over the JetStream transport), reports health. */
 @Module({})
 export class ParameterServerModule implements OnApplicationShutdown {
   constructor(@Inject(Infra) private readonly infra: Infra) {}
@@ -16,7 +17,7 @@ export class ParameterServerModule implements OnApplicationShutdown {
     const connect = () => Infra.connect({ name: 'tusk-parameter-server', env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: ParameterServerModule,
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, PushController],
       providers: [
         { provide: ParameterServerEnv, useValue: env },
         { provide: Infra, useFactory: connect },
