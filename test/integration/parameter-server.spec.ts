@@ -101,7 +101,6 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
   it('loses no push when 40 land at once on two replicas (compare-and-set on the KV head)', async () => {
     await setUp(asyncJob('job-many', 'asynchronous'), [0, 0, 0, 0]);
     const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => push('job-many', [1, i, 0.5, -1], 0)));
-    console.log(JSON.stringify(replies.filter((r) => !r.accepted)));
     expect(replies.every((r) => r.accepted)).toBe(true);
     expect(new Set(replies.map((r) => r.version)).size).toBe(40);
     const live = await infra.versions.read('job-many');

@@ -5,6 +5,7 @@ import { JobEvents } from './job-events.js';
 import { JobLogs } from './job-logs.js';
 import { Predictor } from './predictor.js';
 import { JobStore } from './job-store.js';
+import { ModelArtifacts } from './model-artifacts.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 import { TrainingLoop } from './training-loop.js';
@@ -18,7 +19,7 @@ import { StateGauges } from '../metrics/state-gauges.js';
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, TrainingLoop, JobsService, Evaluator, Predictor, StateGauges, JobLogs, TrainingHooks],
+  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, TrainingLoop, JobsService, Evaluator, Predictor, StateGauges, JobLogs, TrainingHooks, ModelArtifacts],
   exports: [JobsService, JobStore, TrainingHooks],
 })
 export class JobsModule {}
