@@ -60,9 +60,12 @@ export class JetStreamContext extends BaseRpcContext<JetStreamContextArgs> {
     if (this.settle('nak')) this.getMessage().nak(delayMs);
   }
 
-  /** Never delivers the message again (poison, obsolete, or answered for good with a failure). */
-  term(reason?: string): void {
-    if (this.settle('term')) this.getMessage().term(reason);
+  /**
+   * Never delivers the message again (poison, obsolete, or answered for good with a failure). The reason is for
+   * the caller's log: nats-server before 2.10.4 ignores a `+TERM` that carries one, and the message comes back.
+   */
+  term(_reason?: string): void {
+    if (this.settle('term')) this.getMessage().term();
   }
 
   /** Answers nothing: the message already left the stream, so there is nothing to ack. */
