@@ -32,6 +32,8 @@ export class TaskFailureFilter implements RpcExceptionFilter<unknown> {
   }
 
   private async settle(err: unknown, data: Record<string, unknown>, ctx: JetStreamContext): Promise<void> {
+    // Already handed back (the worker stopped and its grace period ran out): whatever failed since is not the task's fault.
+    if (ctx.outcome) return;
     if (err instanceof TerminateMessage) {
       this.logger.error(`terminating a malformed task on ${ctx.getSubject()}: ${err.message}`);
       return ctx.term(err.message);
