@@ -99,7 +99,9 @@ describe('JetStreamServer: handler outcomes map to ack / nak / term (real nats-s
     await publish('fail-1', 'fail');
     await eventually(async () => seen('fail-1').length >= 2, { timeoutMs: 10_000, what: 'a redelivery' });
     const [first, second] = seen('fail-1');
-    expect([first.delivery, second.delivery]).toEqual([1, 2]);
+    // Usually 1 then 2; a redelivery that lands on a pull request just as it expires is counted and comes back once more.
+    expect(first.delivery).toBe(1);
+    expect(second.delivery).toBeGreaterThan(1);
     expect(second.seq).toBe(first.seq);
     // Stop it failing forever: term it out of the stream.
     await jsm.streams.deleteMessage(STREAM, first.seq).catch(() => undefined);
