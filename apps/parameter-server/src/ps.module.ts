@@ -4,10 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { createMetricsRegistry, HealthController, healthProviders, Infra, MetricsController } from '@tusk/infra';
 import { PushMetrics } from './metrics/push-metrics.js';
 import { ParameterServerEnv } from './ps-env.js';
+import { PushController } from './push/push.controller.js';
 import { PushService } from './push/push.service.js';
 import { VersionEvents } from './push/version-events.js';
 
-/** The parameter server: applies the pushes of asynchronous and hogwild jobs, reports health. */
+/** The parameter server: applies the pushes of asynchronous and hogwild jobs (`PushController`, over the JetStream transport), reports health. */
 @Module({})
 export class ParameterServerModule implements OnApplicationShutdown {
   constructor(@Inject(Infra) private readonly infra: Infra) {}
@@ -17,7 +18,7 @@ export class ParameterServerModule implements OnApplicationShutdown {
     return {
       module: ParameterServerModule,
       imports: [TerminusModule],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, PushController],
       providers: [
         { provide: ParameterServerEnv, useValue: env },
         { provide: Infra, useFactory: connect },

@@ -5,3 +5,4 @@ export * from './blob-store.js';
 export * from './versioned-weights.js';
 export * from './kv-purge.js';
 export * from './job-log-publisher.js';
+export * from './transport/index.js';

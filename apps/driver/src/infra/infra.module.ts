@@ -1,6 +1,8 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Infra } from '@tusk/infra';
+import { JetStreamClientProxy } from '@tusk/messaging';
 import { DriverEnv } from '../driver-env.js';
+import { EventStream } from './event-stream.js';
 
 @Global()
 @Module({})
@@ -11,8 +13,13 @@ export class InfraModule implements OnApplicationShutdown {
     const connect = () => Infra.connect({ name: 'tusk-driver', env, onStatus: (text) => new Logger('Nats').warn(text) });
     return {
       module: InfraModule,
-      providers: [{ provide: DriverEnv, useValue: env }, { provide: Infra, useFactory: connect }],
-      exports: [DriverEnv, Infra],
+      providers: [
+        { provide: DriverEnv, useValue: env },
+        { provide: Infra, useFactory: connect },
+        { provide: JetStreamClientProxy, useFactory: (infra: Infra) => new JetStreamClientProxy(() => infra), inject: [Infra] },
+        EventStream,
+      ],
+      exports: [DriverEnv, Infra, JetStreamClientProxy, EventStream],
     };
   }
 

@@ -3,8 +3,7 @@ import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPro
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobLogLine, type JobRecord, type JobSummary } from '@tusk/contracts';
-import { ObjectNotFoundError } from '@tusk/storage';
-import { Infra } from '@tusk/infra';
+import { EventStream } from '../infra/event-stream.js';
 import { CreateJobDto } from './dto/create-job.dto.js';
 import { EvaluateDto, PredictDto } from './dto/evaluate.dto.js';
 import { JobLogsQuery } from './dto/job-logs.query.js';
@@ -12,6 +11,7 @@ import { Evaluator } from './evaluator.js';
 import { Predictor } from './predictor.js';
 import { eventOf, progressOf } from './job-events.js';
 import { JobLogs } from './job-logs.js';
+import { ModelArtifacts } from './model-artifacts.js';
 import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 import { summaryOf } from './job-summary.js';
@@ -29,7 +29,8 @@ export class JobsController {
 
   constructor(
     @Inject(JobsService) private readonly jobs: JobsService,
-    @Inject(Infra) private readonly infra: Infra,
+    @Inject(EventStream) private readonly eventStream: EventStream,
+    @Inject(ModelArtifacts) private readonly artifacts: ModelArtifacts,
     @Inject(Evaluator) private readonly evaluator: Evaluator,
     @Inject(Predictor) private readonly predictor: Predictor,
     @Inject(JobLogs) private readonly logs: JobLogs,
@@ -96,13 +97,12 @@ export class JobsController {
     return new Observable<MessageEvent>((subscriber) => {
       // Subscribe before reading the record, so no event can fall between the two. A core subscription
       // outlives NATS reconnects; if NATS stays away the stream ends and the client reconnects or polls.
-      const sub = this.infra.nc.subscribe(eventSubject(id));
+      const feed = this.eventStream.follow<JobEvent>(eventSubject(id));
       const follow = async () => {
         const job = await this.jobs.get(id);
         subscriber.next({ data: eventOf(job, 'status') });
         if (FINAL_STATUSES.includes(job.status)) return;
-        for await (const m of sub) {
-          const event = m.json<JobEvent>();
+        for await (const event of feed) {
           subscriber.next({ data: event });
           if (FINAL_STATUSES.includes(event.status)) return;
         }
@@ -110,10 +110,10 @@ export class JobsController {
       follow()
         .catch((err) => this.logger.warn(`events stream ended early: ${(err as Error).message}`, { jobId: id }))
         .finally(() => {
-          sub.unsubscribe();
+          feed.close();
           subscriber.complete();
         });
-      return () => sub.unsubscribe();
+      return () => feed.close();
     });
   }
 
@@ -144,11 +144,6 @@ export class JobsController {
   private async artifact(id: string, key: string): Promise<Uint8Array> {
     const job = await this.jobs.get(id);
     if (!job.modelReady) throw new NotFoundException(`job ${id} has no model yet (status ${job.status})`);
-    try {
-      return await this.infra.store.getBytes(key);
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) throw new NotFoundException(`the model of job ${id} is missing from S3`);
-      throw err;
-    }
+    return this.artifacts.read(id, key);
   }
 }

@@ -5,9 +5,10 @@ import { JobEvents } from './job-events.js';
 import { JobLogs } from './job-logs.js';
 import { Predictor } from './predictor.js';
 import { JobStore } from './job-store.js';
+import { ModelArtifacts } from './model-artifacts.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
-import { SyncTrainer } from './sync-trainer.js';
+import { TrainingLoop } from './training-loop.js';
 import { TrainingHooks } from './training-hooks.js';
 import { Rounds } from './rounds.js';
 import { TaskDispatcher } from './task-dispatcher.js';
@@ -18,7 +19,7 @@ import { StateGauges } from '../metrics/state-gauges.js';
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, SyncTrainer, JobsService, Evaluator, Predictor, StateGauges, JobLogs, TrainingHooks],
+  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, TrainingLoop, JobsService, Evaluator, Predictor, StateGauges, JobLogs, TrainingHooks, ModelArtifacts],
   exports: [JobsService, JobStore, TrainingHooks],
 })
 export class JobsModule {}

@@ -8,7 +8,7 @@ import type { CreateJobDto } from './dto/create-job.dto.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { validateJob } from './job-validator.js';
-import { SyncTrainer } from './sync-trainer.js';
+import { TrainingLoop } from './training-loop.js';
 
 /** Unguessable job ids (128 random bits), safe in NATS subjects and KV keys. */
 export const newJobId = (): string => `job-${randomBytes(16).toString('hex')}`;
@@ -18,7 +18,7 @@ export class JobsService {
   constructor(
     @Inject(JobStore) private readonly jobs: JobStore,
     @Inject(DatasetsService) private readonly datasets: DatasetsService,
-    @Inject(SyncTrainer) private readonly trainer: SyncTrainer,
+    @Inject(TrainingLoop) private readonly training: TrainingLoop,
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(DriverEnv) private readonly env: DriverEnv,
   ) {}
@@ -37,7 +37,7 @@ export class JobsService {
     };
     await this.jobs.create(record);
     this.events.publish(record, 'status');
-    this.trainer.start(record.id);
+    this.training.start(record.id);
     return record;
   }
 
@@ -70,7 +70,7 @@ export class JobsService {
     const cancelled = await this.jobs.update(id, (j) => {
       if (!FINAL_STATUSES.includes(j.status)) Object.assign(j, { status: 'cancelled', finishedAt: new Date().toISOString() });
     });
-    await this.trainer.stop(id);
+    await this.training.stop(id);
     this.events.publish(cancelled, 'status');
     return cancelled;
   }

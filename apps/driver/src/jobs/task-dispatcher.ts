@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { jobContext } from '@tusk/config';
-import { encodeMessage, TASKS_STREAM, taskId, taskSubject, type TaskMessage } from '@tusk/contracts';
+import { TASKS_STREAM, taskId, taskSubject, type TaskMessage } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
+import { JetStreamClientProxy, JetStreamRecord } from '@tusk/messaging';
+import { lastValueFrom } from 'rxjs';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { ResultCollector } from './result-collector.js';
 
@@ -14,7 +17,11 @@ import { ResultCollector } from './result-collector.js';
 export class TaskDispatcher {
   private readonly logger = new Logger(TaskDispatcher.name);
 
-  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(DriverMetrics) private readonly metrics: DriverMetrics) {}
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(JetStreamClientProxy) private readonly client: JetStreamClientProxy,
+    @Inject(DriverMetrics) private readonly metrics: DriverMetrics,
+  ) {}
 
   /** Publishes the tasks that are neither answered nor in the stream; returns how many it published. */
   async dispatch({ tasks, collector }: { tasks: TaskMessage[]; collector: ResultCollector }): Promise<number> {
@@ -28,7 +35,7 @@ export class TaskDispatcher {
     if (absent.length === 0) return 0;
     // A worker publishes its result before it acks, so a task that left the stream meanwhile is answered now.
     const toPublish = await unanswered(absent);
-    for (const task of toPublish) await this.infra.js.publish(taskSubject(task), encodeMessage(task));
+    for (const task of toPublish) await this.publish(task);
     return toPublish.length;
   }
 
@@ -50,6 +57,14 @@ export class TaskDispatcher {
     const republished = await this.dispatch({ tasks, collector });
     this.metrics.tasksReassigned('lost', republished);
     return republished;
+  }
+
+  /**
+   * The msgID names this one publish, not the task: it dedupes the client's own retry of the publish, while a
+   * task deleted to be reassigned can be published again inside the duplicate window.
+   */
+  private async publish(task: TaskMessage): Promise<void> {
+    await lastValueFrom(this.client.emit(taskSubject(task), new JetStreamRecord(task, { msgID: `${taskId(task)}:${randomUUID()}` })));
   }
 
   private async isInStream(task: TaskMessage): Promise<boolean> {

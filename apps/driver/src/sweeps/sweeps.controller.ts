@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Inject, Logger, Param, Post, Sse, type M
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { sweepEventSubject, type SweepEvent, type SweepRecord } from '@tusk/contracts';
-import { Infra } from '@tusk/infra';
+import { EventStream } from '../infra/event-stream.js';
 import { CreateSweepDto } from './dto/create-sweep.dto.js';
 import { SweepIdPipe } from './sweep-id.pipe.js';
 import { SweepsService } from './sweeps.service.js';
@@ -12,7 +12,7 @@ import { SweepRecordResponse } from './responses/sweep-record.response.js';
 export class SweepsController {
   private readonly logger = new Logger(SweepsController.name);
 
-  constructor(@Inject(SweepsService) private readonly sweeps: SweepsService, @Inject(Infra) private readonly infra: Infra) {}
+  constructor(@Inject(SweepsService) private readonly sweeps: SweepsService, @Inject(EventStream) private readonly eventStream: EventStream) {}
 
   @ApiCreatedResponse({ type: SweepRecordResponse })
   @Post()
@@ -48,13 +48,12 @@ export class SweepsController {
     await this.sweeps.get(id);
     return new Observable<MessageEvent>((subscriber) => {
       // Subscribe before reading the record, so no change can fall between the two.
-      const sub = this.infra.nc.subscribe(sweepEventSubject(id));
+      const feed = this.eventStream.follow<SweepEvent>(sweepEventSubject(id));
       const follow = async () => {
         const sweep = await this.sweeps.get(id);
         subscriber.next({ data: { sweepId: id, type: 'status', sweep, at: new Date().toISOString() } satisfies SweepEvent });
         if (sweep.status !== 'running') return;
-        for await (const m of sub) {
-          const event = m.json<SweepEvent>();
+        for await (const event of feed) {
           subscriber.next({ data: event });
           if (event.sweep.status !== 'running') return;
         }
@@ -62,10 +61,10 @@ export class SweepsController {
       follow()
         .catch((err) => this.logger.warn(`events of sweep ${id}: stream ended early: ${(err as Error).message}`))
         .finally(() => {
-          sub.unsubscribe();
+          feed.close();
           subscriber.complete();
         });
-      return () => sub.unsubscribe();
+      return () => feed.close();
     });
   }
 }

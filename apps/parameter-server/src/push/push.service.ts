@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Msg, Subscription } from '@nats-io/transport-node';
-import { jobRecordKey, PS_QUEUE_GROUP, psPushWildcard, type JobRecord, type PushReply } from '@tusk/contracts';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { jobRecordKey, type JobRecord, type PushReply } from '@tusk/contracts';
 import { jobContext } from '@tusk/config';
 import { Infra } from '@tusk/infra';
 import { bytesToFloat32 } from '@tusk/model';
@@ -23,14 +23,14 @@ const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
 };
 
 /**
- * Answers pushes on `tusk.ps.<job>.push` in a queue group shared by every replica: any replica can
- * serve any job, and when one dies the others carry on from KV, where every acknowledged push is.
+ * Applies the pushes that `PushController` receives on `tusk.ps.<job>.push` (a queue group shared by every
+ * replica): any replica can serve any job, and when one dies the others carry on from KV, where every
+ * acknowledged push is. Keeps each job's weights in memory while pushes come.
  */
 @Injectable()
 export class PushService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PushService.name);
   private readonly jobs = new Map<string, Promise<JobWeights>>();
-  private subscription?: Subscription;
   private evictTimer?: NodeJS.Timeout;
 
   constructor(
@@ -41,28 +41,29 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.infra.nc.subscribe(psPushWildcard(), { queue: PS_QUEUE_GROUP, callback: (err, msg) => {
-      if (err) return this.logger.error(`push subscription: ${err.message}`);
-      void this.handle(msg);
-    } });
     this.evictTimer = setInterval(() => void this.evictIdle(), 60_000).unref();
-    this.logger.log(`serving pushes on ${psPushWildcard()} (queue ${PS_QUEUE_GROUP}, at most ${this.env.TUSK_PS_MAX_QUEUE} queued per job)`);
+    this.logger.log(`at most ${this.env.TUSK_PS_MAX_QUEUE} pushes queued per job`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     clearInterval(this.evictTimer);
-    await this.subscription?.drain();
   }
 
-  private async handle(msg: Msg): Promise<void> {
-    const jobId = msg.subject.split('.')[2];
+  /**
+   * Answers one push; never throws. `afterReply` is called once the reply is sent, with the version event to
+   * publish then, if the push moved the weights.
+   */
+  async answer({ subject, headers, data, afterReply }: {
+    subject: string; headers?: MsgHdrs; data: Uint8Array; afterReply: (publish: () => void) => void;
+  }): Promise<PushReply> {
+    const jobId = subject.split('.')[2];
     let request: PushRequest | undefined;
     let reply: PushReply;
     try {
-      request = parsePushRequest({ jobId, headers: msg.headers });
+      request = parsePushRequest({ jobId, headers });
       const { deltaKey } = request;
       const load = once(async () => {
-        const bytes = deltaKey ? await this.infra.blobs.get(deltaKey) : msg.data;
+        const bytes = deltaKey ? await this.infra.blobs.get(deltaKey) : data;
         this.metrics.deltaReceived(bytes.byteLength);
         return bytesToFloat32(bytes);
       });
@@ -83,9 +84,9 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     this.metrics.pushAnswered(reply);
-    msg.respond(JSON.stringify(reply));
-    const point = request && versionPointOf({ request, reply, headers: msg.headers });
-    if (point) this.versionEvents.publish(jobId, point);
+    const point = request && versionPointOf({ request, reply, headers });
+    if (point) afterReply(() => this.versionEvents.publish(jobId, point));
+    return reply;
   }
 
   private async push(jobId: string, request: PushRequest, load: () => Promise<Float32Array>): Promise<PushReply> {

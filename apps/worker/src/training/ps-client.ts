@@ -1,6 +1,7 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { formatPushMetrics, psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
+import { JetStreamClientProxy } from '@tusk/messaging';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { PermanentTaskError } from './task-errors.js';
@@ -47,7 +48,11 @@ export class ParameterServerClient {
   /** Pushes sent by this task attempt so far: the next push's step. */
   private step = 0;
 
-  constructor(private readonly options: ParameterServerClientOptions) {}
+  private readonly client: JetStreamClientProxy;
+
+  constructor(private readonly options: ParameterServerClientOptions) {
+    this.client = new JetStreamClientProxy(() => options.infra);
+  }
 
   /** The newest version; reads straight from KV so pulls never queue behind the parameter server. */
   async pull(): Promise<{ version: number; weights: Float32Array }> {
@@ -92,7 +97,7 @@ export class ParameterServerClient {
    * backoff (PUSH_ATTEMPTS in all); "busy" is waited out apart, up to BUSY_LIMIT_TIMEOUTS request timeouts.
    */
   private async send({ body, headers, what }: { body: Uint8Array; headers: MsgHdrs; what: string }): Promise<PushReply> {
-    const { infra, jobId, timeoutMs } = this.options;
+    const { jobId, timeoutMs } = this.options;
     let failures = 0;
     let lastError: unknown;
     let busySince: number | null = null;
@@ -100,7 +105,7 @@ export class ParameterServerClient {
     for (;;) {
       let answer: PushReply | null = null;
       try {
-        answer = (await infra.nc.request(psPushSubject(jobId), body, { timeout: timeoutMs, headers })).json<PushReply>();
+        answer = await this.client.requestReply<PushReply>(psPushSubject(jobId), body, { timeoutMs, headers });
       } catch (err) {
         lastError = err;
       }

@@ -38,12 +38,12 @@ describe('TuskLogger', () => {
   it('writes errors to stderr with their stack, passed beside the message or as an Error', () => {
     const logger = new TuskLogger({ service: 'driver', format: 'json', level: 'log' });
     const err = new Error('S3 unreachable');
-    logger.error('saving the model failed', err.stack, { jobId: 'job-1' }, 'SyncTrainer');
-    logger.error(err, 'SyncTrainer');
+    logger.error('saving the model failed', err.stack, { jobId: 'job-1' }, 'TrainingLoop');
+    logger.error(err, 'TrainingLoop');
     expect(output.out).toEqual([]);
     const [withStack, fromError] = output.err.map((line) => JSON.parse(line));
-    expect(withStack).toMatchObject({ level: 'error', context: 'SyncTrainer', message: 'saving the model failed', jobId: 'job-1', stack: err.stack });
-    expect(fromError).toMatchObject({ level: 'error', context: 'SyncTrainer', message: 'S3 unreachable', stack: err.stack });
+    expect(withStack).toMatchObject({ level: 'error', context: 'TrainingLoop', message: 'saving the model failed', jobId: 'job-1', stack: err.stack });
+    expect(fromError).toMatchObject({ level: 'error', context: 'TrainingLoop', message: 'S3 unreachable', stack: err.stack });
   });
 
   it('prints only the levels LOG_LEVEL allows', () => {

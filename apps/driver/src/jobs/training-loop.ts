@@ -22,12 +22,13 @@ import { neededForTraining } from './training-keep.js';
 const SWEEP_FINISHED_WITHIN_MS = 24 * 3600_000;
 
 /**
- * Runs every queued or running job to its end, one round after another. All state lives in NATS
+ * Runs every queued or running job to its end, whatever its mode: synchronous rounds, or the asynchronous
+ * and hogwild phases the parameter server serves. All state lives in NATS
  * (job records, weights, results), so a restarted driver resumes each job where it stood.
  */
 @Injectable()
-export class SyncTrainer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SyncTrainer.name);
+export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TrainingLoop.name);
   private readonly loops = new Loops();
 
   constructor(
