@@ -9,6 +9,7 @@ import { InfraModule } from './infra/infra.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SweepsModule } from './sweeps/sweeps.module.js';
+import { WorkerRegistry } from './workers/worker-registry.js';
 import { WorkersController } from './workers/workers.controller.js';
 
 @Module({})
@@ -18,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [InfraModule.forRoot(env), HealthModule, MetricsModule, DatasetsModule, JobsModule, SweepsModule, DashboardModule.forRoot()],
       controllers: [WorkersController],
-      providers: [{ provide: APP_GUARD, useClass: TokenGuard }],
+      providers: [{ provide: APP_GUARD, useClass: TokenGuard }, WorkerRegistry],
     };
   }
 }
