@@ -90,8 +90,8 @@ describe('deploy/prometheus.yml', () => {
   it('is a valid Prometheus config that scrapes every service on its compose port', () => {
     expect(execFileSync('promtool', ['check', 'config', deployFile('prometheus.yml')], { encoding: 'utf8' })).toContain('SUCCESS');
     const config = readFileSync(deployFile('prometheus.yml'), 'utf8');
-    expect(config).toMatch(/targets: \["driver:8080"\]/);
-    expect(config).toMatch(/names: \["parameter-server"\]\n\s+type: A\n\s+port: 8082/);
-    expect(config).toMatch(/names: \["worker"\]\n\s+type: A\n\s+port: 8081/);
+    expect(config).toMatch(/targets: \[["']driver:8080["']\]/);
+    expect(config).toMatch(/names: \[["']parameter-server["']\]\n\s+type: A\n\s+port: 8082/);
+    expect(config).toMatch(/names: \[["']worker["']\]\n\s+type: A\n\s+port: 8081/);
   });
 });
