@@ -17,7 +17,15 @@ export interface ClusterSession {
  * `<dataDir>/services.log` (the terminal stays for the caller's own output), and Ctrl-C / SIGTERM
  * stopping everything before the process exits.
  */
-export async function startClusterSession({ workers, label, env = {} }: { workers: number; label: string; env?: Record<string, string> }): Promise<ClusterSession> {
+export async function startClusterSession({
+  workers,
+  label,
+  env = {},
+}: {
+  workers: number;
+  label: string;
+  env?: Record<string, string>;
+}): Promise<ClusterSession> {
   const fromEnv = process.env.TUSK_DATA_DIR;
   const dataDir = fromEnv ? resolve(fromEnv) : mkdtempSync(join(tmpdir(), `tusk-${label}-`));
   mkdirSync(dataDir, { recursive: true });

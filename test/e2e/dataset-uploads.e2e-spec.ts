@@ -134,7 +134,11 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
   ])('answers 400 to %s (and keeps serving)', async (_name, disposition) => {
     const b = 'tuskNoName';
     const body = `--${b}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${b}\r\n${disposition}\r\n\r\na,y\n1,0\n\r\n--${b}--\r\n`;
-    const res = await fetch(`${base}/datasets`, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${b}` } });
+    const res = await fetch(`${base}/datasets`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${b}` },
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).message).toContain('no name');
     expect((await fetch(`${base}/datasets`)).status).toBe(200);

@@ -48,6 +48,9 @@ export function promtoolFindings(text: string): string[] {
     const e = err as NodeJS.ErrnoException & { status?: number; stdout?: string; stderr?: string };
     if (e.code === 'ENOENT') throw new Error('promtool is missing: apt-get install prometheus');
     if (e.status !== 3) throw new Error(`promtool check metrics exited ${e.status}: ${e.stderr}${e.stdout}`);
-    return `${e.stdout}${e.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    return `${e.stdout}${e.stderr}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 }

@@ -14,7 +14,17 @@ export interface LedgerAnswer {
  * What the ledger already answered for step `step` of `stream`, or null when the push is new. A stream's
  * pushes arrive in step order (a worker waits for each reply), so any step up to the last one is a copy.
  */
-export function answeredBefore({ ledger, stream, step, version }: { ledger: PushLedger | undefined; stream: string; step: number; version: number }): PushReply | null {
+export function answeredBefore({
+  ledger,
+  stream,
+  step,
+  version,
+}: {
+  ledger: PushLedger | undefined;
+  stream: string;
+  step: number;
+  version: number;
+}): PushReply | null {
   const entry = ledger && Object.hasOwn(ledger, stream) ? ledger[stream] : undefined;
   if (!entry || step > entry.step) return null;
   if (step === entry.step) return { ...entry.reply, duplicate: true };
@@ -27,7 +37,8 @@ export function recordAnswers(ledger: PushLedger | undefined, answers: readonly 
   const next: Record<string, AppliedPushes> = { ...ledger };
   for (const { stream, step, reply } of answers) {
     const previous = Object.hasOwn(next, stream) ? next[stream] : undefined;
-    if (previous && step <= previous.step) throw new Error(`push ledger: step ${step} of stream ${stream} answered after step ${previous.step}`);
+    if (previous && step <= previous.step)
+      throw new Error(`push ledger: step ${step} of stream ${stream} answered after step ${previous.step}`);
     const { accepted, version, staleness, scale } = reply;
     next[stream] = { step, applied: (previous?.applied ?? 0) + (accepted ? 1 : 0), reply: { accepted, version, staleness, scale } };
   }
