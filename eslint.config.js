@@ -16,4 +16,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  // Plain JavaScript runs on Node; TypeScript files get no-undef from the compiler instead. (The `globals` package is not installed.)
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        (
+          'URL URLSearchParams AbortController AbortSignal TextEncoder TextDecoder fetch performance structuredClone queueMicrotask ' +
+          'setInterval clearInterval clearTimeout setImmediate clearImmediate'
+        )
+          .split(' ')
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -4,7 +4,7 @@ import type { PushFrequency, StalePolicy, TrainingMode } from '@tusk/contracts';
 import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from '../scripts/demo/evaluate.js';
-import { decodeSplit, fashionMnistOrHint, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
+import { decodeSplit, fashionMnistOrHint } from '../scripts/demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining } from '../scripts/demo/mlp.js';
 import { trainLocally, type RunFigures } from './lib/local-fit.js';
 import { fmt, table } from './lib/stats.js';
@@ -47,10 +47,15 @@ interface ModeFigures extends RunFigures {
   pushesPerSecond: number;
 }
 
-const describe = (c: PushConfig): string =>
-  `${c.frequency === 'epoch' ? 'epoch' : `batch/${c.pushEvery}`}${c.maxStaleness !== undefined ? ` s<=${c.maxStaleness} ${c.stalePolicy ?? 'reject'}` : ''}`;
+const describe = (c: PushConfig): string => {
+  const every = c.frequency === 'epoch' ? 'epoch' : `batch/${c.pushEvery}`;
+  return `${every}${c.maxStaleness !== undefined ? ` s<=${c.maxStaleness} ${c.stalePolicy ?? 'reject'}` : ''}`;
+};
 
-/** `ASYNC_PARITY_CONFIGS=batch:20,epoch,batch:50:4:scale`: frequency[:pushEvery[:maxStaleness[:policy]]], comma-separated; the first one makes the RESULT line. */
+/**
+ * `ASYNC_PARITY_CONFIGS=batch:20,epoch,batch:50:4:scale`: frequency[:pushEvery[:maxStaleness[:policy]]], comma-separated;
+ * the first one makes the RESULT line.
+ */
 function parseConfigs(text: string): PushConfig[] {
   return text
     .split(',')
@@ -83,7 +88,8 @@ async function bench(): Promise<number> {
   const training = mlpTraining();
   const topology = mlpTopology();
   console.log(
-    `async-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${training.batchSize}, ${training.epochs} epochs, seed ${training.seed}; tfjs ${tf.version.tfjs} on ${backend}`,
+    `async-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${training.batchSize}, ` +
+      `${training.epochs} epochs, seed ${training.seed}; tfjs ${tf.version.tfjs} on ${backend}`,
   );
   console.log(`push schedules: ${configs.map(describe).join(', ')} (the first makes the RESULT line)`);
   const test = decodeSplit(files.test);
@@ -91,7 +97,8 @@ async function bench(): Promise<number> {
   console.log(`\n(a) local model.fit (${backend}, 1 process)`);
   const local = await trainLocally({ topology, training, train: decodeSplit(files.train), test });
   console.log(
-    `local: test accuracy ${local.accuracy.toFixed(4)}, loss ${local.loss.toFixed(4)}, ${local.seconds.toFixed(1)} s, ${Math.round(local.samplesPerSecond)} samples/s`,
+    `local: test accuracy ${local.accuracy.toFixed(4)}, loss ${local.loss.toFixed(4)}, ` +
+      `${local.seconds.toFixed(1)} s, ${Math.round(local.samplesPerSecond)} samples/s`,
   );
 
   const runs: ModeFigures[] = [];
@@ -157,7 +164,10 @@ async function bench(): Promise<number> {
         };
         runs.push(figures);
         console.log(
-          `${mode}: test accuracy ${figures.accuracy.toFixed(4)}, loss ${figures.loss.toFixed(4)}, ${figures.seconds.toFixed(1)} s submit-to-done (${figures.jobSeconds.toFixed(1)} s job), ${Math.round(figures.samplesPerSecond)} samples/s; pushes ${figures.pushes} (${fmt(figures.pushesPerSecond, 2)}/s), stale ${figures.stale}, rejected ${figures.rejected}, scaled ${figures.scaled}, version ${figures.version}`,
+          `${mode}: test accuracy ${figures.accuracy.toFixed(4)}, loss ${figures.loss.toFixed(4)}, ${figures.seconds.toFixed(1)} s ` +
+            `submit-to-done (${figures.jobSeconds.toFixed(1)} s job), ${Math.round(figures.samplesPerSecond)} samples/s; ` +
+            `pushes ${figures.pushes} (${fmt(figures.pushesPerSecond, 2)}/s), stale ${figures.stale}, rejected ${figures.rejected}, ` +
+            `scaled ${figures.scaled}, version ${figures.version}`,
         );
       }
     }
@@ -225,13 +235,17 @@ async function bench(): Promise<number> {
   const dHogwild = (chosenHogwild.accuracy - local.accuracy) * 100;
   const met = Math.abs(dAsync) <= MAX_DIFF_POINTS && Math.abs(dHogwild) <= MAX_DIFF_POINTS;
   console.log(
-    `speed-up vs local (samples/s, submit-to-done): asynchronous ${(chosenAsync.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x, hogwild ${(chosenHogwild.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x`,
+    `speed-up vs local (samples/s, submit-to-done): ` +
+      `asynchronous ${(chosenAsync.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x, ` +
+      `hogwild ${(chosenHogwild.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x`,
   );
   console.log(
-    `target |diff| <= ${MAX_DIFF_POINTS} points for both modes (${describe(chosenAsync.config)}): ${met ? 'met' : 'NOT met'} (asynchronous ${dAsync.toFixed(2)}, hogwild ${dHogwild.toFixed(2)})`,
+    `target |diff| <= ${MAX_DIFF_POINTS} points for both modes (${describe(chosenAsync.config)}): ${met ? 'met' : 'NOT met'} ` +
+      `(asynchronous ${dAsync.toFixed(2)}, hogwild ${dHogwild.toFixed(2)})`,
   );
   console.log(
-    `RESULT async-parity local_acc=${local.accuracy.toFixed(4)} async_acc=${chosenAsync.accuracy.toFixed(4)} hogwild_acc=${chosenHogwild.accuracy.toFixed(4)} pushes_per_s=${fmt(chosenAsync.pushesPerSecond, 2)}`,
+    `RESULT async-parity local_acc=${local.accuracy.toFixed(4)} async_acc=${chosenAsync.accuracy.toFixed(4)} ` +
+      `hogwild_acc=${chosenHogwild.accuracy.toFixed(4)} pushes_per_s=${fmt(chosenAsync.pushesPerSecond, 2)}`,
   );
   return 0;
 }

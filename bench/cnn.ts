@@ -79,7 +79,8 @@ async function measure(backend: string, data: { images: Float32Array; labels: In
     const seconds = (performance.now() - t0) / 1000;
     rates.push((batches * BATCH) / seconds);
     console.log(
-      `  ${backend} rep ${rep + 1}: ${batches * BATCH} samples in ${seconds.toFixed(2)} s = ${rates[rep].toFixed(1)} samples/s (loss ${loss.toFixed(4)})`,
+      `  ${backend} rep ${rep + 1}: ${batches * BATCH} samples in ${seconds.toFixed(2)} s = ${rates[rep].toFixed(1)} samples/s ` +
+        `(loss ${loss.toFixed(4)})`,
     );
   }
   for (const { xs, ys } of train) tf.dispose([xs, ys]);

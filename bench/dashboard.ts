@@ -108,7 +108,8 @@ for (let rep = 0; rep < REPS; rep++) {
     results[name].updateP95.push(p95(r.updateMs));
     results[name].longTasks.push(r.longTaskMs);
     console.log(
-      `rep ${rep + 1} ${name}: render ${fmt(r.renderMs, 0)} ms, update median ${fmt(median(r.updateMs), 1)} ms, p95 ${fmt(p95(r.updateMs), 1)} ms, long tasks ${fmt(r.longTaskMs, 0)} ms over ${LIVE_EVENTS} events`,
+      `rep ${rep + 1} ${name}: render ${fmt(r.renderMs, 0)} ms, update median ${fmt(median(r.updateMs), 1)} ms, ` +
+        `p95 ${fmt(p95(r.updateMs), 1)} ms, long tasks ${fmt(r.longTaskMs, 0)} ms over ${LIVE_EVENTS} events`,
     );
   }
 }
@@ -132,6 +133,8 @@ console.log(
 );
 const big = results.big;
 console.log(
-  `RESULT dashboard render_ms=${fmt(median(big.render), 0)} update_ms=${fmt(median(big.update), 1)} update_p95_ms=${fmt(median(big.updateP95), 1)} ` +
-    `render_ratio_to_small=${fmt(median(big.render) / median(results.small.render), 2)} update_p95_to_100ms_budget=${fmt(median(big.updateP95) / 100, 2)}`,
+  `RESULT dashboard render_ms=${fmt(median(big.render), 0)} update_ms=${fmt(median(big.update), 1)} ` +
+    `update_p95_ms=${fmt(median(big.updateP95), 1)} ` +
+    `render_ratio_to_small=${fmt(median(big.render) / median(results.small.render), 2)} ` +
+    `update_p95_to_100ms_budget=${fmt(median(big.updateP95) / 100, 2)}`,
 );

@@ -23,6 +23,7 @@ interface Result {
 }
 
 const clip = (s: string, n: number) => {
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
   const flat = s.replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return flat.length > n ? `${flat.slice(0, n)}...(${s.length} chars)` : flat;
 };
@@ -96,7 +97,8 @@ async function main(): Promise<number> {
     );
     console.log(`\n${plan.length} hostile requests from ${GENERATORS.length} generators: ${GENERATORS.map((g) => g.name).join(', ')}`);
     console.log(
-      `per-request timeout ${TIMEOUT_MS / 1000} s, concurrency ${CONCURRENCY} (heavy-model generator one at a time), GET /health every ${HEALTH_EVERY}\n`,
+      `per-request timeout ${TIMEOUT_MS / 1000} s, concurrency ${CONCURRENCY} (heavy-model generator one at a time), ` +
+        `GET /health every ${HEALTH_EVERY}\n`,
     );
 
     // Safety net for a shared machine: a driver that balloons past this is killed (and reported).
@@ -162,8 +164,10 @@ async function main(): Promise<number> {
         // Give the driver time to come back before the next heavy request, and report how long it was stuck.
         const back = await waitHealthy(c.fatal ? 20_000 : RECOVERY_MS);
         const rssAfter = rssMb();
+        const healthy = back < 0 ? `NOT within ${(c.fatal ? 20_000 : RECOVERY_MS) / 1000} s` : `after ${Math.round(back)} ms`;
         console.log(
-          `  serial: ${c.req.label}: ${out.status || out.error} in ${Math.round(out.ms)} ms; healthy again ${back < 0 ? `NOT within ${(c.fatal ? 20_000 : RECOVERY_MS) / 1000} s` : `after ${Math.round(back)} ms`}; driver RSS ${rssBefore} -> ${rssAfter} MB (peak so far ${peakRss} MB)`,
+          `  serial: ${c.req.label}: ${out.status || out.error} in ${Math.round(out.ms)} ms; ` +
+            `healthy again ${healthy}; driver RSS ${rssBefore} -> ${rssAfter} MB (peak so far ${peakRss} MB)`,
         );
         outs.push({ ...c, out, blockedMs: back });
       }
@@ -171,7 +175,8 @@ async function main(): Promise<number> {
       const h = await checkHealth(results.length);
       const bad = outs.filter((r) => r.out.status < 400 || r.out.status >= 500).length;
       console.log(
-        `  ${results.length}/${plan.length} sent (${((performance.now() - started) / 1000).toFixed(1)} s); this batch non-4xx ${bad}; health ${h.status || h.error}`,
+        `  ${results.length}/${plan.length} sent (${((performance.now() - started) / 1000).toFixed(1)} s); ` +
+          `this batch non-4xx ${bad}; health ${h.status || h.error}`,
       );
     }
     clearInterval(watchdog);
@@ -210,15 +215,19 @@ async function main(): Promise<number> {
     console.log(`\nnon-4xx offenders (${offenders.length}):`);
     for (const r of offenders) {
       console.log(
-        `- [${r.req.gen}] ${r.req.label}\n    ${r.req.method} ${clip(r.req.path, 120)}  body: ${clip(bodyText(r.req.body), 160)}\n    -> ${r.out.status || 'no response'}${r.out.error ? ` (${r.out.error})` : ''} in ${Math.round(r.out.ms)} ms: ${clip(r.out.body, 300)}`,
+        `- [${r.req.gen}] ${r.req.label}\n    ${r.req.method} ${clip(r.req.path, 120)}  body: ${clip(bodyText(r.req.body), 160)}` +
+          `\n    -> ${r.out.status || 'no response'}${r.out.error ? ` (${r.out.error})` : ''}` +
+          ` in ${Math.round(r.out.ms)} ms: ${clip(r.out.body, 300)}`,
       );
     }
     console.log(
-      `\n4xx without a JSON message (${nonJson.length}; ${nonJson.filter((r) => r.req.allowNonJson).length} of them from Node's HTTP parser on raw request lines, accepted):`,
+      `\n4xx without a JSON message (${nonJson.length}; ${nonJson.filter((r) => r.req.allowNonJson).length} of them from Node's ` +
+        `HTTP parser on raw request lines, accepted):`,
     );
     for (const r of nonJson) {
       console.log(
-        `- [${r.req.gen}] ${r.req.label}: ${r.req.method} ${clip(r.req.path, 80)} -> ${r.out.status} ${clip(r.out.contentType, 40)} ${clip(r.out.body, 160)}${r.req.allowNonJson ? ' (accepted)' : ''}`,
+        `- [${r.req.gen}] ${r.req.label}: ${r.req.method} ${clip(r.req.path, 80)} ` +
+          `-> ${r.out.status} ${clip(r.out.contentType, 40)} ${clip(r.out.body, 160)}${r.req.allowNonJson ? ' (accepted)' : ''}`,
       );
     }
     const slow = results.filter((r) => r.out.ms > SLOW_MS).sort((a, b) => b.out.ms - a.out.ms);
@@ -229,10 +238,12 @@ async function main(): Promise<number> {
       const [jb, ja, db, da] = [ids(before.jobs), ids(after.jobs), ids(before.datasets), ids(after.datasets)];
       console.log('\nstate changed:');
       console.log(
-        `  jobs added: ${ja.filter((x) => !jb.includes(x)).join(', ') || '-'}; removed: ${jb.filter((x) => !ja.includes(x)).join(', ') || '-'}`,
+        `  jobs added: ${ja.filter((x) => !jb.includes(x)).join(', ') || '-'}; ` +
+          `removed: ${jb.filter((x) => !ja.includes(x)).join(', ') || '-'}`,
       );
       console.log(
-        `  datasets added: ${da.filter((x) => !db.includes(x)).join(', ') || '-'}; removed: ${db.filter((x) => !da.includes(x)).join(', ') || '-'}`,
+        `  datasets added: ${da.filter((x) => !db.includes(x)).join(', ') || '-'}; ` +
+          `removed: ${db.filter((x) => !da.includes(x)).join(', ') || '-'}`,
       );
       try {
         for (const j of JSON.parse(after.jobs) as {
@@ -243,7 +254,9 @@ async function main(): Promise<number> {
         }[]) {
           if (!jb.includes(j.id))
             console.log(
-              `  new job ${j.id}: status ${j.status}, name ${clip(String(j.spec?.name), 40)}, compile ${clip(JSON.stringify(j.spec?.compile), 120)}, training ${clip(JSON.stringify(j.spec?.training), 160)}${j.error ? `, error ${clip(j.error, 160)}` : ''}`,
+              `  new job ${j.id}: status ${j.status}, name ${clip(String(j.spec?.name), 40)}, ` +
+                `compile ${clip(JSON.stringify(j.spec?.compile), 120)}, ` +
+                `training ${clip(JSON.stringify(j.spec?.training), 160)}${j.error ? `, error ${clip(j.error, 160)}` : ''}`,
             );
         }
       } catch {
@@ -257,7 +270,8 @@ async function main(): Promise<number> {
     console.log(`\ntarget non_4xx=0 service_down=0 state_changed=0: ${met ? 'met' : 'NOT met'}`);
     console.log(`service logs: ${logPath}`);
     console.log(
-      `RESULT hostile-input requests=${results.length} non_4xx=${offenders.length} service_down=${serviceDown} state_changed=${stateChanged}`,
+      `RESULT hostile-input requests=${results.length} non_4xx=${offenders.length} service_down=${serviceDown} ` +
+        `state_changed=${stateChanged}`,
     );
     return 0;
   } finally {

@@ -143,7 +143,8 @@ async function main(): Promise<number> {
           counts.set(s, (counts.get(s) ?? 0) + 1);
         }
         console.log(
-          `  t+${((performance.now() - submitStarted) / 1000).toFixed(0)} s: ${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; ${samples.length} latency samples`,
+          `  t+${((performance.now() - submitStarted) / 1000).toFixed(0)} s: ` +
+            `${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; ${samples.length} latency samples`,
         );
       }
       if (done === jobIds.length) break;
@@ -178,15 +179,19 @@ async function main(): Promise<number> {
       if (vanished.has(s.id) || !j || !FINAL_STATUSES.includes(j.status)) lost++;
       const last = j?.history?.[j.history.length - 1];
       console.log(
-        `  load-${String(s.i).padEnd(3)} ${s.id}  ${status.padEnd(9)} round ${j?.round ?? '-'}/${j?.totalRounds ?? '-'}  queued ${secs(j?.createdAt, j?.startedAt).padStart(6)} s  train ${secs(j?.startedAt, j?.finishedAt).padStart(6)} s  client ${client.padStart(6)} s` +
-          `${last ? `  loss ${last.metrics.loss?.toFixed(3)} acc ${last.metrics.accuracy?.toFixed(3)}` : ''}${j?.error ? `  error: ${j.error.slice(0, 160)}` : ''}`,
+        `  load-${String(s.i).padEnd(3)} ${s.id}  ${status.padEnd(9)} round ${j?.round ?? '-'}/${j?.totalRounds ?? '-'}  ` +
+          `queued ${secs(j?.createdAt, j?.startedAt).padStart(6)} s  train ${secs(j?.startedAt, j?.finishedAt).padStart(6)} s  ` +
+          `client ${client.padStart(6)} s` +
+          `${last ? `  loss ${last.metrics.loss?.toFixed(3)} acc ${last.metrics.accuracy?.toFixed(3)}` : ''}` +
+          `${j?.error ? `  error: ${j.error.slice(0, 160)}` : ''}`,
       );
     }
 
     console.log('\nAPI latency while the jobs ran (ms):');
-    console.log(
-      `  ${'endpoint'.padEnd(16)} ${'n'.padStart(6)} ${'errors'.padStart(7)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`,
-    );
+    // One row of the latency table: endpoint, count, errors, then milliseconds.
+    const row = (name: string, n: number | string, errors: number | string, cells: string[]) =>
+      `  ${name.padEnd(16)} ${String(n).padStart(6)} ${String(errors).padStart(7)} ${cells.map((c) => c.padStart(8)).join(' ')}`;
+    console.log(row('endpoint', 'n', 'errors', ['p50', 'p90', 'p99', 'max']));
     for (const e of endpoints) {
       const mine = samples.filter((s) => s.endpoint === e);
       const ms = mine
@@ -194,9 +199,7 @@ async function main(): Promise<number> {
         .map((s) => s.ms)
         .sort((a, b) => a - b);
       const errs = mine.filter((s) => s.status !== 200);
-      console.log(
-        `  ${e.padEnd(16)} ${String(mine.length).padStart(6)} ${String(errs.length).padStart(7)} ${f1(pct(ms, 50)).padStart(8)} ${f1(pct(ms, 90)).padStart(8)} ${f1(pct(ms, 99)).padStart(8)} ${f1(ms[ms.length - 1]).padStart(8)}`,
-      );
+      console.log(row(e, mine.length, errs.length, [f1(pct(ms, 50)), f1(pct(ms, 90)), f1(pct(ms, 99)), f1(ms[ms.length - 1])]));
       const kinds = new Map<string, number>();
       for (const s of errs) kinds.set(s.error ?? `HTTP ${s.status}`, (kinds.get(s.error ?? `HTTP ${s.status}`) ?? 0) + 1);
       for (const [k, v] of kinds) console.log(`      ${v} x ${k}`);
@@ -204,9 +207,8 @@ async function main(): Promise<number> {
     const all = samples.map((s) => s.ms).sort((a, b) => a - b);
     const p50 = pct(all, 50);
     const p99 = pct(all, 99);
-    console.log(
-      `  ${'all'.padEnd(16)} ${String(all.length).padStart(6)} ${String(samples.filter((s) => s.status !== 200).length).padStart(7)} ${f1(p50).padStart(8)} ${f1(pct(all, 90)).padStart(8)} ${f1(p99).padStart(8)} ${f1(all[all.length - 1]).padStart(8)}`,
-    );
+    const allErrors = samples.filter((s) => s.status !== 200).length;
+    console.log(row('all', all.length, allErrors, [f1(p50), f1(pct(all, 90)), f1(p99), f1(all[all.length - 1])]));
     const wall = (performance.now() - submitStarted) / 1000;
     console.log(`\nall ${JOBS} jobs: ${wall.toFixed(1)} s from the burst to the last final status; service logs: ${logPath}`);
     console.log(`target succeeded=${JOBS} lost=0: ${succeeded === JOBS && lost === 0 ? 'met' : 'NOT met'}`);

@@ -92,11 +92,15 @@ async function bench(): Promise<number> {
     nc = await connect({ servers: nats.url, name: 'bench-ps-client' });
     const maxPayload = nc.info?.max_payload ?? 0;
     console.log(
-      `ps bench: nats-server ${nc.info?.version} (max payload ${(maxPayload / 2 ** 20).toFixed(0)} MiB, JetStream file store in ${join(dataDir, 'nats')}), s3rver, 1 parameter-server process, 1 echo responder process; ${SIZES.map((s) => `${s.label}: ${s.n} requests x ${s.reps} reps`).join(', ')}; service logs in ${logPath}`,
+      `ps bench: nats-server ${nc.info?.version} (max payload ${(maxPayload / 2 ** 20).toFixed(0)} MiB, ` +
+        `JetStream file store in ${join(dataDir, 'nats')}), s3rver, 1 parameter-server process, ` +
+        `1 echo responder process; ${SIZES.map((s) => `${s.label}: ${s.n} requests x ${s.reps} reps`).join(', ')}; ` +
+        `service logs in ${logPath}`,
     );
     const kvStream = (await infra.jsm.streams.info(`KV_${WEIGHTS_BUCKET}`)).config;
     console.log(
-      `weights bucket stream KV_${WEIGHTS_BUCKET}: storage ${kvStream.storage}, allow_direct ${kvStream.allow_direct ?? false}, max_msg_size ${kvStream.max_msg_size}; blob chunk ${(infra.blobs.chunkBytes / 2 ** 20).toFixed(2)} MiB`,
+      `weights bucket stream KV_${WEIGHTS_BUCKET}: storage ${kvStream.storage}, allow_direct ${kvStream.allow_direct ?? false}, ` +
+        `max_msg_size ${kvStream.max_msg_size}; blob chunk ${(infra.blobs.chunkBytes / 2 ** 20).toFixed(2)} MiB`,
     );
     const pids = {
       'nats-server': nats.process.child.pid,
@@ -130,12 +134,12 @@ async function bench(): Promise<number> {
       const measureOnce = async (target: Measure['target'], concurrency: number, send: Send) => {
         const m = await measureReps({ size, target, concurrency, mb, pids, send });
         measures.push(m);
+        const cpu = Object.entries(m.cpuPerReq)
+          .map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`)
+          .join(', ');
         console.log(
-          `  ${target.padEnd(12)} c=${concurrency}: ${fmt(m.perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  latency ${fmt(m.latencyMs, 0)} ms  [reps ${m.reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${Object.entries(
-            m.cpuPerReq,
-          )
-            .map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`)
-            .join(', ')}`,
+          `  ${target.padEnd(12)} c=${concurrency}: ${fmt(m.perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  ` +
+            `latency ${fmt(m.latencyMs, 0)} ms  [reps ${m.reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${cpu}`,
         );
       };
 
@@ -177,7 +181,8 @@ async function bench(): Promise<number> {
           const applied = Object.values(head?.ledger ?? {}).reduce((sum, e) => sum + e.applied, 0);
           if (head?.version !== pushes || head.stats?.pushes !== pushes || applied !== pushes)
             throw new Error(
-              `job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} pushes, ${applied} applied in its ledger`,
+              `job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} ` +
+                `pushes, ${applied} applied in its ledger`,
             );
           await infra.versions.prune(head.key).catch(() => undefined);
         }
@@ -212,7 +217,8 @@ async function bench(): Promise<number> {
     );
     for (const f of failures) console.log(`FAILED ${f}`);
     console.log(
-      `request bodies that arrived 4-byte aligned at a nats.js responder: ${alignedReplies}/${echoReplies} (unaligned ones are copied by bytesToFloat32)`,
+      `request bodies that arrived 4-byte aligned at a nats.js responder: ${alignedReplies}/${echoReplies} (unaligned ones are ` +
+        `copied by bytesToFloat32)`,
     );
 
     console.log("\n== where a push goes: the parameter server's steps timed in this process with the same calls (median ms of 5)");
@@ -229,7 +235,8 @@ async function bench(): Promise<number> {
     const m1 = pick('1m');
     const m10 = pick('10m');
     console.log(
-      `\nRESULT ps params_1m_pushes_per_s=${fmt(m1.perSecond, 2)} params_1m_ratio=${fmt(m1.ratio, 3)} params_10m_pushes_per_s=${fmt(m10.perSecond, 2)} params_10m_ratio=${fmt(m10.ratio, 3)}`,
+      `\nRESULT ps params_1m_pushes_per_s=${fmt(m1.perSecond, 2)} params_1m_ratio=${fmt(m1.ratio, 3)} ` +
+        `params_10m_pushes_per_s=${fmt(m10.perSecond, 2)} params_10m_ratio=${fmt(m10.ratio, 3)}`,
     );
     return 0;
   } finally {

@@ -4,7 +4,7 @@ import { buildModel, selectBackend } from '@tusk/model';
 import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { useWasmBackend } from '../scripts/demo/evaluate.js';
-import { decodeSplit, fashionMnistOrHint, idxUpload, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
+import { decodeSplit, fashionMnistOrHint, idxUpload } from '../scripts/demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining, NUM_CLASSES } from '../scripts/demo/mlp.js';
 import { ObjectStore } from '@tusk/storage';
 import { partitionTensors } from '../apps/worker/src/training/partition-tensors.js';
@@ -65,7 +65,9 @@ async function bench(): Promise<number> {
   const train = decodeSplit(files.train);
   const totalSamples = train.rows * training.epochs;
   console.log(
-    `scaling${WARMUP ? '' : ' (no warm-up of the second worker)'}: Fashion-MNIST ${train.rows} rows, MLP 784-128-64-10, Adam 1e-3, batch ${training.batchSize}, ${training.epochs} epochs, seed ${training.seed}; tfjs ${tf.version.tfjs} on ${backend}; ${REPS} interleaved repetition(s)`,
+    `scaling${WARMUP ? '' : ' (no warm-up of the second worker)'}: Fashion-MNIST ${train.rows} rows, MLP 784-128-64-10, Adam 1e-3, ` +
+      `batch ${training.batchSize}, ${training.epochs} epochs, seed ${training.seed}; ` +
+      `tfjs ${tf.version.tfjs} on ${backend}; ${REPS} interleaved repetition(s)`,
   );
   console.log(`start: ${await loadNote()}`);
 
@@ -78,7 +80,8 @@ async function bench(): Promise<number> {
   if (process.env.SCALING_STOCK !== '0') {
     stock = await trainLocally({ topology, training, x, y, rows: train.rows });
     console.log(
-      `reference, stock tfjs wasm kernels: local fit ${stock.seconds.toFixed(1)} s, ${Math.round(stock.sps)} samples/s (epochs ${stock.epochSeconds.map((s) => s.toFixed(1)).join('/')} s)`,
+      `reference, stock tfjs wasm kernels: local fit ${stock.seconds.toFixed(1)} s, ${Math.round(stock.sps)} samples/s ` +
+        `(epochs ${stock.epochSeconds.map((s) => s.toFixed(1)).join('/')} s)`,
     );
   }
   tf.dispose([x, y]);
@@ -90,7 +93,7 @@ async function bench(): Promise<number> {
   const locals: LocalRun[] = [];
   const one: TuskRun[] = [];
   const two: TuskRun[] = [];
-  let uploadSeconds = Number.NaN;
+  let uploadSeconds: number;
   const partitionLoad: string[] = [];
   const benchStarted = performance.now();
   try {
@@ -102,7 +105,8 @@ async function bench(): Promise<number> {
     const dataset = await client.createDataset(idxUpload(files.train, { name: 'fashion-mnist-train', partitions: 2, seed: training.seed }));
     uploadSeconds = (performance.now() - uploadStarted) / 1000;
     console.log(
-      `dataset ${dataset.id}: ${dataset.rows} rows, ${dataset.partitions.length} parts, uploaded in ${uploadSeconds.toFixed(1)} s (not counted)`,
+      `dataset ${dataset.id}: ${dataset.rows} rows, ${dataset.partitions.length} parts, ` +
+        `uploaded in ${uploadSeconds.toFixed(1)} s (not counted)`,
     );
 
     for (let rep = 1; rep <= REPS; rep++) {
@@ -110,7 +114,9 @@ async function bench(): Promise<number> {
       const local = await trainLocally({ topology, training, x, y, rows: train.rows });
       locals.push(local);
       console.log(
-        `local fit: ${local.seconds.toFixed(1)} s, ${Math.round(local.sps)} samples/s, epochs ${local.epochSeconds.map((s) => s.toFixed(1)).join('/')} s, final loss ${local.loss.toFixed(4)} acc ${local.acc.toFixed(4)}`,
+        `local fit: ${local.seconds.toFixed(1)} s, ${Math.round(local.sps)} samples/s, ` +
+          `epochs ${local.epochSeconds.map((s) => s.toFixed(1)).join('/')} s, final loss ${local.loss.toFixed(4)} ` +
+          `acc ${local.acc.toFixed(4)}`,
       );
 
       one.push(await runTusk({ session, client, dataset, topology, training: { ...training, partitions: 1 }, workers: 1, totalSamples }));
@@ -155,7 +161,8 @@ async function bench(): Promise<number> {
         decodeS.push((t2 - t1) / 1000);
       }
       partitionLoad.push(
-        `${parts.length} part(s), ${parts.reduce((n, p) => n + p.rows, 0)} rows: S3 get ${fmt(median(fetchS), 2)} s + decode to tensors ${fmt(median(decodeS), 2)} s`,
+        `${parts.length} part(s), ${parts.reduce((n, p) => n + p.rows, 0)} rows: S3 get ${fmt(median(fetchS), 2)} s + decode to ` +
+          `tensors ${fmt(median(decodeS), 2)} s`,
       );
     }
     store.destroy();
@@ -227,12 +234,16 @@ async function bench(): Promise<number> {
     const inRounds = median(runs.map((j) => j.roundSeconds));
     const outside = median(runs.map((j) => j.outsideRounds));
     console.log(
-      `\n${label}: e2e ${fmt(e2e, 2)} s = rounds ${fmt(inRounds, 2)} s + outside rounds ${fmt(outside, 2)} s (job init, final artifact, status updates, SSE); pure fit estimate ${fmt((localEpoch * training.epochs) / runs[0].partitions, 2)} s per worker`,
+      `\n${label}: e2e ${fmt(e2e, 2)} s = rounds ${fmt(inRounds, 2)} s + outside rounds ${fmt(outside, 2)} s (job init, ` +
+        `final artifact, status updates, SSE); pure fit estimate ${fmt((localEpoch * training.epochs) / runs[0].partitions, 2)} s ` +
+        `per worker`,
     );
     console.log(table(t));
     const names = Object.keys(runs[0].cpu);
     console.log(
-      `CPU seconds per process during the job (median): ${names.map((n) => `${n} ${fmt(median(runs.map((j) => j.cpu[n] ?? Number.NaN)), 2)}`).join(', ')}; other processes on the machine ${fmt(median(runs.map((j) => j.otherCpu)), 1)}`,
+      `CPU seconds per process during the job ` +
+        `(median): ${names.map((n) => `${n} ${fmt(median(runs.map((j) => j.cpu[n] ?? Number.NaN)), 2)}`).join(', ')}; ` +
+        `other processes on the machine ${fmt(median(runs.map((j) => j.otherCpu)), 1)}`,
     );
   }
 
@@ -240,10 +251,12 @@ async function bench(): Promise<number> {
   const minutes = (performance.now() - benchStarted) / 60000;
   console.log(`\nend: ${await loadNote()}; bench took ${minutes.toFixed(1)} min`);
   console.log(
-    `target ratio_1w >= ${TARGET_1W}: ${ratio1 >= TARGET_1W ? 'met' : 'NOT met'} (${ratio1.toFixed(2)}); target ratio_2w >= ${TARGET_2W}: ${ratio2 >= TARGET_2W ? 'met' : 'NOT met'} (${ratio2.toFixed(2)})`,
+    `target ratio_1w >= ${TARGET_1W}: ${ratio1 >= TARGET_1W ? 'met' : 'NOT met'} (${ratio1.toFixed(2)}); ` +
+      `target ratio_2w >= ${TARGET_2W}: ${ratio2 >= TARGET_2W ? 'met' : 'NOT met'} (${ratio2.toFixed(2)})`,
   );
   console.log(
-    `RESULT scaling local_sps=${Math.round(localSps)} tusk_1w_sps=${Math.round(sps1)} tusk_2w_sps=${Math.round(sps2)} ratio_1w=${ratio1.toFixed(2)} ratio_2w=${ratio2.toFixed(2)}`,
+    `RESULT scaling local_sps=${Math.round(localSps)} tusk_1w_sps=${Math.round(sps1)} tusk_2w_sps=${Math.round(sps2)} ` +
+      `ratio_1w=${ratio1.toFixed(2)} ratio_2w=${ratio2.toFixed(2)}`,
   );
   return 0;
 }
@@ -340,8 +353,13 @@ async function runTusk({
       for (const w of r.workers)
         if (!job.history[i - 1].workers.some((p) => p.workerId === w.workerId && p.partition === w.partition)) moved++;
   });
+  const rounds = job.history
+    .map((r) => `${r.seconds.toFixed(1)}s[${r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.seconds.toFixed(1)}s`).join(' ')}]`)
+    .join(' ');
   console.log(
-    `tusk ${workers}w/${training.partitions}p: ${seconds.toFixed(1)} s submit-to-done, ${Math.round(sps)} samples/s; rounds ${job.history.map((r) => `${r.seconds.toFixed(1)}s[${r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.seconds.toFixed(1)}s`).join(' ')}]`).join(' ')}; final loss ${last?.metrics.loss?.toFixed(4)} acc ${last?.metrics.accuracy?.toFixed(4)}; partitions that moved to another worker between rounds: ${moved}; other processes used ${otherCpu.toFixed(0)} CPU s`,
+    `tusk ${workers}w/${training.partitions}p: ${seconds.toFixed(1)} s submit-to-done, ${Math.round(sps)} samples/s; ` +
+      `rounds ${rounds}; final loss ${last?.metrics.loss?.toFixed(4)} acc ${last?.metrics.accuracy?.toFixed(4)}; ` +
+      `partitions that moved to another worker between rounds: ${moved}; other processes used ${otherCpu.toFixed(0)} CPU s`,
   );
   return {
     workers,

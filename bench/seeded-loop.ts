@@ -69,7 +69,8 @@ async function main(): Promise<number> {
       const run = await once(method, topology, x, y, i);
       runs[method].push(run);
       console.log(
-        `  ${method.padEnd(11)} run ${i + 1}: ${fmt(run.wallS, 2)} s wall, ${fmt(run.cpuS, 2)} s cpu, ${fmt((ROWS * EPOCHS) / run.wallS, 0)} samples/s, loss ${fmt(run.loss, 4)}, weights ${run.digest}`,
+        `  ${method.padEnd(11)} run ${i + 1}: ${fmt(run.wallS, 2)} s wall, ` +
+          `${fmt(run.cpuS, 2)} s cpu, ${fmt((ROWS * EPOCHS) / run.wallS, 0)} samples/s, loss ${fmt(run.loss, 4)}, weights ${run.digest}`,
       );
     }
   }

@@ -127,7 +127,8 @@ async function runSweep({
   const started = performance.now();
   const created = await client.createSweep(body);
   console.log(
-    `sweep ${created.id}: ${created.trials.length} trials, scheduler ${JSON.stringify(created.spec.scheduler)}, at most ${created.spec.maxConcurrentTrials} at once`,
+    `sweep ${created.id}: ${created.trials.length} trials, scheduler ${JSON.stringify(created.spec.scheduler)}, ` +
+      `at most ${created.spec.maxConcurrentTrials} at once`,
   );
   const stamp = () => `[${String(((performance.now() - started) / 1000).toFixed(1)).padStart(6)} s]`;
   const onChange = (t: TrialRecord, before: TrialRecord | undefined) => {
@@ -139,7 +140,8 @@ async function runSweep({
       console.log(`${stamp()} #${t.index} ${t.status} (${formatParams(t.params)})${t.jobId ? ` job ${t.jobId}` : ''}`);
     else if (t.status !== 'pending' && t.status !== 'queued')
       console.log(
-        `${stamp()} #${t.index} ${t.status} after ${t.roundsRun} round(s), best ${t.best?.toFixed(4) ?? '-'}${t.error ? `: ${t.error}` : ''}`,
+        `${stamp()} #${t.index} ${t.status} after ${t.roundsRun} round(s), ` +
+          `best ${t.best?.toFixed(4) ?? '-'}${t.error ? `: ${t.error}` : ''}`,
       );
   };
   const sweep = await followTrials(client, created.id, onChange, { pollMs: 1_000, timeoutMs: 45 * 60_000 });
@@ -171,17 +173,18 @@ async function runSweep({
     }
   }
 
+  const trials = Object.entries(figures.byStatus)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
   console.log(
-    `\n${variant}: sweep ${sweep.id} ${sweep.status}${sweep.error ? ` (${sweep.error})` : ''} in ${figures.wallSeconds.toFixed(1)} s (client ${figures.clientSeconds.toFixed(1)} s); ${figures.rounds} rounds in total; trials ${Object.entries(
-      figures.byStatus,
-    )
-      .map(([s, n]) => `${n} ${s}`)
-      .join(', ')}`,
+    `\n${variant}: sweep ${sweep.id} ${sweep.status}${sweep.error ? ` (${sweep.error})` : ''} in ${figures.wallSeconds.toFixed(1)} s ` +
+      `(client ${figures.clientSeconds.toFixed(1)} s); ${figures.rounds} rounds in total; trials ${trials}`,
   );
   if (figures.bestTrial) {
     const b = figures.bestTrial;
     console.log(
-      `${variant}: best val_accuracy ${figures.best.toFixed(4)}: trial #${b.index} (${formatParams(b.params)}), round ${b.bestRound ?? '-'} of ${b.roundsRun}; its final model scores ${fmt(testAccuracy, 4)} on the test split`,
+      `${variant}: best val_accuracy ${figures.best.toFixed(4)}: trial #${b.index} (${formatParams(b.params)}), ` +
+        `round ${b.bestRound ?? '-'} of ${b.roundsRun}; its final model scores ${fmt(testAccuracy, 4)} on the test split`,
     );
   }
   console.log(leaderboard(sweep, jobSeconds));
@@ -199,13 +202,17 @@ async function bench(): Promise<number> {
   const test = decodeSplit(files.test);
   const rungs = rungRounds();
   console.log(
-    `sweep: ${TRIALS}-trial random search (seed ${SAMPLER_SEED}) over learning_rate loguniform 1e-4..3e-2 and batchSize {32, 64, 128, 256}; Fashion-MNIST MLP 784-128-64-10, Adam, synchronous, ${PARTITIONS} partitions, 1 epoch per round; metric val_accuracy (max)`,
+    `sweep: ${TRIALS}-trial random search (seed ${SAMPLER_SEED}) over learning_rate loguniform 1e-4..3e-2 ` +
+      `and batchSize {32, 64, 128, 256}; Fashion-MNIST MLP 784-128-64-10, Adam, synchronous, ${PARTITIONS} partitions, ` +
+      `1 epoch per round; metric val_accuracy (max)`,
   );
   console.log(
-    `data: ${split.train.rows} training rows, ${split.validation.rows} validation rows (disjoint, from the 60k training split), scored on the ${test.rows} test images; ${WORKERS} workers; maxConcurrentTrials ${CONCURRENCY}`,
+    `data: ${split.train.rows} training rows, ${split.validation.rows} validation rows (disjoint, from the 60k training split), ` +
+      `scored on the ${test.rows} test images; ${WORKERS} workers; maxConcurrentTrials ${CONCURRENCY}`,
   );
   console.log(
-    `asha: gracePeriod ${GRACE}, reductionFactor ${REDUCTION}, maxRounds ${MAX_ROUNDS} (rungs at round ${rungs.join(', ')}); full: scheduler none, ${MAX_ROUNDS} rounds per trial; ${REPS} repetition(s); tfjs ${tf.version.tfjs} on ${backend} here`,
+    `asha: gracePeriod ${GRACE}, reductionFactor ${REDUCTION}, maxRounds ${MAX_ROUNDS} (rungs at round ${rungs.join(', ')}); full: ` +
+      `scheduler none, ${MAX_ROUNDS} rounds per trial; ${REPS} repetition(s); tfjs ${tf.version.tfjs} on ${backend} here`,
   );
   console.log(`start: ${await loadNote()}`);
 
@@ -229,7 +236,8 @@ async function bench(): Promise<number> {
     const train = await client.createDataset(idx('fashion-mnist-sweep-train', split.train));
     const validation = await client.createDataset(idx('fashion-mnist-sweep-validation', split.validation));
     console.log(
-      `datasets: train ${train.id} (${train.rows} rows), validation ${validation.id} (${validation.rows} rows), uploaded in ${((performance.now() - uploaded) / 1000).toFixed(1)} s (not counted)`,
+      `datasets: train ${train.id} (${train.rows} rows), validation ${validation.id} (${validation.rows} rows), ` +
+        `uploaded in ${((performance.now() - uploaded) / 1000).toFixed(1)} s (not counted)`,
     );
 
     const baseJob = {
@@ -257,7 +265,8 @@ async function bench(): Promise<number> {
     const w = await client.createJob({ ...baseJob, name: 'sweep warm-up', training: { ...baseJob.training, epochs: 1 } });
     const warmed = await client.followJob(w.id, { pollMs: 1_000 });
     console.log(
-      `warm-up job ${warmed.id}: ${warmed.status}, 1 epoch in ${((performance.now() - warm) / 1000).toFixed(1)} s, val_accuracy ${fmt(warmed.history.at(-1)?.metrics.val_accuracy ?? Number.NaN, 4)} (not counted)`,
+      `warm-up job ${warmed.id}: ${warmed.status}, 1 epoch in ${((performance.now() - warm) / 1000).toFixed(1)} s, ` +
+        `val_accuracy ${fmt(warmed.history.at(-1)?.metrics.val_accuracy ?? Number.NaN, 4)} (not counted)`,
     );
     if (warmed.status !== 'succeeded')
       throw new Error(`the warm-up job ended ${warmed.status}: ${warmed.error ?? ''} (service logs: ${session.logPath})`);
@@ -276,7 +285,11 @@ async function bench(): Promise<number> {
         failed = true;
       }
       console.log(
-        `\nrepetition ${rep}: asha ${a.figures.wallSeconds.toFixed(1)} s (${a.figures.rounds} rounds), full ${f.figures.wallSeconds.toFixed(1)} s (${f.figures.rounds} rounds): speedup ${(f.figures.wallSeconds / a.figures.wallSeconds).toFixed(2)} (rounds ratio ${(f.figures.rounds / a.figures.rounds).toFixed(2)}); best ${a.figures.best.toFixed(4)} vs ${f.figures.best.toFixed(4)} (${((f.figures.best - a.figures.best) * 100).toFixed(2)} points)`,
+        `\nrepetition ${rep}: asha ${a.figures.wallSeconds.toFixed(1)} s (${a.figures.rounds} rounds), ` +
+          `full ${f.figures.wallSeconds.toFixed(1)} s (${f.figures.rounds} rounds): ` +
+          `speedup ${(f.figures.wallSeconds / a.figures.wallSeconds).toFixed(2)} ` +
+          `(rounds ratio ${(f.figures.rounds / a.figures.rounds).toFixed(2)}); best ${a.figures.best.toFixed(4)} ` +
+          `vs ${f.figures.best.toFixed(4)} (${((f.figures.best - a.figures.best) * 100).toFixed(2)} points)`,
       );
     }
   } finally {
@@ -331,10 +344,14 @@ async function bench(): Promise<number> {
   const gap = median(gaps);
   const met = speedup >= TARGET_SPEEDUP && gap <= MAX_BEST_GAP_POINTS;
   console.log(
-    `target speedup >= ${TARGET_SPEEDUP} with asha_best within ${MAX_BEST_GAP_POINTS} points of full_best: ${met ? 'met' : 'NOT met'} (speedup ${fmt(speedup, 2)}, gap ${fmt(gap, 2)} points)`,
+    `target speedup >= ${TARGET_SPEEDUP} with asha_best within ${MAX_BEST_GAP_POINTS} points of ` +
+      `full_best: ${met ? 'met' : 'NOT met'} (speedup ${fmt(speedup, 2)}, gap ${fmt(gap, 2)} points)`,
   );
   console.log(
-    `RESULT sweep asha_s=${fmt(median(ashaS))} full_s=${fmt(median(fullS))} speedup=${fmt(speedup, 2)} asha_best=${fmt(median(ashaBest), 4)} full_best=${fmt(median(fullBest), 4)} gap_points=${fmt(gap, 2)} asha_rounds=${fmt(median(asha.map((r) => r.figures.rounds)), 0)} full_rounds=${fmt(median(full.map((r) => r.figures.rounds)), 0)} reps=${reps.length}`,
+    `RESULT sweep asha_s=${fmt(median(ashaS))} full_s=${fmt(median(fullS))} speedup=${fmt(speedup, 2)} ` +
+      `asha_best=${fmt(median(ashaBest), 4)} full_best=${fmt(median(fullBest), 4)} gap_points=${fmt(gap, 2)} ` +
+      `asha_rounds=${fmt(median(asha.map((r) => r.figures.rounds)), 0)} ` +
+      `full_rounds=${fmt(median(full.map((r) => r.figures.rounds)), 0)} reps=${reps.length}`,
   );
   return failed ? 1 : 0;
 }

@@ -37,7 +37,8 @@ async function bench(): Promise<number> {
   const topology = mlpTopology();
   const base = mlpTraining();
   console.log(
-    `sync-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${base.batchSize}, ${base.epochs} epochs, seeds ${seeds.join(', ')}; tfjs ${tf.version.tfjs} on ${backend}; ${await loadNote()}`,
+    `sync-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${base.batchSize}, ${base.epochs} epochs, ` +
+      `seeds ${seeds.join(', ')}; tfjs ${tf.version.tfjs} on ${backend}; ${await loadNote()}`,
   );
   console.log(`Tusk: synchronous, ${WORKERS} workers, ${base.partitions} partitions, ${base.localEpochs} local epoch(s) per round`);
   const test = decodeSplit(files.test);
@@ -74,7 +75,8 @@ async function bench(): Promise<number> {
         samplesPerSecond: result.samplesPerSecond,
       };
       console.log(
-        `seed ${seed}: local ${local.accuracy.toFixed(4)}, tusk ${tusk.accuracy.toFixed(4)}, diff ${((local.accuracy - tusk.accuracy) * 100).toFixed(2)} points`,
+        `seed ${seed}: local ${local.accuracy.toFixed(4)}, tusk ${tusk.accuracy.toFixed(4)}, ` +
+          `diff ${((local.accuracy - tusk.accuracy) * 100).toFixed(2)} points`,
       );
       rows.push({ seed, local, tusk });
     }
@@ -101,10 +103,12 @@ async function bench(): Promise<number> {
   const diff = median(diffs);
   console.log(`${await loadNote()}`);
   console.log(
-    `target median diff_points <= ${MAX_DIFF_POINTS}: ${diff <= MAX_DIFF_POINTS ? 'met' : 'NOT met'} (${diff.toFixed(2)}; range ${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)})`,
+    `target median diff_points <= ${MAX_DIFF_POINTS}: ${diff <= MAX_DIFF_POINTS ? 'met' : 'NOT met'} (${diff.toFixed(2)}; ` +
+      `range ${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)})`,
   );
   console.log(
-    `RESULT sync-parity local_acc=${localAcc.toFixed(4)} tusk_acc=${tuskAcc.toFixed(4)} diff_points=${diff.toFixed(2)} diff_min=${Math.min(...diffs).toFixed(2)} diff_max=${Math.max(...diffs).toFixed(2)} seeds=${rows.length}`,
+    `RESULT sync-parity local_acc=${localAcc.toFixed(4)} tusk_acc=${tuskAcc.toFixed(4)} diff_points=${diff.toFixed(2)} ` +
+      `diff_min=${Math.min(...diffs).toFixed(2)} diff_max=${Math.max(...diffs).toFixed(2)} seeds=${rows.length}`,
   );
   return 0;
 }

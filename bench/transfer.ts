@@ -75,7 +75,9 @@ async function bench(): Promise<number> {
     const maxPayload = nc.info?.max_payload ?? 0;
     const kvInfo = await jsm.streams.info(`KV_${WEIGHTS_BUCKET}`);
     console.log(
-      `transfer: nats-server ${nc.info?.version} max_payload ${maxPayload} B; BlobStore chunk ${chunkBytes} B, ${PARALLEL} in flight; KV_${WEIGHTS_BUCKET}: ${kvInfo.config.storage} storage, history ${kvInfo.config.max_msgs_per_subject}, allow_direct ${kvInfo.config.allow_direct}; ${REPS} repetitions`,
+      `transfer: nats-server ${nc.info?.version} max_payload ${maxPayload} B; BlobStore chunk ${chunkBytes} B, ` +
+        `${PARALLEL} in flight; KV_${WEIGHTS_BUCKET}: ${kvInfo.config.storage} storage, history ${kvInfo.config.max_msgs_per_subject}, ` +
+        `allow_direct ${kvInfo.config.allow_direct}; ${REPS} repetitions`,
     );
     console.log(`start: ${await loadNote()}`);
 
@@ -171,7 +173,8 @@ async function bench(): Promise<number> {
       await blobs.delete(pullKey);
       const mbps = (m: Measured) => MB(data.byteLength) / median(m.seconds);
       console.log(
-        `\n== ${size.name.toUpperCase()} parameters: ${MB(data.byteLength).toFixed(0)} MB in ${Math.ceil(data.byteLength / chunkBytes)} chunks (${await loadNote()})`,
+        `\n== ${size.name.toUpperCase()} parameters: ${MB(data.byteLength).toFixed(0)} MB ` +
+          `in ${Math.ceil(data.byteLength / chunkBytes)} chunks (${await loadNote()})`,
       );
       const rows: (string | number)[][] = [
         ['path', 'median s', 'MB/s', 'vs raw', 'CPU s bench', 'CPU s nats', 'CPU s responder', 'each rep (s)'],
@@ -235,7 +238,8 @@ async function bench(): Promise<number> {
     }
     const rawBigMbps = MB(big.byteLength) / median(rawBig.seconds);
     console.log(
-      `\n== blob store variants, 40 MB, ${REPS} repetitions, medians; raw core request/ack in the same loop ${fmt(rawBigMbps, 0)} MB/s (${await loadNote()})`,
+      `\n== blob store variants, 40 MB, ${REPS} repetitions, medians; ` +
+        `raw core request/ack in the same loop ${fmt(rawBigMbps, 0)} MB/s (${await loadNote()})`,
     );
     const vrows: (string | number)[][] = [
       ['variant', 'push MB/s', 'push/raw', 'pull MB/s', 'pull/raw', 'push CPU bench/nats', 'pull CPU bench/nats'],
@@ -261,10 +265,13 @@ async function bench(): Promise<number> {
     const pushRatio = mb('10m', 'push') / raw;
     console.log(`\nend: ${await loadNote()}`);
     console.log(
-      `target >= ${TARGET} of raw (10M): pull ${pullRatio >= TARGET ? 'met' : 'NOT met'} (${pullRatio.toFixed(2)}), push ${pushRatio >= TARGET ? 'met' : 'NOT met'} (${pushRatio.toFixed(2)})`,
+      `target >= ${TARGET} of raw (10M): pull ${pullRatio >= TARGET ? 'met' : 'NOT met'} (${pullRatio.toFixed(2)}), ` +
+        `push ${pushRatio >= TARGET ? 'met' : 'NOT met'} (${pushRatio.toFixed(2)})`,
     );
     console.log(
-      `RESULT transfer pull_1m_mbps=${mb('1m', 'pull').toFixed(0)} push_1m_mbps=${mb('1m', 'push').toFixed(0)} pull_10m_mbps=${mb('10m', 'pull').toFixed(0)} push_10m_mbps=${mb('10m', 'push').toFixed(0)} raw_mbps=${raw.toFixed(0)} pull_ratio=${pullRatio.toFixed(2)} push_ratio=${pushRatio.toFixed(2)}`,
+      `RESULT transfer pull_1m_mbps=${mb('1m', 'pull').toFixed(0)} push_1m_mbps=${mb('1m', 'push').toFixed(0)} ` +
+        `pull_10m_mbps=${mb('10m', 'pull').toFixed(0)} push_10m_mbps=${mb('10m', 'push').toFixed(0)} raw_mbps=${raw.toFixed(0)} ` +
+        `pull_ratio=${pullRatio.toFixed(2)} push_ratio=${pushRatio.toFixed(2)}`,
     );
     return 0;
   } finally {

@@ -1,7 +1,7 @@
 import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from './demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from './demo/evaluate.js';
-import { decodeSplit, FASHION_MNIST_CLASSES, fashionMnistOrHint, type FashionMnistFiles } from './demo/fashion-mnist.js';
+import { decodeSplit, FASHION_MNIST_CLASSES, fashionMnistOrHint } from './demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining } from './demo/mlp.js';
 import { trainOnTusk } from './demo/train-on-tusk.js';
 
@@ -20,7 +20,9 @@ async function demo(): Promise<number> {
   const backend = await useWasmBackend();
   const training = mlpTraining();
   console.log(
-    `Tusk demo: Fashion-MNIST from ${files.dir}, ${WORKERS} workers, MLP 784-128-64-10, Adam 1e-3, batch ${training.batchSize}, ${training.epochs} epochs, ${training.localEpochs} local epoch(s) per round, ${training.partitions} partitions`,
+    `Tusk demo: Fashion-MNIST from ${files.dir}, ${WORKERS} workers, MLP 784-128-64-10, Adam 1e-3, ` +
+      `batch ${training.batchSize}, ${training.epochs} epochs, ${training.localEpochs} local epoch(s) ` +
+      `per round, ${training.partitions} partitions`,
   );
 
   const started = performance.now();
@@ -28,7 +30,8 @@ async function demo(): Promise<number> {
   try {
     session = await startClusterSession({ workers: WORKERS, label: 'demo' });
     console.log(
-      `cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s: driver ${session.cluster.driverUrl}, ${session.cluster.workers().length} workers; service logs in ${session.logPath}`,
+      `cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `driver ${session.cluster.driverUrl}, ${session.cluster.workers().length} workers; service logs in ${session.logPath}`,
     );
     const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
     const result = await trainOnTusk({
@@ -51,7 +54,8 @@ async function demo(): Promise<number> {
     const evaluation = evaluateClassifier(result.model, test);
     result.model.dispose();
     console.log(
-      `test set (${evaluation.samples} images, local tfjs ${backend}): accuracy ${evaluation.accuracy.toFixed(4)}, loss ${evaluation.loss.toFixed(4)}`,
+      `test set (${evaluation.samples} images, local tfjs ${backend}): accuracy ${evaluation.accuracy.toFixed(4)}, ` +
+        `loss ${evaluation.loss.toFixed(4)}`,
     );
     console.log(`  per class: ${evaluation.perClass.map((a, i) => `${FASHION_MNIST_CLASSES[i]} ${a.toFixed(2)}`).join(', ')}`);
     const met = evaluation.accuracy >= TARGET_ACCURACY;

@@ -44,7 +44,8 @@ export function npy({
 }): Uint8Array {
   let header =
     headerText ??
-    `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+    `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ` +
+      `(${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const prefix = major === 1 ? 10 : 12;
   const total = Math.ceil((prefix + header.length + 1) / 64) * 64;
   header = header.padEnd(total - prefix - 1, ' ') + '\n';

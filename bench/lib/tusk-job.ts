@@ -53,8 +53,11 @@ export async function runJob({
   const submitted = performance.now();
   const created = await client.createJob({ name, model, compile, datasetId: dataset.id, training });
   const a = created.spec.training.async;
+  const every = a?.frequency === 'epoch' ? 'epoch' : `${a?.pushEvery} batch(es)`;
+  const asyncText = a ? `, push every ${every}, maxStaleness ${a.maxStaleness ?? 'none'} (${a.stalePolicy})` : '';
   log(
-    `job ${created.id}: ${created.spec.training.mode}, ${created.params} parameters, ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}${a ? `, push every ${a.frequency === 'epoch' ? 'epoch' : `${a.pushEvery} batch(es)`}, maxStaleness ${a.maxStaleness ?? 'none'} (${a.stalePolicy})` : ''}`,
+    `job ${created.id}: ${created.spec.training.mode}, ${created.params} parameters, ` +
+      `${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}${asyncText}`,
   );
   const progress = new ProgressRenderer(process.stdout, process.stdout.isTTY === true);
   let job: JobRecord;
@@ -68,7 +71,8 @@ export async function runJob({
   for (const r of job.history) {
     const workers = r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.samplesPerSecond}/s`).join(', ');
     log(
-      `  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}  ${r.seconds.toFixed(1)} s  [${workers}]`,
+      `  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}` +
+        `  ${r.seconds.toFixed(1)} s  [${workers}]`,
     );
   }
   if (job.status !== 'succeeded') {

@@ -72,7 +72,7 @@ export function appRecipe({
         // It could not bind because another process holds the port: say so, so the caller can pick another.
         const holder = portHolder(port);
         if (holder) throw new PortTakenError(port, holder);
-        throw new Error(`${name} exited (${proc.exitDescription}) before it became healthy`);
+        throw new Error(`${name} exited (${proc.exitDescription}) before it became healthy`, { cause: err });
       }
       assertListensOn({ pid: proc.pid, port });
     },

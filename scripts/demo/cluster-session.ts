@@ -65,7 +65,7 @@ export async function startClusterSession({
     await cluster.start();
   } catch (err) {
     await stop();
-    throw new Error(`the local cluster did not start: ${(err as Error).message} (service logs: ${logPath})`);
+    throw new Error(`the local cluster did not start: ${(err as Error).message} (service logs: ${logPath})`, { cause: err });
   }
   return { cluster, dataDir, logPath, stop };
 }

@@ -42,13 +42,17 @@ export async function trainOnTusk({
   const dataset = await client.createDataset(upload);
   const uploadSeconds = (performance.now() - uploadStarted) / 1000;
   log(
-    `dataset ${dataset.id}: ${dataset.rows} rows of [${dataset.features.shape}] ${dataset.features.dtype}, ${dataset.labels.numClasses} classes, ${dataset.partitions.length} partitions (${uploadSeconds.toFixed(1)} s)`,
+    `dataset ${dataset.id}: ${dataset.rows} ` +
+      `rows of [${dataset.features.shape}] ${dataset.features.dtype}, ${dataset.labels.numClasses} classes, ${dataset.partitions.length} ` +
+      `partitions (${uploadSeconds.toFixed(1)} s)`,
   );
 
   const submitted = performance.now();
   const created = await client.createJob({ name: `${datasetName} mlp`, model, compile, datasetId: dataset.id, training });
   log(
-    `job ${created.id}: ${created.params} parameters, ${created.totalRounds} rounds of ${created.spec.training.localEpochs} local epoch(s) on ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}`,
+    `job ${created.id}: ${created.params} parameters, ${created.totalRounds} rounds of ` +
+      `${created.spec.training.localEpochs} local epoch(s) on ${created.spec.training.partitions} partitions, ` +
+      `batch ${created.spec.training.batchSize}`,
   );
   log(`watch it in the dashboard: ${client.baseUrl}/#/jobs/${created.id}`);
   const progress = new ProgressRenderer(process.stdout, process.stdout.isTTY === true);
@@ -63,7 +67,8 @@ export async function trainOnTusk({
   for (const r of job.history) {
     const workers = r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.samplesPerSecond}/s`).join(', ');
     log(
-      `  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}  ${r.seconds.toFixed(1)} s  [${workers}]`,
+      `  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}` +
+        `  ${r.seconds.toFixed(1)} s  [${workers}]`,
     );
   }
   if (job.status !== 'succeeded') {

@@ -94,7 +94,7 @@ export class ChaosCluster {
         return;
       } catch (err) {
         if (attempt >= RESTART_ATTEMPTS)
-          throw new Error(`${service.name} did not come back after ${attempt} restarts: ${(err as Error).message}`);
+          throw new Error(`${service.name} did not come back after ${attempt} restarts: ${(err as Error).message}`, { cause: err });
         await sleep(1_000);
       }
     }

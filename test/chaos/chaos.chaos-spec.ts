@@ -146,7 +146,8 @@ describe(`chaos: ${RUNS} runs, TUSK_CHAOS_SEED=${SEED}`, () => {
         windowMs: FAULT_WINDOW_MS,
       });
       print(
-        `chaos: ${RUNS} runs, seed ${SEED} (replay: TUSK_CHAOS_SEED=${SEED} TUSK_CHAOS_RUNS=${RUNS} npm run test:chaos); service logs in ${chaos.logPath}`,
+        `chaos: ${RUNS} runs, seed ${SEED} (replay: TUSK_CHAOS_SEED=${SEED} TUSK_CHAOS_RUNS=${RUNS} npm run test:chaos); ` +
+          `service logs in ${chaos.logPath}`,
       );
       const tally = { runs: 0, faults: 0, midJob: 0, sync: 0, identical: 0, duplicates: 0, lost: 0, stuck: 0, down: 0 };
       const failures: string[] = [];
@@ -164,13 +165,16 @@ describe(`chaos: ${RUNS} runs, TUSK_CHAOS_SEED=${SEED}`, () => {
         tally.stuck += verdict.stuck ? 1 : 0;
         tally.down += verdict.down.length > 0 ? 1 : 0;
         const ok = verdict.problems.length === 0 && verdict.down.length === 0;
+        const problems = [...verdict.problems, ...verdict.down.map((s) => `${s} down`)].join('; ');
         print(
-          `  ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${verdict.midJob}/${run.faults.length} fault(s) while the job ran${ok ? '' : `: ${[...verdict.problems, ...verdict.down.map((s) => `${s} down`)].join('; ')}`}`,
+          `  ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+            `${verdict.midJob}/${run.faults.length} fault(s) while the job ran${ok ? '' : `: ${problems}`}`,
         );
-        if (!ok) failures.push(`${describeRun(run)}: ${[...verdict.problems, ...verdict.down.map((s) => `${s} down`)].join('; ')}`);
+        if (!ok) failures.push(`${describeRun(run)}: ${problems}`);
       }
       print(
-        `RESULT chaos runs=${tally.runs} faults=${tally.faults} sync_identical=${tally.identical}/${tally.sync} async_duplicates=${tally.duplicates} lost=${tally.lost} stuck=${tally.stuck} down=${tally.down} mid_job_faults=${tally.midJob}`,
+        `RESULT chaos runs=${tally.runs} faults=${tally.faults} sync_identical=${tally.identical}/${tally.sync} ` +
+          `async_duplicates=${tally.duplicates} lost=${tally.lost} stuck=${tally.stuck} down=${tally.down} mid_job_faults=${tally.midJob}`,
       );
       expect(failures).toEqual([]);
       expect(tally).toMatchObject({ identical: tally.sync, duplicates: 0, lost: 0, stuck: 0, down: 0 });

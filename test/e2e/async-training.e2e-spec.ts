@@ -44,7 +44,7 @@ describe('asynchronous and hogwild training through the parameter server (2 work
     await tc?.stop();
   });
 
-  it('trains an asynchronous job (push every 5 batches) to success, with its loss and metrics per version, live and in the record', async () => {
+  it('trains an asynchronous job (push every 5 batches) to success; loss and metrics per version, live and in the record', async () => {
     const submitted = await api.submit(datasetId, {
       mode: 'asynchronous',
       epochs: 3,

@@ -187,8 +187,8 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     const last = lines.findLastIndex((l) => l.startsWith(`sweep ${sweepId} cli-grid  succeeded  2/2 trials done  best: trial `));
     expect(last).toBeGreaterThan(0);
     expect(lines[last + 1]).toMatch(/^TRIAL\s+PARAMS\s+STATUS\s+ACCURACY\s+AT ROUND\s+ROUNDS$/);
-    expect(lines[last + 2]).toMatch(/^\s+\d\*  learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
-    expect(lines[last + 3]).toMatch(/^\s+\d  learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
+    expect(lines[last + 2]).toMatch(/^\s+\d\* {2}learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
+    expect(lines[last + 3]).toMatch(/^\s+\d {2}learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
     expect(lines.at(-1)).toMatch(
       new RegExp(`^sweep ${sweepId} succeeded in \\S+: 2 trials, best trial \\d: accuracy \\d\\.\\d{4} \\(job-[0-9a-f]{32}\\)$`),
     );
@@ -205,7 +205,7 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     const jobId = /^job\s+(job-[0-9a-f]{32})$/m.exec(best.stdout)?.[1];
     expect(jobId).toBeDefined();
     expect(best.stdout).toMatch(/^accuracy \d\.\d{4} at round \d \(max\)$/m);
-    expect(best.stdout).toMatch(/^  compile\.optimizer\.config\.learning_rate  0\.0?05$/m);
+    expect(best.stdout).toMatch(/^ {2}compile\.optimizer\.config\.learning_rate {2}0\.0?05$/m);
     expect(best.stdout).toContain(`wrote ${join(out, 'weights.bin')}`);
     expect(statSync(join(out, 'weights.bin')).size).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].paths).toEqual(['weights.bin']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isFinalSweepStatus } from '@tusk/client';
-import type { JobRecord, SweepRecord } from '@tusk/contracts';
+import type { SweepRecord } from '@tusk/contracts';
 import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { eventually } from '../harness/test-env.js';

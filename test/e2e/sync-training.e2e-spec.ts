@@ -203,25 +203,21 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     expect(wrongOutput.status).toBe(422);
     expect(wrongOutput.body.message).toBe("model: the model outputs 2 units but the dataset's labels have 3 classes");
 
-    const badOptimizer = await http
-      .post('/jobs')
-      .send({
-        model: blobsModel,
-        compile: { optimizer: 'sgdd', loss: 'categorical_crossentropy' },
-        datasetId: datasets[0].id,
-        training: { epochs: 1 },
-      });
+    const badOptimizer = await http.post('/jobs').send({
+      model: blobsModel,
+      compile: { optimizer: 'sgdd', loss: 'categorical_crossentropy' },
+      datasetId: datasets[0].id,
+      training: { epochs: 1 },
+    });
     expect(badOptimizer.status).toBe(422);
     expect(badOptimizer.body.field).toBe('compile.optimizer');
 
-    const noDataset = await http
-      .post('/jobs')
-      .send({
-        model: blobsModel,
-        compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
-        datasetId: 'ds-missing',
-        training: { epochs: 1 },
-      });
+    const noDataset = await http.post('/jobs').send({
+      model: blobsModel,
+      compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
+      datasetId: 'ds-missing',
+      training: { epochs: 1 },
+    });
     expect(noDataset.status).toBe(422);
     expect(noDataset.body.field).toBe('datasetId');
 

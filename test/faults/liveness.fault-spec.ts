@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { JobRecord, WorkerHeartbeat } from '@tusk/contracts';
+import type { JobRecord } from '@tusk/contracts';
 import { eventually } from '../harness/test-env.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { driverApi } from '../harness/driver-api.js';
@@ -55,7 +55,8 @@ describe('liveness instead of deadlines (every timeout 3 s)', () => {
     const done = await api.finished(submitted.id, 60_000);
     expect(done.status).toBe('failed');
     expect(done.error).toBe(
-      `stalled: nothing moved for ${TIMEOUT_S} s (TUSK_STALL_TIMEOUT_S); train.0 partitions [0, 1] have no result, no worker took them (0 live worker(s))`,
+      `stalled: nothing moved for ${TIMEOUT_S} s (TUSK_STALL_TIMEOUT_S); train.0 partitions [0, 1] have no result, ` +
+        `no worker took them (0 live worker(s))`,
     );
     // Its tasks left the queue with it: a worker that joins later finds nothing of it.
     await tc.cluster.addWorker();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
-import { eventSubject, type JobEvent, type JobRecord } from '@tusk/contracts';
+import { eventSubject, type JobEvent } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { driverApi } from '../harness/driver-api.js';

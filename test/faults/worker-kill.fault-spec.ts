@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { WorkerHeartbeat } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { eventually } from '../harness/test-env.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';

@@ -59,8 +59,8 @@ function compose(args: string[], values: Record<string, string> = secrets): stri
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { status?: number | null; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(MISSING);
-    throw new Error(`docker-compose ${args.join(' ')} exited ${e.status ?? e.code}: ${e.stderr ?? e.message}`);
+    if (e.code === 'ENOENT') throw new Error(MISSING, { cause: err });
+    throw new Error(`docker-compose ${args.join(' ')} exited ${e.status ?? e.code}: ${e.stderr ?? e.message}`, { cause: err });
   }
 }
 

@@ -37,7 +37,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 @Controller()
 class TestController {
-  /** `action` says how the handler ends: ok (returns), fail (throws), term, retry, slow (outlives the ack wait), gone (waits to be aborted). */
+  /**
+   * `action` says how the handler ends: ok (returns), fail (throws), term, retry, slow (outlives the ack wait), gone
+   * (waits to be aborted).
+   */
   @EventPattern<string>('t.>', fromConsumer(STREAM, CONSUMER))
   async handle(@Payload() data: { id: string; action: string }, @Ctx() ctx: JetStreamContext): Promise<void> {
     const entry: Delivery = { id: data.id, action: data.action, delivery: ctx.getDeliveryCount(), seq: ctx.getStreamSequence() };

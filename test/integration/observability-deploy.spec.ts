@@ -61,7 +61,10 @@ const PROMQL_KEYWORDS = new Set([
   'nan',
 ]);
 
-/** The metric names a PromQL expression reads: identifiers left once strings, matchers, ranges, groupings and function calls are taken out. */
+/**
+ * The metric names a PromQL expression reads: identifiers left once strings, matchers, ranges, groupings and function
+ * calls are taken out.
+ */
 function metricNamesIn(expr: string): string[] {
   const bare = expr
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')

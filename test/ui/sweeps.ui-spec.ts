@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SweepRecord } from '@tusk/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { blobsModel } from '../e2e/synthetic-data.js';
 import { driverApi } from '../harness/driver-api.js';

@@ -65,7 +65,9 @@ export function leaderboard(sweep: SweepRecord): string {
     t.bestRound === undefined ? '-' : String(t.bestRound),
     String(t.roundsRun),
   ]);
-  const heading = `sweep ${sweep.id} ${sweep.spec.name}  ${sweep.status}  ${trialsDone(sweep)}/${trialsTotal(sweep)} trials done  best: ${bestOf(sweep)}`;
+  const heading =
+    `sweep ${sweep.id} ${sweep.spec.name}  ${sweep.status}  ` +
+    `${trialsDone(sweep)}/${trialsTotal(sweep)} trials done  best: ${bestOf(sweep)}`;
   const table = formatTable(['TRIAL', 'PARAMS', 'STATUS', sweep.spec.metric.toUpperCase(), 'AT ROUND', 'ROUNDS'], rows, {
     right: [0, 3, 4, 5],
   });
@@ -87,7 +89,9 @@ export function sweepSummary(sweep: SweepRecord): string {
   const bestText = best
     ? `, best trial ${best.index}: ${sweep.spec.metric} ${formatMetric(best.best)} (${best.jobId ?? 'no job'})`
     : ', no trial reported the metric';
-  return `sweep ${sweep.id} ${sweep.status}${took}: ${sweep.trials.length} trials${notes.length ? ` (${notes.join(', ')})` : ''}${bestText}${sweep.error ? `; ${sweep.error}` : ''}`;
+  const notesText = notes.length ? ` (${notes.join(', ')})` : '';
+  const errorText = sweep.error ? `; ${sweep.error}` : '';
+  return `sweep ${sweep.id} ${sweep.status}${took}: ${sweep.trials.length} trials${notesText}${bestText}${errorText}`;
 }
 
 /** `tusk sweep list`: id, name, status, trials done/total, metric, best value, creation time. */
@@ -109,10 +113,11 @@ export function sweepsTable(sweeps: SweepRecord[]): string {
 
 /** `tusk sweep best`: the best trial's job, metric and params, one per line. */
 export function bestTrialText(sweep: SweepRecord, trial: TrialRecord): string {
+  const atRound = trial.bestRound === undefined ? '' : ` at round ${trial.bestRound}`;
   const lines = [
     `trial   ${trial.index} (${trial.status})`,
     `job     ${trial.jobId ?? '-'}`,
-    `${sweep.spec.metric.padEnd(7)} ${formatMetric(trial.best)}${trial.bestRound === undefined ? '' : ` at round ${trial.bestRound}`} (${sweep.spec.mode})`,
+    `${sweep.spec.metric.padEnd(7)} ${formatMetric(trial.best)}${atRound} (${sweep.spec.mode})`,
     'params',
   ];
   const width = Math.max(0, ...Object.keys(trial.params).map((k) => k.length));

@@ -32,7 +32,10 @@ export function usePoll<T>(
       clearTimeout(timer);
       try {
         const next = await load();
-        if (alive) (setValue(next), setError(null));
+        if (alive) {
+          setValue(next);
+          setError(null);
+        }
       } catch (err) {
         if (alive) setError(err as Error);
       }

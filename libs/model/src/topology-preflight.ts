@@ -195,7 +195,8 @@ export function preflightTopology(topology: Config, { maxParams }: { maxParams: 
     } catch (err) {
       throw new ModelSpecError(
         'model',
-        `layer ${spec.name} (${spec.className}) cannot take input of shape ${JSON.stringify(input)}: ${(err as Error).message.split('\n')[0]}`,
+        `layer ${spec.name} (${spec.className}) cannot take input of shape ${JSON.stringify(input)}: ` +
+          `${(err as Error).message.split('\n')[0]}`,
       );
     }
     current = (Array.isArray(output[0]) ? output[0] : output) as Shape;

@@ -60,12 +60,14 @@ describe('watchJob', () => {
       () => (done ? job('succeeded', 2) : job('running', 0)),
       (res) => {
         res.write(`data: ${JSON.stringify({ status: 'running', round: 0, totalRounds: 2, progress: 0, etaSeconds: null })}\n\n`);
+        const record1 = { epoch: 1, metrics: { loss: 0.5, accuracy: 0.8 } };
         res.write(
-          `data: ${JSON.stringify({ status: 'running', round: 1, totalRounds: 2, progress: 0.5, etaSeconds: 3, record: { epoch: 1, metrics: { loss: 0.5, accuracy: 0.8 } } })}\n\n`,
+          `data: ${JSON.stringify({ status: 'running', round: 1, totalRounds: 2, progress: 0.5, etaSeconds: 3, record: record1 })}\n\n`,
         );
         done = true;
+        const record2 = { epoch: 2, metrics: { loss: 0.25, accuracy: 0.8 } };
         res.end(
-          `data: ${JSON.stringify({ status: 'succeeded', round: 2, totalRounds: 2, progress: 1, etaSeconds: 0, record: { epoch: 2, metrics: { loss: 0.25, accuracy: 0.8 } } })}\n\n`,
+          `data: ${JSON.stringify({ status: 'succeeded', round: 2, totalRounds: 2, progress: 1, etaSeconds: 0, record: record2 })}\n\n`,
         );
       },
     );

@@ -18,7 +18,8 @@ export class JobStalledError extends Error {
   }) {
     const held = workers.length > 0 ? `last held by ${workers.join(', ')}` : `no worker took them (${liveWorkers} live worker(s))`;
     super(
-      `stalled: nothing moved for ${seconds} s (TUSK_STALL_TIMEOUT_S); ${group} partitions [${partitions.join(', ')}] have no result, ${held}`,
+      `stalled: nothing moved for ${seconds} s (TUSK_STALL_TIMEOUT_S); ` +
+        `${group} partitions [${partitions.join(', ')}] have no result, ${held}`,
     );
     this.name = 'JobStalledError';
   }

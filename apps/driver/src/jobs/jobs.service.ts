@@ -36,7 +36,8 @@ export class JobsService {
     const active = (await this.jobs.list()).filter((j) => !FINAL_STATUSES.includes(j.status)).length;
     if (active >= this.env.TUSK_MAX_ACTIVE_JOBS) {
       throw new HttpException(
-        `${active} jobs are queued or running, the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`,
+        `${active} jobs are queued or running, ` +
+          `the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`,
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }

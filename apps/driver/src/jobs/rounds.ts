@@ -32,7 +32,10 @@ const ASYNC_PROGRESS_MS = 2_000;
 export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number =>
   mixSeed(seed, round, partition);
 
-/** Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round (`optimizerState: "partition"`). */
+/**
+ * Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round
+ * (`optimizerState: "partition"`).
+ */
 function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
   if (job.spec.training.optimizerState !== 'partition' || job.round === 0) return undefined;
   const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);

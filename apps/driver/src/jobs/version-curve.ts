@@ -61,7 +61,10 @@ export class VersionCurve {
     return this.writing;
   }
 
-  /** Takes in every event NATS delivered up to now (a flush round trip, not waited for long while NATS is away), stops listening, and stores the rest. */
+  /**
+   * Takes in every event NATS delivered up to now (a flush round trip, not waited for long while NATS is away), stops
+   * listening, and stores the rest.
+   */
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<void>((resolve) => {

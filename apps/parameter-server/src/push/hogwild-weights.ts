@@ -121,7 +121,8 @@ export class HogwildWeights extends JobWeights {
     });
     if (version !== this.version)
       throw new Error(
-        `job ${this.jobId}: memory is ${this.version - this.persisted.version} pushes ahead of KV, but ${version - this.persisted.version} are pending`,
+        `job ${this.jobId}: memory is ${this.version - this.persisted.version} pushes ahead of KV, ` +
+          `but ${version - this.persisted.version} are pending`,
       );
     const ledger = recordAnswers(this.persisted.ledger, answers);
     const full = withCounts(stats, counts, version);

@@ -32,7 +32,10 @@ export function answeredBefore({
   return { accepted: false, version, staleness: 0, scale: 0, duplicate: true };
 }
 
-/** The ledger after `answers` (in the order they were answered); a new object, so the persisted one stays as it was until the write succeeds. */
+/**
+ * The ledger after `answers` (in the order they were answered); a new object, so the persisted one stays as it was until
+ * the write succeeds.
+ */
 export function recordAnswers(ledger: PushLedger | undefined, answers: readonly LedgerAnswer[]): PushLedger {
   const next: Record<string, AppliedPushes> = { ...ledger };
   for (const { stream, step, reply } of answers) {
