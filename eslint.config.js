@@ -9,8 +9,25 @@ export default tseslint.config(
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' } },
     rules: {
-      'max-len': ['error', { code: 140, ignoreUrls: true, ignoreStrings: false, ignoreTemplateLiterals: false, ignoreRegExpLiterals: true }],
+      'max-len': [
+        'error',
+        { code: 140, ignoreUrls: true, ignoreStrings: false, ignoreTemplateLiterals: false, ignoreRegExpLiterals: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  // Plain JavaScript runs on Node; TypeScript files get no-undef from the compiler instead. (The `globals` package is not installed.)
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        (
+          'URL URLSearchParams AbortController AbortSignal TextEncoder TextDecoder fetch performance structuredClone queueMicrotask ' +
+          'setInterval clearInterval clearTimeout setImmediate clearImmediate'
+        )
+          .split(' ')
+          .map((name) => [name, 'readonly']),
+      ),
     },
   },
 );

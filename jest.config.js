@@ -18,7 +18,13 @@ export default {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/faults/**/*.fault-spec.ts', '<rootDir>/test/chaos/**/*.chaos-spec.ts', '<rootDir>/test/ui/**/*.ui-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/integration/**/*.spec.ts',
+        '<rootDir>/test/e2e/**/*.e2e-spec.ts',
+        '<rootDir>/test/faults/**/*.fault-spec.ts',
+        '<rootDir>/test/chaos/**/*.chaos-spec.ts',
+        '<rootDir>/test/ui/**/*.ui-spec.ts',
+      ],
       globalSetup: '<rootDir>/test/harness/global-setup.mjs',
       globalTeardown: '<rootDir>/test/harness/global-teardown.mjs',
     },

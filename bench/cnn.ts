@@ -78,7 +78,10 @@ async function measure(backend: string, data: { images: Float32Array; labels: In
     for (const { xs, ys } of train) loss = (await model.trainOnBatch(xs, ys)) as number;
     const seconds = (performance.now() - t0) / 1000;
     rates.push((batches * BATCH) / seconds);
-    console.log(`  ${backend} rep ${rep + 1}: ${batches * BATCH} samples in ${seconds.toFixed(2)} s = ${rates[rep].toFixed(1)} samples/s (loss ${loss.toFixed(4)})`);
+    console.log(
+      `  ${backend} rep ${rep + 1}: ${batches * BATCH} samples in ${seconds.toFixed(2)} s = ${rates[rep].toFixed(1)} samples/s ` +
+        `(loss ${loss.toFixed(4)})`,
+    );
   }
   for (const { xs, ys } of train) tf.dispose([xs, ys]);
   model.dispose();

@@ -19,7 +19,10 @@ const LIVE_EVENTS = 30;
 const DIST = resolve('dist/dashboard');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
-interface Shape { rounds: number; workers: number }
+interface Shape {
+  rounds: number;
+  workers: number;
+}
 const BIG: Shape = { rounds: 1000, workers: 64 };
 const SMALL: Shape = { rounds: 10, workers: 2 };
 
@@ -95,21 +98,43 @@ const results: Record<'big' | 'small', { render: number[]; update: number[]; upd
   small: { render: [], update: [], updateP95: [], longTasks: [] },
 };
 for (let rep = 0; rep < REPS; rep++) {
-  for (const [name, shape] of [['small', SMALL], ['big', BIG]] as const) {
+  for (const [name, shape] of [
+    ['small', SMALL],
+    ['big', BIG],
+  ] as const) {
     const r = await measure(shape);
     results[name].render.push(r.renderMs);
     results[name].update.push(median(r.updateMs));
     results[name].updateP95.push(p95(r.updateMs));
     results[name].longTasks.push(r.longTaskMs);
-    console.log(`rep ${rep + 1} ${name}: render ${fmt(r.renderMs, 0)} ms, update median ${fmt(median(r.updateMs), 1)} ms, p95 ${fmt(p95(r.updateMs), 1)} ms, long tasks ${fmt(r.longTaskMs, 0)} ms over ${LIVE_EVENTS} events`);
+    console.log(
+      `rep ${rep + 1} ${name}: render ${fmt(r.renderMs, 0)} ms, update median ${fmt(median(r.updateMs), 1)} ms, ` +
+        `p95 ${fmt(p95(r.updateMs), 1)} ms, long tasks ${fmt(r.longTaskMs, 0)} ms over ${LIVE_EVENTS} events`,
+    );
   }
 }
 const row = (name: 'big' | 'small', label: string) => {
   const r = results[name];
-  return [label, `${fmt(median(r.render), 0)} (${spread(r.render)})`, `${fmt(median(r.update), 1)} (${spread(r.update)})`, `${fmt(median(r.updateP95), 1)} (${spread(r.updateP95)})`, `${fmt(median(r.longTasks), 0)} (${spread(r.longTasks)})`];
+  return [
+    label,
+    `${fmt(median(r.render), 0)} (${spread(r.render)})`,
+    `${fmt(median(r.update), 1)} (${spread(r.update)})`,
+    `${fmt(median(r.updateP95), 1)} (${spread(r.updateP95)})`,
+    `${fmt(median(r.longTasks), 0)} (${spread(r.longTasks)})`,
+  ];
 };
 console.log(`\njob page, median (min–max) of ${REPS} runs; ${await loadNote()}`);
-console.log(table([['job', 'first render ms', 'round update ms', 'update p95 ms', `long tasks ms / ${LIVE_EVENTS} rounds`], row('small', '10 rounds × 2 workers'), row('big', '1000 rounds × 64 workers')]));
+console.log(
+  table([
+    ['job', 'first render ms', 'round update ms', 'update p95 ms', `long tasks ms / ${LIVE_EVENTS} rounds`],
+    row('small', '10 rounds × 2 workers'),
+    row('big', '1000 rounds × 64 workers'),
+  ]),
+);
 const big = results.big;
-console.log(`RESULT dashboard render_ms=${fmt(median(big.render), 0)} update_ms=${fmt(median(big.update), 1)} update_p95_ms=${fmt(median(big.updateP95), 1)} ` +
-  `render_ratio_to_small=${fmt(median(big.render) / median(results.small.render), 2)} update_p95_to_100ms_budget=${fmt(median(big.updateP95) / 100, 2)}`);
+console.log(
+  `RESULT dashboard render_ms=${fmt(median(big.render), 0)} update_ms=${fmt(median(big.update), 1)} ` +
+    `update_p95_ms=${fmt(median(big.updateP95), 1)} ` +
+    `render_ratio_to_small=${fmt(median(big.render) / median(results.small.render), 2)} ` +
+    `update_p95_to_100ms_budget=${fmt(median(big.updateP95) / 100, 2)}`,
+);

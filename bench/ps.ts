@@ -59,20 +59,55 @@ async function bench(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    nats = await startBigPayloadNats({ storeDir: join(dataDir, 'nats'), maxPayload: MAX_PAYLOAD, maxPendingBytes: process.env.PS_BENCH_MAX_PENDING_MB ? Number(process.env.PS_BENCH_MAX_PENDING_MB) * 2 ** 20 : undefined, logSink });
+    nats = await startBigPayloadNats({
+      storeDir: join(dataDir, 'nats'),
+      maxPayload: MAX_PAYLOAD,
+      maxPendingBytes: process.env.PS_BENCH_MAX_PENDING_MB ? Number(process.env.PS_BENCH_MAX_PENDING_MB) * 2 ** 20 : undefined,
+      logSink,
+    });
     s3 = await startS3Server({ dataDir: join(dataDir, 's3'), bucket: 'tusk' });
-    const env = { NATS_URL: nats.url, S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'tusk', S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', LOG_LEVEL: 'warn', TUSK_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const env = {
+      NATS_URL: nats.url,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: 'tusk',
+      S3_ACCESS_KEY: 'S3RVER',
+      S3_SECRET_KEY: 'S3RVER',
+      LOG_LEVEL: 'warn',
+      TUSK_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS),
+    };
     infra = await Infra.connect({ name: 'bench-ps', env: loadEnv(BaseEnv, env) });
-    cluster = await new LocalCluster({ dataDir, workers: 0, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: 'tusk', driver: false, logSink, env }).start();
+    cluster = await new LocalCluster({
+      dataDir,
+      workers: 0,
+      natsUrl: nats.url,
+      s3Endpoint: s3.endpoint,
+      bucket: 'tusk',
+      driver: false,
+      logSink,
+      env,
+    }).start();
     const psProcess = cluster.services.find((s) => s.name === 'parameter-server')!.process;
     echo = spawnEchoResponder(nats.url, ECHO_SUBJECT);
     await echoReady(echo);
     nc = await connect({ servers: nats.url, name: 'bench-ps-client' });
     const maxPayload = nc.info?.max_payload ?? 0;
-    console.log(`ps bench: nats-server ${nc.info?.version} (max payload ${(maxPayload / 2 ** 20).toFixed(0)} MiB, JetStream file store in ${join(dataDir, 'nats')}), s3rver, 1 parameter-server process, 1 echo responder process; ${SIZES.map((s) => `${s.label}: ${s.n} requests x ${s.reps} reps`).join(', ')}; service logs in ${logPath}`);
+    console.log(
+      `ps bench: nats-server ${nc.info?.version} (max payload ${(maxPayload / 2 ** 20).toFixed(0)} MiB, ` +
+        `JetStream file store in ${join(dataDir, 'nats')}), s3rver, 1 parameter-server process, ` +
+        `1 echo responder process; ${SIZES.map((s) => `${s.label}: ${s.n} requests x ${s.reps} reps`).join(', ')}; ` +
+        `service logs in ${logPath}`,
+    );
     const kvStream = (await infra.jsm.streams.info(`KV_${WEIGHTS_BUCKET}`)).config;
-    console.log(`weights bucket stream KV_${WEIGHTS_BUCKET}: storage ${kvStream.storage}, allow_direct ${kvStream.allow_direct ?? false}, max_msg_size ${kvStream.max_msg_size}; blob chunk ${(infra.blobs.chunkBytes / 2 ** 20).toFixed(2)} MiB`);
-    const pids = { 'nats-server': nats.process.child.pid, 'parameter-server': psProcess.child.pid, echo: echo.child.pid, bench: process.pid };
+    console.log(
+      `weights bucket stream KV_${WEIGHTS_BUCKET}: storage ${kvStream.storage}, allow_direct ${kvStream.allow_direct ?? false}, ` +
+        `max_msg_size ${kvStream.max_msg_size}; blob chunk ${(infra.blobs.chunkBytes / 2 ** 20).toFixed(2)} MiB`,
+    );
+    const pids = {
+      'nats-server': nats.process.child.pid,
+      'parameter-server': psProcess.child.pid,
+      echo: echo.child.pid,
+      bench: process.pid,
+    };
 
     const measures: Measure[] = [];
     const failures: string[] = [];
@@ -99,7 +134,13 @@ async function bench(): Promise<number> {
       const measureOnce = async (target: Measure['target'], concurrency: number, send: Send) => {
         const m = await measureReps({ size, target, concurrency, mb, pids, send });
         measures.push(m);
-        console.log(`  ${target.padEnd(12)} c=${concurrency}: ${fmt(m.perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  latency ${fmt(m.latencyMs, 0)} ms  [reps ${m.reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${Object.entries(m.cpuPerReq).map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`).join(', ')}`);
+        const cpu = Object.entries(m.cpuPerReq)
+          .map(([k, v]) => `${k} ${fmt(v * 1000, 0)}`)
+          .join(', ');
+        console.log(
+          `  ${target.padEnd(12)} c=${concurrency}: ${fmt(m.perSecond, 2).padStart(7)} req/s  ${fmt(m.mbPerSecond, 0).padStart(5)} MB/s  ` +
+            `latency ${fmt(m.latencyMs, 0)} ms  [reps ${m.reps.map((x) => x.toFixed(2)).join(' ')}]  cpu ms/req: ${cpu}`,
+        );
       };
 
       const conn = nc;
@@ -138,28 +179,53 @@ async function bench(): Promise<number> {
           const head = await infra.versions.head(jobId);
           if (!ok) continue;
           const applied = Object.values(head?.ledger ?? {}).reduce((sum, e) => sum + e.applied, 0);
-          if (head?.version !== pushes || head.stats?.pushes !== pushes || applied !== pushes) throw new Error(`job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} pushes, ${applied} applied in its ledger`);
+          if (head?.version !== pushes || head.stats?.pushes !== pushes || applied !== pushes)
+            throw new Error(
+              `job ${jobId}: ${pushes} pushes acknowledged but the head says version ${head?.version}, ${head?.stats?.pushes} ` +
+                `pushes, ${applied} applied in its ledger`,
+            );
           await infra.versions.prune(head.key).catch(() => undefined);
         }
       }
     }
 
-    console.log(`\nmachine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine slow every figure)`);
+    console.log(
+      `\nmachine: ${cpus().length} cores, load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} (other processes on the machine slow every figure)`,
+    );
     console.log('\n== push throughput (median of reps; ratio = PS req/s / raw req/s at the same size and concurrency)');
-    const rawOf = (m: Measure) => measures.find((x) => x.size === m.size && x.target === 'raw' && x.concurrency === m.concurrency) ?? { perSecond: Number.NaN };
-    console.log(table([
-      ['size', 'target', 'conc', 'req/s', 'MB/s', 'latency_ms', 'ratio', 'cpu_ms/req nats', 'ps', 'echo', 'client'],
-      ...measures.map((m) => [
-        m.size, m.target, m.concurrency, fmt(m.perSecond, 2), fmt(m.mbPerSecond, 0), fmt(m.latencyMs, 0), m.target === 'raw' ? '1' : fmt(m.perSecond / rawOf(m).perSecond, 3),
-        fmt(m.cpuPerReq['nats-server'] * 1000, 0), fmt(m.cpuPerReq['parameter-server'] * 1000, 0), fmt(m.cpuPerReq.echo * 1000, 0), fmt(m.cpuPerReq.bench * 1000, 0),
+    const rawOf = (m: Measure) =>
+      measures.find((x) => x.size === m.size && x.target === 'raw' && x.concurrency === m.concurrency) ?? { perSecond: Number.NaN };
+    console.log(
+      table([
+        ['size', 'target', 'conc', 'req/s', 'MB/s', 'latency_ms', 'ratio', 'cpu_ms/req nats', 'ps', 'echo', 'client'],
+        ...measures.map((m) => [
+          m.size,
+          m.target,
+          m.concurrency,
+          fmt(m.perSecond, 2),
+          fmt(m.mbPerSecond, 0),
+          fmt(m.latencyMs, 0),
+          m.target === 'raw' ? '1' : fmt(m.perSecond / rawOf(m).perSecond, 3),
+          fmt(m.cpuPerReq['nats-server'] * 1000, 0),
+          fmt(m.cpuPerReq['parameter-server'] * 1000, 0),
+          fmt(m.cpuPerReq.echo * 1000, 0),
+          fmt(m.cpuPerReq.bench * 1000, 0),
+        ]),
       ]),
-    ]));
+    );
     for (const f of failures) console.log(`FAILED ${f}`);
-    console.log(`request bodies that arrived 4-byte aligned at a nats.js responder: ${alignedReplies}/${echoReplies} (unaligned ones are copied by bytesToFloat32)`);
+    console.log(
+      `request bodies that arrived 4-byte aligned at a nats.js responder: ${alignedReplies}/${echoReplies} (unaligned ones are ` +
+        `copied by bytesToFloat32)`,
+    );
 
-    console.log('\n== where a push goes: the parameter server\'s steps timed in this process with the same calls (median ms of 5)');
+    console.log("\n== where a push goes: the parameter server's steps timed in this process with the same calls (median ms of 5)");
     const steps = await breakdown(infra, nc, SIZES, { echoSubject: ECHO_SUBJECT, timeoutMs: TIMEOUT_MS });
-    console.log(table([['step', ...SIZES.map((s) => `${s.label} ms`)], ...steps.map((row) => [row.step, ...row.ms.map((v) => fmt(v, 1))])]));
+    console.log(
+      table([['step', ...SIZES.map((s) => `${s.label} ms`)], ...steps.map((row) => [row.step, ...row.ms.map((v) => fmt(v, 1))])]),
+    );
 
     const pick = (label: string) => {
       const m = measures.find((x) => x.size === label && x.target === 'asynchronous' && x.concurrency === 1);
@@ -168,7 +234,10 @@ async function bench(): Promise<number> {
     };
     const m1 = pick('1m');
     const m10 = pick('10m');
-    console.log(`\nRESULT ps params_1m_pushes_per_s=${fmt(m1.perSecond, 2)} params_1m_ratio=${fmt(m1.ratio, 3)} params_10m_pushes_per_s=${fmt(m10.perSecond, 2)} params_10m_ratio=${fmt(m10.ratio, 3)}`);
+    console.log(
+      `\nRESULT ps params_1m_pushes_per_s=${fmt(m1.perSecond, 2)} params_1m_ratio=${fmt(m1.ratio, 3)} ` +
+        `params_10m_pushes_per_s=${fmt(m10.perSecond, 2)} params_10m_ratio=${fmt(m10.ratio, 3)}`,
+    );
     return 0;
   } finally {
     await stopAll();

@@ -4,7 +4,7 @@ import { buildModel, selectBackend } from '@tusk/model';
 import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { useWasmBackend } from '../scripts/demo/evaluate.js';
-import { decodeSplit, fashionMnistOrHint, idxUpload, type FashionMnistFiles } from '../scripts/demo/fashion-mnist.js';
+import { decodeSplit, fashionMnistOrHint, idxUpload } from '../scripts/demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining, NUM_CLASSES } from '../scripts/demo/mlp.js';
 import { ObjectStore } from '@tusk/storage';
 import { partitionTensors } from '../apps/worker/src/training/partition-tensors.js';
@@ -64,7 +64,11 @@ async function bench(): Promise<number> {
   const topology = mlpTopology();
   const train = decodeSplit(files.train);
   const totalSamples = train.rows * training.epochs;
-  console.log(`scaling${WARMUP ? '' : ' (no warm-up of the second worker)'}: Fashion-MNIST ${train.rows} rows, MLP 784-128-64-10, Adam 1e-3, batch ${training.batchSize}, ${training.epochs} epochs, seed ${training.seed}; tfjs ${tf.version.tfjs} on ${backend}; ${REPS} interleaved repetition(s)`);
+  console.log(
+    `scaling${WARMUP ? '' : ' (no warm-up of the second worker)'}: Fashion-MNIST ${train.rows} rows, MLP 784-128-64-10, Adam 1e-3, ` +
+      `batch ${training.batchSize}, ${training.epochs} epochs, seed ${training.seed}; ` +
+      `tfjs ${tf.version.tfjs} on ${backend}; ${REPS} interleaved repetition(s)`,
+  );
   console.log(`start: ${await loadNote()}`);
 
   let x = tf.tensor2d(train.images, [train.rows, train.rowSize]);
@@ -75,7 +79,10 @@ async function bench(): Promise<number> {
   let stock: LocalRun | undefined;
   if (process.env.SCALING_STOCK !== '0') {
     stock = await trainLocally({ topology, training, x, y, rows: train.rows });
-    console.log(`reference, stock tfjs wasm kernels: local fit ${stock.seconds.toFixed(1)} s, ${Math.round(stock.sps)} samples/s (epochs ${stock.epochSeconds.map((s) => s.toFixed(1)).join('/')} s)`);
+    console.log(
+      `reference, stock tfjs wasm kernels: local fit ${stock.seconds.toFixed(1)} s, ${Math.round(stock.sps)} samples/s ` +
+        `(epochs ${stock.epochSeconds.map((s) => s.toFixed(1)).join('/')} s)`,
+    );
   }
   tf.dispose([x, y]);
   console.log(`backend as the workers set it up: ${await selectBackend('wasm')} (with registerWasmTrainingKernels)`);
@@ -86,7 +93,7 @@ async function bench(): Promise<number> {
   const locals: LocalRun[] = [];
   const one: TuskRun[] = [];
   const two: TuskRun[] = [];
-  let uploadSeconds = Number.NaN;
+  let uploadSeconds: number;
   const partitionLoad: string[] = [];
   const benchStarted = performance.now();
   try {
@@ -97,13 +104,20 @@ async function bench(): Promise<number> {
     const uploadStarted = performance.now();
     const dataset = await client.createDataset(idxUpload(files.train, { name: 'fashion-mnist-train', partitions: 2, seed: training.seed }));
     uploadSeconds = (performance.now() - uploadStarted) / 1000;
-    console.log(`dataset ${dataset.id}: ${dataset.rows} rows, ${dataset.partitions.length} parts, uploaded in ${uploadSeconds.toFixed(1)} s (not counted)`);
+    console.log(
+      `dataset ${dataset.id}: ${dataset.rows} rows, ${dataset.partitions.length} parts, ` +
+        `uploaded in ${uploadSeconds.toFixed(1)} s (not counted)`,
+    );
 
     for (let rep = 1; rep <= REPS; rep++) {
       console.log(`\n== repetition ${rep}/${REPS} (${await loadNote()})`);
       const local = await trainLocally({ topology, training, x, y, rows: train.rows });
       locals.push(local);
-      console.log(`local fit: ${local.seconds.toFixed(1)} s, ${Math.round(local.sps)} samples/s, epochs ${local.epochSeconds.map((s) => s.toFixed(1)).join('/')} s, final loss ${local.loss.toFixed(4)} acc ${local.acc.toFixed(4)}`);
+      console.log(
+        `local fit: ${local.seconds.toFixed(1)} s, ${Math.round(local.sps)} samples/s, ` +
+          `epochs ${local.epochSeconds.map((s) => s.toFixed(1)).join('/')} s, final loss ${local.loss.toFixed(4)} ` +
+          `acc ${local.acc.toFixed(4)}`,
+      );
 
       one.push(await runTusk({ session, client, dataset, topology, training: { ...training, partitions: 1 }, workers: 1, totalSamples }));
 
@@ -111,7 +125,13 @@ async function bench(): Promise<number> {
       if (WARMUP) {
         // Workers are long-lived; a process started a moment ago still runs wasm in V8's baseline tier and
         // would straggle every round. One untimed 1-epoch job warms the new worker up.
-        const w = await client.createJob({ name: 'scaling warm-up', model: topology, compile: MLP_COMPILE, datasetId: dataset.id, training: { ...training, partitions: 2, epochs: 1 } });
+        const w = await client.createJob({
+          name: 'scaling warm-up',
+          model: topology,
+          compile: MLP_COMPILE,
+          datasetId: dataset.id,
+          training: { ...training, partitions: 2, epochs: 1 },
+        });
         await client.followJob(w.id, { pollMs: 1_000 });
       }
       two.push(await runTusk({ session, client, dataset, topology, training: { ...training, partitions: 2 }, workers: 2, totalSamples }));
@@ -119,7 +139,13 @@ async function bench(): Promise<number> {
     }
     // What a worker pays when a partition is not in its cache (first round, or the partition moved to it):
     // S3 download of the dataset part(s) plus decoding into tensors, as TaskRunner.data does.
-    const store = new ObjectStore({ endpoint: cluster.env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: cluster.env.S3_BUCKET });
+    const store = new ObjectStore({
+      endpoint: cluster.env.S3_ENDPOINT,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucket: cluster.env.S3_BUCKET,
+    });
     const outputUnits = NUM_CLASSES;
     for (const parts of [[dataset.partitions[0]], dataset.partitions]) {
       const fetchS: number[] = [];
@@ -134,7 +160,10 @@ async function bench(): Promise<number> {
         fetchS.push((t1 - t0) / 1000);
         decodeS.push((t2 - t1) / 1000);
       }
-      partitionLoad.push(`${parts.length} part(s), ${parts.reduce((n, p) => n + p.rows, 0)} rows: S3 get ${fmt(median(fetchS), 2)} s + decode to tensors ${fmt(median(decodeS), 2)} s`);
+      partitionLoad.push(
+        `${parts.length} part(s), ${parts.reduce((n, p) => n + p.rows, 0)} rows: S3 get ${fmt(median(fetchS), 2)} s + decode to ` +
+          `tensors ${fmt(median(decodeS), 2)} s`,
+      );
     }
     store.destroy();
   } finally {
@@ -150,44 +179,102 @@ async function bench(): Promise<number> {
 
   console.log(`\n== throughput (${REPS} repetitions, median; dataset upload ${uploadSeconds.toFixed(1)} s excluded)`);
   const rows: (string | number)[][] = [['run', 'seconds (each rep)', 'median s', 'samples/s', 'ratio to local']];
-  if (stock) rows.push(['(ref) local fit, stock wasm kernels', fmt(stock.seconds), fmt(stock.seconds), Math.round(stock.sps), fmt(stock.sps / localSps, 2)]);
-  rows.push(['local model.fit (wasm, Tusk kernels)', locals.map((r) => fmt(r.seconds)).join(' '), fmt(median(locals.map((r) => r.seconds))), Math.round(localSps), '1.00']);
-  rows.push(['tusk sync 1 worker, 1 partition', one.map((r) => fmt(r.seconds)).join(' '), fmt(median(one.map((r) => r.seconds))), Math.round(sps1), fmt(ratio1, 2)]);
-  rows.push(['tusk sync 2 workers, 2 partitions', two.map((r) => fmt(r.seconds)).join(' '), fmt(median(two.map((r) => r.seconds))), Math.round(sps2), fmt(ratio2, 2)]);
+  if (stock)
+    rows.push([
+      '(ref) local fit, stock wasm kernels',
+      fmt(stock.seconds),
+      fmt(stock.seconds),
+      Math.round(stock.sps),
+      fmt(stock.sps / localSps, 2),
+    ]);
+  rows.push([
+    'local model.fit (wasm, Tusk kernels)',
+    locals.map((r) => fmt(r.seconds)).join(' '),
+    fmt(median(locals.map((r) => r.seconds))),
+    Math.round(localSps),
+    '1.00',
+  ]);
+  rows.push([
+    'tusk sync 1 worker, 1 partition',
+    one.map((r) => fmt(r.seconds)).join(' '),
+    fmt(median(one.map((r) => r.seconds))),
+    Math.round(sps1),
+    fmt(ratio1, 2),
+  ]);
+  rows.push([
+    'tusk sync 2 workers, 2 partitions',
+    two.map((r) => fmt(r.seconds)).join(' '),
+    fmt(median(two.map((r) => r.seconds))),
+    Math.round(sps2),
+    fmt(ratio2, 2),
+  ]);
   console.log(table(rows));
 
   console.log('\n== where the time goes (median over repetitions)');
   const localEpoch = median(locals.flatMap((r) => r.epochSeconds));
   console.log(`local: ${fmt(localEpoch, 2)} s per epoch of ${train.rows} samples (pure fit, the reference for a worker's training time)`);
-  for (const [label, runs] of [['1 worker', one], ['2 workers', two]] as const) {
+  for (const [label, runs] of [
+    ['1 worker', one],
+    ['2 workers', two],
+  ] as const) {
     const rounds = runs[0].job.history.length;
-    const t: (string | number)[][] = [['round', 'round s', 'max worker s', 'round - worker s', 'worker s - fit est.', 'workers (id/partition s)']];
+    const t: (string | number)[][] = [
+      ['round', 'round s', 'max worker s', 'round - worker s', 'worker s - fit est.', 'workers (id/partition s)'],
+    ];
     for (let r = 0; r < rounds; r++) {
       const roundS = median(runs.map((j) => j.job.history[r]?.seconds ?? Number.NaN));
       const workerS = median(runs.map((j) => Math.max(...(j.job.history[r]?.workers ?? []).map((w) => w.seconds))));
       const fitEst = (localEpoch * training.localEpochs) / runs[0].partitions;
-      const who = runs.map((j) => (j.job.history[r]?.workers ?? []).map((w) => `${w.workerId}/p${w.partition} ${w.seconds.toFixed(2)}`).join(', ')).join(' | ');
+      const who = runs
+        .map((j) => (j.job.history[r]?.workers ?? []).map((w) => `${w.workerId}/p${w.partition} ${w.seconds.toFixed(2)}`).join(', '))
+        .join(' | ');
       t.push([r + 1, fmt(roundS, 2), fmt(workerS, 2), fmt(roundS - workerS, 2), fmt(workerS - fitEst, 2), who]);
     }
     const e2e = median(runs.map((j) => j.seconds));
     const inRounds = median(runs.map((j) => j.roundSeconds));
     const outside = median(runs.map((j) => j.outsideRounds));
-    console.log(`\n${label}: e2e ${fmt(e2e, 2)} s = rounds ${fmt(inRounds, 2)} s + outside rounds ${fmt(outside, 2)} s (job init, final artifact, status updates, SSE); pure fit estimate ${fmt(localEpoch * training.epochs / runs[0].partitions, 2)} s per worker`);
+    console.log(
+      `\n${label}: e2e ${fmt(e2e, 2)} s = rounds ${fmt(inRounds, 2)} s + outside rounds ${fmt(outside, 2)} s (job init, ` +
+        `final artifact, status updates, SSE); pure fit estimate ${fmt((localEpoch * training.epochs) / runs[0].partitions, 2)} s ` +
+        `per worker`,
+    );
     console.log(table(t));
     const names = Object.keys(runs[0].cpu);
-    console.log(`CPU seconds per process during the job (median): ${names.map((n) => `${n} ${fmt(median(runs.map((j) => j.cpu[n] ?? Number.NaN)), 2)}`).join(', ')}; other processes on the machine ${fmt(median(runs.map((j) => j.otherCpu)), 1)}`);
+    console.log(
+      `CPU seconds per process during the job ` +
+        `(median): ${names.map((n) => `${n} ${fmt(median(runs.map((j) => j.cpu[n] ?? Number.NaN)), 2)}`).join(', ')}; ` +
+        `other processes on the machine ${fmt(median(runs.map((j) => j.otherCpu)), 1)}`,
+    );
   }
 
   console.log(`\npartition cache miss in a worker (median of 3, in this process): ${partitionLoad.join('; ')}`);
   const minutes = (performance.now() - benchStarted) / 60000;
   console.log(`\nend: ${await loadNote()}; bench took ${minutes.toFixed(1)} min`);
-  console.log(`target ratio_1w >= ${TARGET_1W}: ${ratio1 >= TARGET_1W ? 'met' : 'NOT met'} (${ratio1.toFixed(2)}); target ratio_2w >= ${TARGET_2W}: ${ratio2 >= TARGET_2W ? 'met' : 'NOT met'} (${ratio2.toFixed(2)})`);
-  console.log(`RESULT scaling local_sps=${Math.round(localSps)} tusk_1w_sps=${Math.round(sps1)} tusk_2w_sps=${Math.round(sps2)} ratio_1w=${ratio1.toFixed(2)} ratio_2w=${ratio2.toFixed(2)}`);
+  console.log(
+    `target ratio_1w >= ${TARGET_1W}: ${ratio1 >= TARGET_1W ? 'met' : 'NOT met'} (${ratio1.toFixed(2)}); ` +
+      `target ratio_2w >= ${TARGET_2W}: ${ratio2 >= TARGET_2W ? 'met' : 'NOT met'} (${ratio2.toFixed(2)})`,
+  );
+  console.log(
+    `RESULT scaling local_sps=${Math.round(localSps)} tusk_1w_sps=${Math.round(sps1)} tusk_2w_sps=${Math.round(sps2)} ` +
+      `ratio_1w=${ratio1.toFixed(2)} ratio_2w=${ratio2.toFixed(2)}`,
+  );
   return 0;
 }
 
 /** model.fit on the whole training set with the job's seeded initial weights; timing covers fit only. */
-async function trainLocally({ topology, training, x, y, rows }: { topology: Record<string, unknown>; training: TrainingSpec; x: tf.Tensor; y: tf.Tensor; rows: number }): Promise<LocalRun> {
+async function trainLocally({
+  topology,
+  training,
+  x,
+  y,
+  rows,
+}: {
+  topology: Record<string, unknown>;
+  training: TrainingSpec;
+  x: tf.Tensor;
+  y: tf.Tensor;
+  rows: number;
+}): Promise<LocalRun> {
   const model = await buildModel({ topology, compile: MLP_COMPILE, seed: training.seed });
   try {
     const epochEnds: number[] = [];
@@ -197,7 +284,11 @@ async function trainLocally({ topology, training, x, y, rows }: { topology: Reco
       batchSize: training.batchSize,
       shuffle: true,
       verbose: 0,
-      callbacks: { onEpochEnd: async () => { epochEnds.push(performance.now()); } },
+      callbacks: {
+        onEpochEnd: async () => {
+          epochEnds.push(performance.now());
+        },
+      },
     });
     const seconds = (performance.now() - started) / 1000;
     const epochSeconds = epochEnds.map((t, i) => (t - (i === 0 ? started : epochEnds[i - 1])) / 1000);
@@ -209,7 +300,15 @@ async function trainLocally({ topology, training, x, y, rows }: { topology: Reco
   }
 }
 
-async function runTusk({ session, client, dataset, topology, training, workers, totalSamples }: {
+async function runTusk({
+  session,
+  client,
+  dataset,
+  topology,
+  training,
+  workers,
+  totalSamples,
+}: {
   session: ClusterSession;
   client: TuskClient;
   dataset: DatasetManifest;
@@ -219,16 +318,29 @@ async function runTusk({ session, client, dataset, topology, training, workers, 
   totalSamples: number;
 }): Promise<TuskRun> {
   const cluster = session.cluster;
-  const pids: Record<string, number | undefined> = { bench: process.pid, nats: cluster.nats?.process.child.pid, s3: cluster.s3?.process.child.pid };
-  for (const s of cluster.services) if (s.process.running) pids[s.name === 'worker-1' || !s.name.startsWith('worker-') ? s.name : 'worker-2'] = s.process.child.pid;
+  const pids: Record<string, number | undefined> = {
+    bench: process.pid,
+    nats: cluster.nats?.process.child.pid,
+    s3: cluster.s3?.process.child.pid,
+  };
+  for (const s of cluster.services)
+    if (s.process.running) pids[s.name === 'worker-1' || !s.name.startsWith('worker-') ? s.name : 'worker-2'] = s.process.child.pid;
   const meter = cpuMeter(pids);
   const busy0 = machineBusySeconds();
   const started = performance.now();
-  const created = await client.createJob({ name: `scaling ${workers}w`, model: topology, compile: MLP_COMPILE, datasetId: dataset.id, training });
+  const created = await client.createJob({
+    name: `scaling ${workers}w`,
+    model: topology,
+    compile: MLP_COMPILE,
+    datasetId: dataset.id,
+    training,
+  });
   const job = await client.followJob(created.id, { pollMs: 1_000 });
   const seconds = (performance.now() - started) / 1000;
   const cpu = meter();
-  const ours = Object.values(cpu).filter(Number.isFinite).reduce((a, b) => a + b, 0);
+  const ours = Object.values(cpu)
+    .filter(Number.isFinite)
+    .reduce((a, b) => a + b, 0);
   const otherCpu = machineBusySeconds() - busy0 - ours;
   if (job.status !== 'succeeded') throw new Error(`job ${job.id} ${job.status}: ${job.error ?? ''} (service logs: ${session.logPath})`);
   const roundSeconds = job.history.reduce((a, r) => a + r.seconds, 0);
@@ -236,9 +348,30 @@ async function runTusk({ session, client, dataset, topology, training, workers, 
   const last = job.history.at(-1);
   // A partition served by a different worker than in the previous round is loaded from S3 again (cache miss).
   let moved = 0;
-  job.history.forEach((r, i) => { if (i > 0) for (const w of r.workers) if (!job.history[i - 1].workers.some((p) => p.workerId === w.workerId && p.partition === w.partition)) moved++; });
-  console.log(`tusk ${workers}w/${training.partitions}p: ${seconds.toFixed(1)} s submit-to-done, ${Math.round(sps)} samples/s; rounds ${job.history.map((r) => `${r.seconds.toFixed(1)}s[${r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.seconds.toFixed(1)}s`).join(' ')}]`).join(' ')}; final loss ${last?.metrics.loss?.toFixed(4)} acc ${last?.metrics.accuracy?.toFixed(4)}; partitions that moved to another worker between rounds: ${moved}; other processes used ${otherCpu.toFixed(0)} CPU s`);
-  return { workers, partitions: training.partitions, job, seconds, sps, roundSeconds, outsideRounds: seconds - roundSeconds, cpu, otherCpu };
+  job.history.forEach((r, i) => {
+    if (i > 0)
+      for (const w of r.workers)
+        if (!job.history[i - 1].workers.some((p) => p.workerId === w.workerId && p.partition === w.partition)) moved++;
+  });
+  const rounds = job.history
+    .map((r) => `${r.seconds.toFixed(1)}s[${r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.seconds.toFixed(1)}s`).join(' ')}]`)
+    .join(' ');
+  console.log(
+    `tusk ${workers}w/${training.partitions}p: ${seconds.toFixed(1)} s submit-to-done, ${Math.round(sps)} samples/s; ` +
+      `rounds ${rounds}; final loss ${last?.metrics.loss?.toFixed(4)} acc ${last?.metrics.accuracy?.toFixed(4)}; ` +
+      `partitions that moved to another worker between rounds: ${moved}; other processes used ${otherCpu.toFixed(0)} CPU s`,
+  );
+  return {
+    workers,
+    partitions: training.partitions,
+    job,
+    seconds,
+    sps,
+    roundSeconds,
+    outsideRounds: seconds - roundSeconds,
+    cpu,
+    otherCpu,
+  };
 }
 
 try {
@@ -247,4 +380,3 @@ try {
   console.error(`scaling failed: ${(err as Error).stack ?? err}`);
   process.exitCode = 1;
 }
-

@@ -51,7 +51,9 @@ async function once(method: Method, topology: Record<string, unknown>, x: tf.Ten
 }
 
 async function main(): Promise<number> {
-  console.log(`backend ${await selectBackend('wasm')}; ${ROWS} rows × ${EPOCHS} epochs, batch ${BATCH}, ${RUNS} runs each; ${await loadNote()}`);
+  console.log(
+    `backend ${await selectBackend('wasm')}; ${ROWS} rows × ${EPOCHS} epochs, batch ${BATCH}, ${RUNS} runs each; ${await loadNote()}`,
+  );
   const topology = mlpTopology();
   // Learnable synthetic data: labels from a fixed random linear map of the features.
   const { x, y } = tf.tidy(() => {
@@ -66,14 +68,23 @@ async function main(): Promise<number> {
     for (const method of (i % 2 ? ['trainEpochs', 'fit'] : ['fit', 'trainEpochs']) as Method[]) {
       const run = await once(method, topology, x, y, i);
       runs[method].push(run);
-      console.log(`  ${method.padEnd(11)} run ${i + 1}: ${fmt(run.wallS, 2)} s wall, ${fmt(run.cpuS, 2)} s cpu, ${fmt((ROWS * EPOCHS) / run.wallS, 0)} samples/s, loss ${fmt(run.loss, 4)}, weights ${run.digest}`);
+      console.log(
+        `  ${method.padEnd(11)} run ${i + 1}: ${fmt(run.wallS, 2)} s wall, ` +
+          `${fmt(run.cpuS, 2)} s cpu, ${fmt((ROWS * EPOCHS) / run.wallS, 0)} samples/s, loss ${fmt(run.loss, 4)}, weights ${run.digest}`,
+      );
     }
   }
   const sps = (r: Run) => (ROWS * EPOCHS) / r.wallS;
   const row = (m: Method) => {
     const rates = runs[m].map(sps);
     const cpu = runs[m].map((r) => r.cpuS);
-    return [m, fmt(median(rates), 0), `${fmt(Math.min(...rates), 0)}–${fmt(Math.max(...rates), 0)}`, fmt(median(cpu), 2), `${fmt(Math.min(...cpu), 2)}–${fmt(Math.max(...cpu), 2)}`];
+    return [
+      m,
+      fmt(median(rates), 0),
+      `${fmt(Math.min(...rates), 0)}–${fmt(Math.max(...rates), 0)}`,
+      fmt(median(cpu), 2),
+      `${fmt(Math.min(...cpu), 2)}–${fmt(Math.max(...cpu), 2)}`,
+    ];
   };
   console.log(`\n${table([['method', 'samples/s median', 'min–max', 'cpu s median', 'min–max'], row('fit'), row('trainEpochs')])}`);
   console.log(`tensors: ${tensorsBefore} before the timed runs, ${tf.memory().numTensors} after; ${await loadNote()}`);

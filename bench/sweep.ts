@@ -99,8 +99,18 @@ function rungRounds(): number[] {
   return rungs;
 }
 
-async function runSweep({ client, variant, rep, baseJob, test }: {
-  client: TuskClient; variant: Variant; rep: number; baseJob: Record<string, unknown>; test: DecodedSplit;
+async function runSweep({
+  client,
+  variant,
+  rep,
+  baseJob,
+  test,
+}: {
+  client: TuskClient;
+  variant: Variant;
+  rep: number;
+  baseJob: Record<string, unknown>;
+  test: DecodedSplit;
 }): Promise<Run> {
   const body: CreateSweepRequest = {
     name: `bench ${variant} rep ${rep}`,
@@ -116,15 +126,23 @@ async function runSweep({ client, variant, rep, baseJob, test }: {
   console.log(`\n== ${variant} (repetition ${rep}/${REPS}; ${await loadNote()})`);
   const started = performance.now();
   const created = await client.createSweep(body);
-  console.log(`sweep ${created.id}: ${created.trials.length} trials, scheduler ${JSON.stringify(created.spec.scheduler)}, at most ${created.spec.maxConcurrentTrials} at once`);
+  console.log(
+    `sweep ${created.id}: ${created.trials.length} trials, scheduler ${JSON.stringify(created.spec.scheduler)}, ` +
+      `at most ${created.spec.maxConcurrentTrials} at once`,
+  );
   const stamp = () => `[${String(((performance.now() - started) / 1000).toFixed(1)).padStart(6)} s]`;
   const onChange = (t: TrialRecord, before: TrialRecord | undefined) => {
     for (const r of t.rungs.slice(before?.rungs.length ?? 0)) {
       console.log(`${stamp()} #${t.index} round ${r.round}: ${r.value.toFixed(4)} -> ${r.decision === 'continue' ? 'go on' : 'stop'}`);
     }
     if (before?.status === t.status) return;
-    if (t.status === 'running' || (t.status === 'queued' && before)) console.log(`${stamp()} #${t.index} ${t.status} (${formatParams(t.params)})${t.jobId ? ` job ${t.jobId}` : ''}`);
-    else if (t.status !== 'pending' && t.status !== 'queued') console.log(`${stamp()} #${t.index} ${t.status} after ${t.roundsRun} round(s), best ${t.best?.toFixed(4) ?? '-'}${t.error ? `: ${t.error}` : ''}`);
+    if (t.status === 'running' || (t.status === 'queued' && before))
+      console.log(`${stamp()} #${t.index} ${t.status} (${formatParams(t.params)})${t.jobId ? ` job ${t.jobId}` : ''}`);
+    else if (t.status !== 'pending' && t.status !== 'queued')
+      console.log(
+        `${stamp()} #${t.index} ${t.status} after ${t.roundsRun} round(s), ` +
+          `best ${t.best?.toFixed(4) ?? '-'}${t.error ? `: ${t.error}` : ''}`,
+      );
   };
   const sweep = await followTrials(client, created.id, onChange, { pollMs: 1_000, timeoutMs: 45 * 60_000 });
   const figures = sweepFigures(sweep, (performance.now() - started) / 1000);
@@ -132,12 +150,16 @@ async function runSweep({ client, variant, rep, baseJob, test }: {
   // Each trial's job seconds (startedAt to finishedAt), for the leaderboard: where the time went.
   const jobSeconds = new Map<number, number>();
   const jobs = new Map<number, JobRecord>();
-  await Promise.all(sweep.trials.filter((t) => t.jobId).map(async (t) => {
-    const job = await client.job(t.jobId!).catch(() => undefined);
-    if (!job) return;
-    jobs.set(t.index, job);
-    if (job.startedAt && job.finishedAt) jobSeconds.set(t.index, (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000);
-  }));
+  await Promise.all(
+    sweep.trials
+      .filter((t) => t.jobId)
+      .map(async (t) => {
+        const job = await client.job(t.jobId!).catch(() => undefined);
+        if (!job) return;
+        jobs.set(t.index, job);
+        if (job.startedAt && job.finishedAt) jobSeconds.set(t.index, (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000);
+      }),
+  );
 
   let testAccuracy = Number.NaN;
   const bestJob = figures.bestTrial ? jobs.get(figures.bestTrial.index) : undefined;
@@ -151,10 +173,19 @@ async function runSweep({ client, variant, rep, baseJob, test }: {
     }
   }
 
-  console.log(`\n${variant}: sweep ${sweep.id} ${sweep.status}${sweep.error ? ` (${sweep.error})` : ''} in ${figures.wallSeconds.toFixed(1)} s (client ${figures.clientSeconds.toFixed(1)} s); ${figures.rounds} rounds in total; trials ${Object.entries(figures.byStatus).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  const trials = Object.entries(figures.byStatus)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  console.log(
+    `\n${variant}: sweep ${sweep.id} ${sweep.status}${sweep.error ? ` (${sweep.error})` : ''} in ${figures.wallSeconds.toFixed(1)} s ` +
+      `(client ${figures.clientSeconds.toFixed(1)} s); ${figures.rounds} rounds in total; trials ${trials}`,
+  );
   if (figures.bestTrial) {
     const b = figures.bestTrial;
-    console.log(`${variant}: best val_accuracy ${figures.best.toFixed(4)}: trial #${b.index} (${formatParams(b.params)}), round ${b.bestRound ?? '-'} of ${b.roundsRun}; its final model scores ${fmt(testAccuracy, 4)} on the test split`);
+    console.log(
+      `${variant}: best val_accuracy ${figures.best.toFixed(4)}: trial #${b.index} (${formatParams(b.params)}), ` +
+        `round ${b.bestRound ?? '-'} of ${b.roundsRun}; its final model scores ${fmt(testAccuracy, 4)} on the test split`,
+    );
   }
   console.log(leaderboard(sweep, jobSeconds));
   return { variant, rep, sweep, figures, testAccuracy };
@@ -170,9 +201,19 @@ async function bench(): Promise<number> {
   const split = splitIdxPair(readSplitBytes(files.train), { trainRows: TRAIN_ROWS, validationRows: VAL_ROWS, seed: SEED });
   const test = decodeSplit(files.test);
   const rungs = rungRounds();
-  console.log(`sweep: ${TRIALS}-trial random search (seed ${SAMPLER_SEED}) over learning_rate loguniform 1e-4..3e-2 and batchSize {32, 64, 128, 256}; Fashion-MNIST MLP 784-128-64-10, Adam, synchronous, ${PARTITIONS} partitions, 1 epoch per round; metric val_accuracy (max)`);
-  console.log(`data: ${split.train.rows} training rows, ${split.validation.rows} validation rows (disjoint, from the 60k training split), scored on the ${test.rows} test images; ${WORKERS} workers; maxConcurrentTrials ${CONCURRENCY}`);
-  console.log(`asha: gracePeriod ${GRACE}, reductionFactor ${REDUCTION}, maxRounds ${MAX_ROUNDS} (rungs at round ${rungs.join(', ')}); full: scheduler none, ${MAX_ROUNDS} rounds per trial; ${REPS} repetition(s); tfjs ${tf.version.tfjs} on ${backend} here`);
+  console.log(
+    `sweep: ${TRIALS}-trial random search (seed ${SAMPLER_SEED}) over learning_rate loguniform 1e-4..3e-2 ` +
+      `and batchSize {32, 64, 128, 256}; Fashion-MNIST MLP 784-128-64-10, Adam, synchronous, ${PARTITIONS} partitions, ` +
+      `1 epoch per round; metric val_accuracy (max)`,
+  );
+  console.log(
+    `data: ${split.train.rows} training rows, ${split.validation.rows} validation rows (disjoint, from the 60k training split), ` +
+      `scored on the ${test.rows} test images; ${WORKERS} workers; maxConcurrentTrials ${CONCURRENCY}`,
+  );
+  console.log(
+    `asha: gracePeriod ${GRACE}, reductionFactor ${REDUCTION}, maxRounds ${MAX_ROUNDS} (rungs at round ${rungs.join(', ')}); full: ` +
+      `scheduler none, ${MAX_ROUNDS} rounds per trial; ${REPS} repetition(s); tfjs ${tf.version.tfjs} on ${backend} here`,
+  );
   console.log(`start: ${await loadNote()}`);
 
   const runs: Run[] = [];
@@ -184,27 +225,51 @@ async function bench(): Promise<number> {
     console.log(`cluster up: driver ${session.cluster.driverUrl}; service logs in ${session.logPath}`);
     const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
     const idx = (name: string, part: { images: Uint8Array; labels: Uint8Array }): DatasetUpload => ({
-      format: 'idx', name, partitions: PARTITIONS, seed: SEED,
-      images: { data: part.images, filename: 'images.idx' }, labels: { data: part.labels, filename: 'labels.idx' },
+      format: 'idx',
+      name,
+      partitions: PARTITIONS,
+      seed: SEED,
+      images: { data: part.images, filename: 'images.idx' },
+      labels: { data: part.labels, filename: 'labels.idx' },
     });
     const uploaded = performance.now();
     const train = await client.createDataset(idx('fashion-mnist-sweep-train', split.train));
     const validation = await client.createDataset(idx('fashion-mnist-sweep-validation', split.validation));
-    console.log(`datasets: train ${train.id} (${train.rows} rows), validation ${validation.id} (${validation.rows} rows), uploaded in ${((performance.now() - uploaded) / 1000).toFixed(1)} s (not counted)`);
+    console.log(
+      `datasets: train ${train.id} (${train.rows} rows), validation ${validation.id} (${validation.rows} rows), ` +
+        `uploaded in ${((performance.now() - uploaded) / 1000).toFixed(1)} s (not counted)`,
+    );
 
     const baseJob = {
       model: mlpTopology(),
-      compile: { optimizer: { className: 'adam', config: { learning_rate: 0.001 } }, loss: 'categoricalCrossentropy', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { className: 'adam', config: { learning_rate: 0.001 } },
+        loss: 'categoricalCrossentropy',
+        metrics: ['accuracy'],
+      },
       datasetId: train.id,
       // epochs: what `scheduler: none` runs; ASHA sets maxRounds × localEpochs itself, the same here.
-      training: { mode: 'synchronous', epochs: MAX_ROUNDS, batchSize: 64, partitions: PARTITIONS, localEpochs: 1, validationSplit: 0, validationDatasetId: validation.id, seed: SEED },
+      training: {
+        mode: 'synchronous',
+        epochs: MAX_ROUNDS,
+        batchSize: 64,
+        partitions: PARTITIONS,
+        localEpochs: 1,
+        validationSplit: 0,
+        validationDatasetId: validation.id,
+        seed: SEED,
+      },
     };
 
     const warm = performance.now();
     const w = await client.createJob({ ...baseJob, name: 'sweep warm-up', training: { ...baseJob.training, epochs: 1 } });
     const warmed = await client.followJob(w.id, { pollMs: 1_000 });
-    console.log(`warm-up job ${warmed.id}: ${warmed.status}, 1 epoch in ${((performance.now() - warm) / 1000).toFixed(1)} s, val_accuracy ${fmt(warmed.history.at(-1)?.metrics.val_accuracy ?? Number.NaN, 4)} (not counted)`);
-    if (warmed.status !== 'succeeded') throw new Error(`the warm-up job ended ${warmed.status}: ${warmed.error ?? ''} (service logs: ${session.logPath})`);
+    console.log(
+      `warm-up job ${warmed.id}: ${warmed.status}, 1 epoch in ${((performance.now() - warm) / 1000).toFixed(1)} s, ` +
+        `val_accuracy ${fmt(warmed.history.at(-1)?.metrics.val_accuracy ?? Number.NaN, 4)} (not counted)`,
+    );
+    if (warmed.status !== 'succeeded')
+      throw new Error(`the warm-up job ended ${warmed.status}: ${warmed.error ?? ''} (service logs: ${session.logPath})`);
 
     for (let rep = 1; rep <= REPS; rep++) {
       const order: Variant[] = rep % 2 === 1 ? ['asha', 'full'] : ['full', 'asha'];
@@ -219,7 +284,13 @@ async function bench(): Promise<number> {
         console.log(`WARNING: repetition ${rep}: the two sweeps drew different configurations`);
         failed = true;
       }
-      console.log(`\nrepetition ${rep}: asha ${a.figures.wallSeconds.toFixed(1)} s (${a.figures.rounds} rounds), full ${f.figures.wallSeconds.toFixed(1)} s (${f.figures.rounds} rounds): speedup ${(f.figures.wallSeconds / a.figures.wallSeconds).toFixed(2)} (rounds ratio ${(f.figures.rounds / a.figures.rounds).toFixed(2)}); best ${a.figures.best.toFixed(4)} vs ${f.figures.best.toFixed(4)} (${((f.figures.best - a.figures.best) * 100).toFixed(2)} points)`);
+      console.log(
+        `\nrepetition ${rep}: asha ${a.figures.wallSeconds.toFixed(1)} s (${a.figures.rounds} rounds), ` +
+          `full ${f.figures.wallSeconds.toFixed(1)} s (${f.figures.rounds} rounds): ` +
+          `speedup ${(f.figures.wallSeconds / a.figures.wallSeconds).toFixed(2)} ` +
+          `(rounds ratio ${(f.figures.rounds / a.figures.rounds).toFixed(2)}); best ${a.figures.best.toFixed(4)} ` +
+          `vs ${f.figures.best.toFixed(4)} (${((f.figures.best - a.figures.best) * 100).toFixed(2)} points)`,
+      );
     }
   } finally {
     await session?.stop();
@@ -230,25 +301,58 @@ async function bench(): Promise<number> {
   const full = pick('full');
   const reps = [...new Set(runs.map((r) => r.rep))].filter((rep) => asha.some((r) => r.rep === rep) && full.some((r) => r.rep === rep));
   const pair = (rep: number) => ({ a: asha.find((r) => r.rep === rep)!.figures, f: full.find((r) => r.rep === rep)!.figures });
-  const speedups = reps.map((rep) => { const { a, f } = pair(rep); return f.wallSeconds / a.wallSeconds; });
-  const gaps = reps.map((rep) => { const { a, f } = pair(rep); return (f.best - a.best) * 100; });
-  const roundRatios = reps.map((rep) => { const { a, f } = pair(rep); return f.rounds / a.rounds; });
+  const speedups = reps.map((rep) => {
+    const { a, f } = pair(rep);
+    return f.wallSeconds / a.wallSeconds;
+  });
+  const gaps = reps.map((rep) => {
+    const { a, f } = pair(rep);
+    return (f.best - a.best) * 100;
+  });
+  const roundRatios = reps.map((rep) => {
+    const { a, f } = pair(rep);
+    return f.rounds / a.rounds;
+  });
   const ashaS = asha.map((r) => r.figures.wallSeconds);
   const fullS = full.map((r) => r.figures.wallSeconds);
   const ashaBest = asha.map((r) => r.figures.best);
   const fullBest = full.map((r) => r.figures.best);
 
   console.log(`\nsummary over ${reps.length} repetition(s)${reps.length > 1 ? ' (median (min–max))' : ''}:`);
-  console.log(`  asha: ${spread(ashaS)} s, ${spread(asha.map((r) => r.figures.rounds), 0)} rounds, best val_accuracy ${spread(ashaBest, 4)}, its model on test ${spread(asha.map((r) => r.testAccuracy), 4)}`);
-  console.log(`  full: ${spread(fullS)} s, ${spread(full.map((r) => r.figures.rounds), 0)} rounds, best val_accuracy ${spread(fullBest, 4)}, its model on test ${spread(full.map((r) => r.testAccuracy), 4)}`);
+  console.log(
+    `  asha: ${spread(ashaS)} s, ${spread(
+      asha.map((r) => r.figures.rounds),
+      0,
+    )} rounds, best val_accuracy ${spread(ashaBest, 4)}, its model on test ${spread(
+      asha.map((r) => r.testAccuracy),
+      4,
+    )}`,
+  );
+  console.log(
+    `  full: ${spread(fullS)} s, ${spread(
+      full.map((r) => r.figures.rounds),
+      0,
+    )} rounds, best val_accuracy ${spread(fullBest, 4)}, its model on test ${spread(
+      full.map((r) => r.testAccuracy),
+      4,
+    )}`,
+  );
   console.log(`  speedup ${spread(speedups, 2)} (rounds ratio ${spread(roundRatios, 2)}); full_best - asha_best ${spread(gaps, 2)} points`);
   console.log(`  load after each run: ${loads.join('; ')}`);
   console.log(`end: ${await loadNote()}`);
   const speedup = median(speedups);
   const gap = median(gaps);
   const met = speedup >= TARGET_SPEEDUP && gap <= MAX_BEST_GAP_POINTS;
-  console.log(`target speedup >= ${TARGET_SPEEDUP} with asha_best within ${MAX_BEST_GAP_POINTS} points of full_best: ${met ? 'met' : 'NOT met'} (speedup ${fmt(speedup, 2)}, gap ${fmt(gap, 2)} points)`);
-  console.log(`RESULT sweep asha_s=${fmt(median(ashaS))} full_s=${fmt(median(fullS))} speedup=${fmt(speedup, 2)} asha_best=${fmt(median(ashaBest), 4)} full_best=${fmt(median(fullBest), 4)} gap_points=${fmt(gap, 2)} asha_rounds=${fmt(median(asha.map((r) => r.figures.rounds)), 0)} full_rounds=${fmt(median(full.map((r) => r.figures.rounds)), 0)} reps=${reps.length}`);
+  console.log(
+    `target speedup >= ${TARGET_SPEEDUP} with asha_best within ${MAX_BEST_GAP_POINTS} points of ` +
+      `full_best: ${met ? 'met' : 'NOT met'} (speedup ${fmt(speedup, 2)}, gap ${fmt(gap, 2)} points)`,
+  );
+  console.log(
+    `RESULT sweep asha_s=${fmt(median(ashaS))} full_s=${fmt(median(fullS))} speedup=${fmt(speedup, 2)} ` +
+      `asha_best=${fmt(median(ashaBest), 4)} full_best=${fmt(median(fullBest), 4)} gap_points=${fmt(gap, 2)} ` +
+      `asha_rounds=${fmt(median(asha.map((r) => r.figures.rounds)), 0)} ` +
+      `full_rounds=${fmt(median(full.map((r) => r.figures.rounds)), 0)} reps=${reps.length}`,
+  );
   return failed ? 1 : 0;
 }
 

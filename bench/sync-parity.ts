@@ -16,7 +16,8 @@ const WORKERS = 2;
 function paritySeeds(): number[] {
   const text = process.env.TUSK_PARITY_SEEDS ?? '1,2,3,4,5';
   const seeds = text.split(',').map((v) => Number(v.trim()));
-  if (seeds.length === 0 || seeds.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`TUSK_PARITY_SEEDS=${text}: must be whole numbers, comma-separated`);
+  if (seeds.length === 0 || seeds.some((n) => !Number.isInteger(n) || n < 0))
+    throw new Error(`TUSK_PARITY_SEEDS=${text}: must be whole numbers, comma-separated`);
   return seeds;
 }
 
@@ -35,7 +36,10 @@ async function bench(): Promise<number> {
   const seeds = paritySeeds();
   const topology = mlpTopology();
   const base = mlpTraining();
-  console.log(`sync-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${base.batchSize}, ${base.epochs} epochs, seeds ${seeds.join(', ')}; tfjs ${tf.version.tfjs} on ${backend}; ${await loadNote()}`);
+  console.log(
+    `sync-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${base.batchSize}, ${base.epochs} epochs, ` +
+      `seeds ${seeds.join(', ')}; tfjs ${tf.version.tfjs} on ${backend}; ${await loadNote()}`,
+  );
   console.log(`Tusk: synchronous, ${WORKERS} workers, ${base.partitions} partitions, ${base.localEpochs} local epoch(s) per round`);
   const test = decodeSplit(files.test);
   const train = decodeSplit(files.train);
@@ -50,15 +54,30 @@ async function bench(): Promise<number> {
       console.log(`\nseed ${seed}: (a) local: model.fit's training step over seeded shuffles (${backend}, 1 process)`);
       const local = await trainLocally({ topology, training, train, test });
       console.log(`seed ${seed}: (b) Tusk`);
-      const result = await trainOnTusk({ client, split: files.train, datasetName: `fashion-mnist-train-${seed}`, model: topology, compile: MLP_COMPILE, training });
+      const result = await trainOnTusk({
+        client,
+        split: files.train,
+        datasetName: `fashion-mnist-train-${seed}`,
+        model: topology,
+        compile: MLP_COMPILE,
+        training,
+      });
       if (!result.model) {
         console.error(`the Tusk job ${result.job.status}: ${result.job.error ?? 'no model'} (service logs: ${session.logPath})`);
         return 1;
       }
       const evaluation = evaluateClassifier(result.model, test);
       result.model.dispose();
-      const tusk = { accuracy: evaluation.accuracy, loss: evaluation.loss, seconds: result.trainSeconds, samplesPerSecond: result.samplesPerSecond };
-      console.log(`seed ${seed}: local ${local.accuracy.toFixed(4)}, tusk ${tusk.accuracy.toFixed(4)}, diff ${((local.accuracy - tusk.accuracy) * 100).toFixed(2)} points`);
+      const tusk = {
+        accuracy: evaluation.accuracy,
+        loss: evaluation.loss,
+        seconds: result.trainSeconds,
+        samplesPerSecond: result.samplesPerSecond,
+      };
+      console.log(
+        `seed ${seed}: local ${local.accuracy.toFixed(4)}, tusk ${tusk.accuracy.toFixed(4)}, ` +
+          `diff ${((local.accuracy - tusk.accuracy) * 100).toFixed(2)} points`,
+      );
       rows.push({ seed, local, tusk });
     }
   } finally {
@@ -66,16 +85,31 @@ async function bench(): Promise<number> {
   }
 
   const diffs = rows.map((r) => (r.local.accuracy - r.tusk.accuracy) * 100);
-  console.log(`\n${table([
-    ['seed', 'local_acc', 'tusk_acc', 'diff_points', 'local_s', 'tusk_s'],
-    ...rows.map((r, i) => [r.seed, r.local.accuracy.toFixed(4), r.tusk.accuracy.toFixed(4), diffs[i].toFixed(2), r.local.seconds.toFixed(1), r.tusk.seconds.toFixed(1)]),
-  ])}`);
+  console.log(
+    `\n${table([
+      ['seed', 'local_acc', 'tusk_acc', 'diff_points', 'local_s', 'tusk_s'],
+      ...rows.map((r, i) => [
+        r.seed,
+        r.local.accuracy.toFixed(4),
+        r.tusk.accuracy.toFixed(4),
+        diffs[i].toFixed(2),
+        r.local.seconds.toFixed(1),
+        r.tusk.seconds.toFixed(1),
+      ]),
+    ])}`,
+  );
   const localAcc = median(rows.map((r) => r.local.accuracy));
   const tuskAcc = median(rows.map((r) => r.tusk.accuracy));
   const diff = median(diffs);
   console.log(`${await loadNote()}`);
-  console.log(`target median diff_points <= ${MAX_DIFF_POINTS}: ${diff <= MAX_DIFF_POINTS ? 'met' : 'NOT met'} (${diff.toFixed(2)}; range ${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)})`);
-  console.log(`RESULT sync-parity local_acc=${localAcc.toFixed(4)} tusk_acc=${tuskAcc.toFixed(4)} diff_points=${diff.toFixed(2)} diff_min=${Math.min(...diffs).toFixed(2)} diff_max=${Math.max(...diffs).toFixed(2)} seeds=${rows.length}`);
+  console.log(
+    `target median diff_points <= ${MAX_DIFF_POINTS}: ${diff <= MAX_DIFF_POINTS ? 'met' : 'NOT met'} (${diff.toFixed(2)}; ` +
+      `range ${Math.min(...diffs).toFixed(2)} to ${Math.max(...diffs).toFixed(2)})`,
+  );
+  console.log(
+    `RESULT sync-parity local_acc=${localAcc.toFixed(4)} tusk_acc=${tuskAcc.toFixed(4)} diff_points=${diff.toFixed(2)} ` +
+      `diff_min=${Math.min(...diffs).toFixed(2)} diff_max=${Math.max(...diffs).toFixed(2)} seeds=${rows.length}`,
+  );
   return 0;
 }
 

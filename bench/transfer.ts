@@ -50,9 +50,11 @@ interface Measured {
 
 async function inParallel(count: number, parallel: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, async () => {
-    while (next < count) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
 }
 
 async function bench(): Promise<number> {
@@ -72,15 +74,29 @@ async function bench(): Promise<number> {
     const chunkBytes = blobs.chunkBytes;
     const maxPayload = nc.info?.max_payload ?? 0;
     const kvInfo = await jsm.streams.info(`KV_${WEIGHTS_BUCKET}`);
-    console.log(`transfer: nats-server ${nc.info?.version} max_payload ${maxPayload} B; BlobStore chunk ${chunkBytes} B, ${PARALLEL} in flight; KV_${WEIGHTS_BUCKET}: ${kvInfo.config.storage} storage, history ${kvInfo.config.max_msgs_per_subject}, allow_direct ${kvInfo.config.allow_direct}; ${REPS} repetitions`);
+    console.log(
+      `transfer: nats-server ${nc.info?.version} max_payload ${maxPayload} B; BlobStore chunk ${chunkBytes} B, ` +
+        `${PARALLEL} in flight; KV_${WEIGHTS_BUCKET}: ${kvInfo.config.storage} storage, history ${kvInfo.config.max_msgs_per_subject}, ` +
+        `allow_direct ${kvInfo.config.allow_direct}; ${REPS} repetitions`,
+    );
     console.log(`start: ${await loadNote()}`);
 
-    responder = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'lib', 'ack-responder.js'), nats.url, RAW_PREFIX, String(chunkBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    responder = spawn(
+      process.execPath,
+      [join(dirname(fileURLToPath(import.meta.url)), 'lib', 'ack-responder.js'), nats.url, RAW_PREFIX, String(chunkBytes)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       createInterface({ input: responder!.stdout! }).once('line', (l) => (l === 'ready' ? resolve() : reject(new Error(l))));
       responder!.once('exit', (c) => reject(new Error(`responder exited ${c}`)));
     });
-    await jsm.streams.add({ name: RAW_STREAM, subjects: [`${RAW_PREFIX}.js.>`], storage: StorageType.File, retention: RetentionPolicy.Limits, max_msgs_per_subject: 1 });
+    await jsm.streams.add({
+      name: RAW_STREAM,
+      subjects: [`${RAW_PREFIX}.js.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      max_msgs_per_subject: 1,
+    });
 
     const pids = { bench: process.pid, nats: nats.process.child.pid, responder: responder.pid };
     const measure = async (m: Measured, op: Op, before?: Op, after?: Op) => {
@@ -99,7 +115,10 @@ async function bench(): Promise<number> {
     const fresh = (): Measured => ({ seconds: [], cpuBench: [], cpuNats: [], cpuResponder: [] });
 
     // Raw core NATS, same chunks, 8 in flight.
-    const rawPush = (data: Uint8Array) => inParallel(Math.ceil(data.byteLength / chunkBytes), PARALLEL, (i) => nc.request(`${RAW_PREFIX}.push`, data.subarray(i * chunkBytes, (i + 1) * chunkBytes), { timeout: 30_000 }));
+    const rawPush = (data: Uint8Array) =>
+      inParallel(Math.ceil(data.byteLength / chunkBytes), PARALLEL, (i) =>
+        nc.request(`${RAW_PREFIX}.push`, data.subarray(i * chunkBytes, (i + 1) * chunkBytes), { timeout: 30_000 }),
+      );
     const rawPull = (data: Uint8Array) => {
       const out = new Uint8Array(data.byteLength);
       return inParallel(Math.ceil(data.byteLength / chunkBytes), PARALLEL, async (i) => {
@@ -107,7 +126,10 @@ async function bench(): Promise<number> {
         out.set(r.data.subarray(0, Math.min(chunkBytes, data.byteLength - i * chunkBytes)), i * chunkBytes);
       });
     };
-    const jsPublish = (data: Uint8Array, tag: string) => inParallel(Math.ceil(data.byteLength / chunkBytes), PARALLEL, (i) => js.publish(`${RAW_PREFIX}.js.${tag}.c${i}`, data.subarray(i * chunkBytes, (i + 1) * chunkBytes)));
+    const jsPublish = (data: Uint8Array, tag: string) =>
+      inParallel(Math.ceil(data.byteLength / chunkBytes), PARALLEL, (i) =>
+        js.publish(`${RAW_PREFIX}.js.${tag}.c${i}`, data.subarray(i * chunkBytes, (i + 1) * chunkBytes)),
+      );
 
     const results: Record<string, Record<string, Measured>> = {};
     const MB = (bytes: number) => bytes / 1e6;
@@ -119,24 +141,62 @@ async function bench(): Promise<number> {
       const pullKey = `bench.pull.${size.name}`;
       await blobs.put(pullKey, data);
       const check = await blobs.get(pullKey);
-      if (check.byteLength !== data.byteLength || check[12345] !== data[12345] || check[data.byteLength - 1] !== data[data.byteLength - 1]) throw new Error('blob round trip mismatch');
+      if (check.byteLength !== data.byteLength || check[12345] !== data[12345] || check[data.byteLength - 1] !== data[data.byteLength - 1])
+        throw new Error('blob round trip mismatch');
       // warm-up of every path (connections, consumers, JIT)
-      await rawPush(data); await rawPull(data); await jsPublish(data, 'warm'); await jsm.streams.purge(RAW_STREAM);
+      await rawPush(data);
+      await rawPull(data);
+      await jsPublish(data, 'warm');
+      await jsm.streams.purge(RAW_STREAM);
       for (let rep = 0; rep < REPS; rep++) {
-        await measure(r.pull, async () => { await blobs.get(pullKey); });
+        await measure(r.pull, async () => {
+          await blobs.get(pullKey);
+        });
         const pushKey = `bench.push.${size.name}.${rep}`;
-        await measure(r.push, () => blobs.put(pushKey, data), undefined, () => blobs.delete(pushKey));
+        await measure(
+          r.push,
+          () => blobs.put(pushKey, data),
+          undefined,
+          () => blobs.delete(pushKey),
+        );
         await measure(r.raw, () => rawPush(data));
         await measure(r.rawPull, () => rawPull(data));
-        await measure(r.jsPublish, () => jsPublish(data, `${size.name}.${rep}`), undefined, async () => { await jsm.streams.purge(RAW_STREAM); });
+        await measure(
+          r.jsPublish,
+          () => jsPublish(data, `${size.name}.${rep}`),
+          undefined,
+          async () => {
+            await jsm.streams.purge(RAW_STREAM);
+          },
+        );
       }
       await blobs.delete(pullKey);
       const mbps = (m: Measured) => MB(data.byteLength) / median(m.seconds);
-      console.log(`\n== ${size.name.toUpperCase()} parameters: ${MB(data.byteLength).toFixed(0)} MB in ${Math.ceil(data.byteLength / chunkBytes)} chunks (${await loadNote()})`);
-      const rows: (string | number)[][] = [['path', 'median s', 'MB/s', 'vs raw', 'CPU s bench', 'CPU s nats', 'CPU s responder', 'each rep (s)']];
-      for (const [name, label] of [['pull', 'pull: BlobStore.get'], ['push', 'push: BlobStore.put'], ['raw', 'raw: core request, ack reply'], ['rawPull', 'raw pull: core request, chunk reply'], ['jsPublish', 'raw JetStream publish']] as const) {
+      console.log(
+        `\n== ${size.name.toUpperCase()} parameters: ${MB(data.byteLength).toFixed(0)} MB ` +
+          `in ${Math.ceil(data.byteLength / chunkBytes)} chunks (${await loadNote()})`,
+      );
+      const rows: (string | number)[][] = [
+        ['path', 'median s', 'MB/s', 'vs raw', 'CPU s bench', 'CPU s nats', 'CPU s responder', 'each rep (s)'],
+      ];
+      for (const [name, label] of [
+        ['pull', 'pull: BlobStore.get'],
+        ['push', 'push: BlobStore.put'],
+        ['raw', 'raw: core request, ack reply'],
+        ['rawPull', 'raw pull: core request, chunk reply'],
+        ['jsPublish', 'raw JetStream publish'],
+      ] as const) {
         const m = r[name];
-        rows.push([label, fmt(median(m.seconds), 3), fmt(mbps(m), 0), fmt(mbps(m) / mbps(r.raw), 2), fmt(median(m.cpuBench), 2), fmt(median(m.cpuNats), 2), fmt(median(m.cpuResponder), 2), m.seconds.map((s) => s.toFixed(3)).join(' ')]);
+        rows.push([
+          label,
+          fmt(median(m.seconds), 3),
+          fmt(mbps(m), 0),
+          fmt(mbps(m) / mbps(r.raw), 2),
+          fmt(median(m.cpuBench), 2),
+          fmt(median(m.cpuNats), 2),
+          fmt(median(m.cpuResponder), 2),
+          m.seconds.map((s) => s.toFixed(3)).join(' '),
+        ]);
       }
       console.log(table(rows));
     }
@@ -159,7 +219,11 @@ async function bench(): Promise<number> {
     const rawBig = fresh();
     const vr = variants.map(() => ({ get: fresh(), put: fresh() }));
     const stores = variants.map((v) => new VariantBlobStore(infra!.buckets.weights, js, WEIGHTS_BUCKET, v.opts));
-    for (let v = 0; v < stores.length; v++) { await stores[v].put(`bench.var.warm.${v}`, big); await stores[v].get(`bench.var.warm.${v}`); await stores[v].delete(`bench.var.warm.${v}`); }
+    for (let v = 0; v < stores.length; v++) {
+      await stores[v].put(`bench.var.warm.${v}`, big);
+      await stores[v].get(`bench.var.warm.${v}`);
+      await stores[v].delete(`bench.var.warm.${v}`);
+    }
     for (let rep = 0; rep < REPS; rep++) {
       await measure(rawBig, () => rawPush(big));
       for (let v = 0; v < stores.length; v++) {
@@ -173,12 +237,25 @@ async function bench(): Promise<number> {
       }
     }
     const rawBigMbps = MB(big.byteLength) / median(rawBig.seconds);
-    console.log(`\n== blob store variants, 40 MB, ${REPS} repetitions, medians; raw core request/ack in the same loop ${fmt(rawBigMbps, 0)} MB/s (${await loadNote()})`);
-    const vrows: (string | number)[][] = [['variant', 'push MB/s', 'push/raw', 'pull MB/s', 'pull/raw', 'push CPU bench/nats', 'pull CPU bench/nats']];
+    console.log(
+      `\n== blob store variants, 40 MB, ${REPS} repetitions, medians; ` +
+        `raw core request/ack in the same loop ${fmt(rawBigMbps, 0)} MB/s (${await loadNote()})`,
+    );
+    const vrows: (string | number)[][] = [
+      ['variant', 'push MB/s', 'push/raw', 'pull MB/s', 'pull/raw', 'push CPU bench/nats', 'pull CPU bench/nats'],
+    ];
     variants.forEach((v, i) => {
       const p = MB(big.byteLength) / median(vr[i].put.seconds);
       const g = MB(big.byteLength) / median(vr[i].get.seconds);
-      vrows.push([v.label, fmt(p, 0), fmt(p / rawBigMbps, 2), fmt(g, 0), fmt(g / rawBigMbps, 2), `${fmt(median(vr[i].put.cpuBench), 2)}/${fmt(median(vr[i].put.cpuNats), 2)}`, `${fmt(median(vr[i].get.cpuBench), 2)}/${fmt(median(vr[i].get.cpuNats), 2)}`]);
+      vrows.push([
+        v.label,
+        fmt(p, 0),
+        fmt(p / rawBigMbps, 2),
+        fmt(g, 0),
+        fmt(g / rawBigMbps, 2),
+        `${fmt(median(vr[i].put.cpuBench), 2)}/${fmt(median(vr[i].put.cpuNats), 2)}`,
+        `${fmt(median(vr[i].get.cpuBench), 2)}/${fmt(median(vr[i].get.cpuNats), 2)}`,
+      ]);
     });
     console.log(table(vrows));
 
@@ -187,8 +264,15 @@ async function bench(): Promise<number> {
     const pullRatio = mb('10m', 'pull') / raw;
     const pushRatio = mb('10m', 'push') / raw;
     console.log(`\nend: ${await loadNote()}`);
-    console.log(`target >= ${TARGET} of raw (10M): pull ${pullRatio >= TARGET ? 'met' : 'NOT met'} (${pullRatio.toFixed(2)}), push ${pushRatio >= TARGET ? 'met' : 'NOT met'} (${pushRatio.toFixed(2)})`);
-    console.log(`RESULT transfer pull_1m_mbps=${mb('1m', 'pull').toFixed(0)} push_1m_mbps=${mb('1m', 'push').toFixed(0)} pull_10m_mbps=${mb('10m', 'pull').toFixed(0)} push_10m_mbps=${mb('10m', 'push').toFixed(0)} raw_mbps=${raw.toFixed(0)} pull_ratio=${pullRatio.toFixed(2)} push_ratio=${pushRatio.toFixed(2)}`);
+    console.log(
+      `target >= ${TARGET} of raw (10M): pull ${pullRatio >= TARGET ? 'met' : 'NOT met'} (${pullRatio.toFixed(2)}), ` +
+        `push ${pushRatio >= TARGET ? 'met' : 'NOT met'} (${pushRatio.toFixed(2)})`,
+    );
+    console.log(
+      `RESULT transfer pull_1m_mbps=${mb('1m', 'pull').toFixed(0)} push_1m_mbps=${mb('1m', 'push').toFixed(0)} ` +
+        `pull_10m_mbps=${mb('10m', 'pull').toFixed(0)} push_10m_mbps=${mb('10m', 'push').toFixed(0)} raw_mbps=${raw.toFixed(0)} ` +
+        `pull_ratio=${pullRatio.toFixed(2)} push_ratio=${pushRatio.toFixed(2)}`,
+    );
     return 0;
   } finally {
     await jsmCleanup(infra);

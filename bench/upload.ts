@@ -114,7 +114,8 @@ async function main(): Promise<number> {
       runs.push({ peak, hwm: hwmReset ? hwmMb : Number.NaN, seconds, mbps: fileMb / seconds });
       console.log(`rep ${rep}: RSS MB, highest per 5 s: ${timeline.map((v) => fmt(v, 0)).join(' ')}`);
       console.log(
-        `rep ${rep}: peak RSS ${fmt(peak)} MB (sampled ${fmt(peakSampledMb)}, VmHWM ${hwmReset ? fmt(hwmMb) : 'n/a'}), ${fmt(seconds)} s, ${fmt(fileMb / seconds)} MB/s`,
+        `rep ${rep}: peak RSS ${fmt(peak)} MB (sampled ${fmt(peakSampledMb)}, ` +
+          `VmHWM ${hwmReset ? fmt(hwmMb) : 'n/a'}), ${fmt(seconds)} s, ${fmt(fileMb / seconds)} MB/s`,
       );
     }
     const peaks = runs.map((r) => r.peak);
@@ -149,7 +150,8 @@ async function main(): Promise<number> {
     const ok = median(peaks) < BOUND_MB;
     console.log(ok ? `peak RSS is under the ${BOUND_MB} MB bound` : `peak RSS is OVER the ${BOUND_MB} MB bound`);
     console.log(
-      `RESULT upload peak_rss_mb=${fmt(median(peaks))} file_mb=${fmt(fileMb)} mb_per_s=${fmt(median(mbps))} bound_mb=${BOUND_MB} idle_rss_mb=${fmt(idleMb)} reps=${REPS}`,
+      `RESULT upload peak_rss_mb=${fmt(median(peaks))} file_mb=${fmt(fileMb)} mb_per_s=${fmt(median(mbps))} bound_mb=${BOUND_MB} ` +
+        `idle_rss_mb=${fmt(idleMb)} reps=${REPS}`,
     );
     return ok ? 0 : 1;
   } finally {

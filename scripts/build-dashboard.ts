@@ -25,11 +25,17 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const digest = async (file: string) => createHash('sha256').update(await readFile(join(out, 'assets', file))).digest('hex').slice(0, 12);
+const digest = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(join(out, 'assets', file)))
+    .digest('hex')
+    .slice(0, 12);
 // Query strings that change with the content: a browser never runs a stale bundle after an upgrade.
 const html = (await readFile(join(source, 'index.html'), 'utf8'))
   .replace('%HASH_JS%', await digest('app.js'))
   .replace('%HASH_CSS%', await digest('app.css'));
 await writeFile(join(out, 'index.html'), html);
-const bytes = Object.values(result.metafile.outputs).filter((o) => !o.entryPoint?.endsWith('.map')).reduce((s, o) => s + o.bytes, 0);
+const bytes = Object.values(result.metafile.outputs)
+  .filter((o) => !o.entryPoint?.endsWith('.map'))
+  .reduce((s, o) => s + o.bytes, 0);
 console.log(`dashboard: dist/dashboard (${Math.round(bytes / 1024)} KiB with source maps)`);

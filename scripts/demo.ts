@@ -1,7 +1,7 @@
 import { TuskClient } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from './demo/cluster-session.js';
 import { evaluateClassifier, useWasmBackend } from './demo/evaluate.js';
-import { decodeSplit, FASHION_MNIST_CLASSES, fashionMnistOrHint, type FashionMnistFiles } from './demo/fashion-mnist.js';
+import { decodeSplit, FASHION_MNIST_CLASSES, fashionMnistOrHint } from './demo/fashion-mnist.js';
 import { MLP_COMPILE, mlpTopology, mlpTraining } from './demo/mlp.js';
 import { trainOnTusk } from './demo/train-on-tusk.js';
 
@@ -19,16 +19,32 @@ async function demo(): Promise<number> {
   if (!files) return 1;
   const backend = await useWasmBackend();
   const training = mlpTraining();
-  console.log(`Tusk demo: Fashion-MNIST from ${files.dir}, ${WORKERS} workers, MLP 784-128-64-10, Adam 1e-3, batch ${training.batchSize}, ${training.epochs} epochs, ${training.localEpochs} local epoch(s) per round, ${training.partitions} partitions`);
+  console.log(
+    `Tusk demo: Fashion-MNIST from ${files.dir}, ${WORKERS} workers, MLP 784-128-64-10, Adam 1e-3, ` +
+      `batch ${training.batchSize}, ${training.epochs} epochs, ${training.localEpochs} local epoch(s) ` +
+      `per round, ${training.partitions} partitions`,
+  );
 
   const started = performance.now();
   let session: ClusterSession | undefined;
   try {
     session = await startClusterSession({ workers: WORKERS, label: 'demo' });
-    console.log(`cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s: driver ${session.cluster.driverUrl}, ${session.cluster.workers().length} workers; service logs in ${session.logPath}`);
+    console.log(
+      `cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `driver ${session.cluster.driverUrl}, ${session.cluster.workers().length} workers; service logs in ${session.logPath}`,
+    );
     const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
-    const result = await trainOnTusk({ client, split: files.train, datasetName: 'fashion-mnist-train', model: mlpTopology(), compile: MLP_COMPILE, training });
-    console.log(`training: ${result.trainSeconds.toFixed(1)} s from submit to ${result.job.status}, ${Math.round(result.samplesPerSecond)} samples/s`);
+    const result = await trainOnTusk({
+      client,
+      split: files.train,
+      datasetName: 'fashion-mnist-train',
+      model: mlpTopology(),
+      compile: MLP_COMPILE,
+      training,
+    });
+    console.log(
+      `training: ${result.trainSeconds.toFixed(1)} s from submit to ${result.job.status}, ${Math.round(result.samplesPerSecond)} samples/s`,
+    );
     if (!result.model) {
       console.error(`job ${result.job.id} ${result.job.status}: ${result.job.error ?? 'no model'} (service logs: ${session.logPath})`);
       console.log(`RESULT demo test_acc=0 samples_per_s=${Math.round(result.samplesPerSecond)} workers=${WORKERS}`);
@@ -37,11 +53,16 @@ async function demo(): Promise<number> {
     const test = decodeSplit(files.test);
     const evaluation = evaluateClassifier(result.model, test);
     result.model.dispose();
-    console.log(`test set (${evaluation.samples} images, local tfjs ${backend}): accuracy ${evaluation.accuracy.toFixed(4)}, loss ${evaluation.loss.toFixed(4)}`);
+    console.log(
+      `test set (${evaluation.samples} images, local tfjs ${backend}): accuracy ${evaluation.accuracy.toFixed(4)}, ` +
+        `loss ${evaluation.loss.toFixed(4)}`,
+    );
     console.log(`  per class: ${evaluation.perClass.map((a, i) => `${FASHION_MNIST_CLASSES[i]} ${a.toFixed(2)}`).join(', ')}`);
     const met = evaluation.accuracy >= TARGET_ACCURACY;
     console.log(`target test accuracy >= ${TARGET_ACCURACY}: ${met ? 'met' : 'NOT met'} (${evaluation.accuracy.toFixed(4)})`);
-    console.log(`RESULT demo test_acc=${evaluation.accuracy.toFixed(4)} samples_per_s=${Math.round(result.samplesPerSecond)} workers=${WORKERS}`);
+    console.log(
+      `RESULT demo test_acc=${evaluation.accuracy.toFixed(4)} samples_per_s=${Math.round(result.samplesPerSecond)} workers=${WORKERS}`,
+    );
     return 0;
   } finally {
     await session?.stop();

@@ -45,5 +45,8 @@ export async function launch(): Promise<LocalCluster> {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const cluster = await launch();
-  console.log(`Tusk is up: dashboard ${cluster.driverUrl}/ (API docs ${cluster.driverUrl}/api/docs, health ${cluster.driverUrl}/health), ${cluster.workers().length} workers. Ctrl-C stops everything.`);
+  console.log(
+    `Tusk is up: dashboard ${cluster.driverUrl}/ (API docs ${cluster.driverUrl}/api/docs, ` +
+      `health ${cluster.driverUrl}/health), ${cluster.workers().length} workers. Ctrl-C stops everything.`,
+  );
 }

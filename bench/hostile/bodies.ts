@@ -23,7 +23,16 @@ export function multipart(parts: Part[], boundary = 'tuskHostileBoundary7MA4YWxk
 }
 
 /** A .npy file; every piece can be overridden to make it wrong. */
-export function npy({ descr = '<f4', shape, data, fortran = false, major = 1, magic, headerLenOverride, headerText }: {
+export function npy({
+  descr = '<f4',
+  shape,
+  data,
+  fortran = false,
+  major = 1,
+  magic,
+  headerLenOverride,
+  headerText,
+}: {
   descr?: string;
   shape: (number | string)[];
   data: Uint8Array;
@@ -33,7 +42,10 @@ export function npy({ descr = '<f4', shape, data, fortran = false, major = 1, ma
   headerLenOverride?: number;
   headerText?: string;
 }): Uint8Array {
-  let header = headerText ?? `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  let header =
+    headerText ??
+    `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ` +
+      `(${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const prefix = major === 1 ? 10 : 12;
   const total = Math.ceil((prefix + header.length + 1) / 64) * 64;
   header = header.padEnd(total - prefix - 1, ' ') + '\n';
@@ -54,7 +66,13 @@ export const f32 = (values: number[]): Uint8Array => new Uint8Array(new Float32A
 export const i32 = (values: number[]): Uint8Array => new Uint8Array(new Int32Array(values).buffer);
 
 /** An IDX file: magic 00 00 <dtype> <ndims>, big-endian uint32 dims, then the data. */
-export function idx({ dtype = 0x08, dims, data, magic01 = [0, 0], ndimsOverride }: {
+export function idx({
+  dtype = 0x08,
+  dims,
+  data,
+  magic01 = [0, 0],
+  ndimsOverride,
+}: {
   dtype?: number;
   dims: number[];
   data: Uint8Array;
@@ -72,7 +90,8 @@ export function idx({ dtype = 0x08, dims, data, magic01 = [0, 0], ndimsOverride 
   return out;
 }
 
-export const gzip = (bytes: Uint8Array | string): Uint8Array => new Uint8Array(gzipSync(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, { level: 9 }));
+export const gzip = (bytes: Uint8Array | string): Uint8Array =>
+  new Uint8Array(gzipSync(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, { level: 9 }));
 
 /** Deep copy of plain JSON data. */
 export const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

@@ -66,7 +66,10 @@ export function send(port: number, req: HostileRequest, timeoutMs: number): Prom
         return finish();
       }
       res.on('data', (c: Buffer) => {
-        if (kept < MAX_KEEP) { chunks.push(c); kept += c.length; }
+        if (kept < MAX_KEEP) {
+          chunks.push(c);
+          kept += c.length;
+        }
       });
       res.on('end', () => finish());
       res.on('error', (e) => finish(String(e.message)));
@@ -85,12 +88,15 @@ export function send(port: number, req: HostileRequest, timeoutMs: number): Prom
             const ok = r.write(body.subarray(off, off + CHUNK));
             if (!ok) {
               await new Promise<void>((res) => {
-                const done = () => { r.off('drain', done); r.off('close', done); res(); };
+                const done = () => {
+                  r.off('drain', done);
+                  r.off('close', done);
+                  res();
+                };
                 r.on('drain', done);
                 r.on('close', done);
               });
-            }
-            else await new Promise((res) => setImmediate(res));
+            } else await new Promise((res) => setImmediate(res));
           }
         }
         if (!settled) r.end();
@@ -118,7 +124,13 @@ function sendRaw(port: number, raw: Buffer, timeoutMs: number): Promise<Outcome>
       const split = text.indexOf('\r\n\r\n');
       const head = split >= 0 ? text.slice(0, split) : text;
       const ct = /\r\ncontent-type:\s*([^\r\n]*)/i.exec(head)?.[1] ?? '';
-      resolve({ status: m ? Number(m[1]) : 0, error: m ? undefined : (error ?? 'no HTTP response'), body: split >= 0 ? text.slice(split + 4) : '', contentType: ct, ms: performance.now() - started });
+      resolve({
+        status: m ? Number(m[1]) : 0,
+        error: m ? undefined : (error ?? 'no HTTP response'),
+        body: split >= 0 ? text.slice(split + 4) : '',
+        contentType: ct,
+        ms: performance.now() - started,
+      });
     };
     const timer = setTimeout(() => finish(`timeout after ${timeoutMs} ms`), timeoutMs);
     sock.on('connect', () => sock.write(raw));

@@ -13,8 +13,14 @@ const payload = new Uint8Array(Number(pullBytes));
 for (let i = 0; i < payload.length; i += 4096) payload[i] = i & 0xff;
 const push = nc.subscribe(`${prefix}.push`);
 const pull = nc.subscribe(`${prefix}.pull`);
-void (async () => { for await (const m of push) m.respond(ack); })();
-void (async () => { for await (const m of pull) m.respond(payload); })();
+void (async () => {
+  for await (const m of push) m.respond(ack);
+})();
+void (async () => {
+  for await (const m of pull) m.respond(payload);
+})();
 await nc.flush();
 console.log('ready');
-process.on('SIGTERM', () => { void nc.drain().finally(() => process.exit(0)); });
+process.on('SIGTERM', () => {
+  void nc.drain().finally(() => process.exit(0));
+});

@@ -25,13 +25,17 @@ export function benchCluster(prefix: string, { workers, env }: { workers: number
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    try { await cluster.stop(); } finally {
+    try {
+      await cluster.stop();
+    } finally {
       for (const s of cluster.services) s.process.kill('SIGKILL');
       await new Promise<void>((r) => logSink.end(r));
       for (const sub of ['nats', 's3']) rmSync(join(dataDir, sub), { recursive: true, force: true });
     }
   };
-  const onSignal = () => { void stop().finally(() => process.exit(130)); };
+  const onSignal = () => {
+    void stop().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return { dataDir, logPath, cluster, stop };

@@ -22,9 +22,11 @@ interface Head {
 
 async function inParallel(count: number, parallel: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, async () => {
-    while (next < count) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
 }
 
 /**
@@ -33,7 +35,12 @@ async function inParallel(count: number, parallel: number, fn: (i: number) => Pr
  * either class are readable by the other.
  */
 export class VariantBlobStore {
-  constructor(private readonly kv: KV, private readonly js: JetStreamClient, private readonly bucket: string, readonly options: VariantOptions) {}
+  constructor(
+    private readonly kv: KV,
+    private readonly js: JetStreamClient,
+    private readonly bucket: string,
+    readonly options: VariantOptions,
+  ) {}
 
   async put(key: string, data: Uint8Array): Promise<void> {
     const { chunkBytes, parallel } = this.options;
@@ -57,7 +64,11 @@ export class VariantBlobStore {
       return out;
     }
     const prefix = `$KV.${this.bucket}.${key}.`;
-    const consumer = await this.js.consumers.get(`KV_${this.bucket}`, { filter_subjects: `${prefix}*`, deliver_policy: DeliverPolicy.LastPerSubject, inactive_threshold: 5_000 });
+    const consumer = await this.js.consumers.get(`KV_${this.bucket}`, {
+      filter_subjects: `${prefix}*`,
+      deliver_policy: DeliverPolicy.LastPerSubject,
+      inactive_threshold: 5_000,
+    });
     const messages = await consumer.fetch({ max_messages: head.chunks, expires: 30_000 });
     let seen = 0;
     for await (const m of messages) {

@@ -27,10 +27,14 @@ export function encodeIdxUbyte(data: Uint8Array, shape: readonly number[]): Uint
  * rows of it are the validation set, the next `trainRows` (all the rest when undefined) the training set.
  * The test split stays untouched, for scoring the chosen model only.
  */
-export function splitIdxPair({ images, labels }: { images: Uint8Array; labels: Uint8Array }, { trainRows, validationRows, seed }: { trainRows?: number; validationRows: number; seed: number }): { train: IdxPair; validation: IdxPair } {
+export function splitIdxPair(
+  { images, labels }: { images: Uint8Array; labels: Uint8Array },
+  { trainRows, validationRows, seed }: { trainRows?: number; validationRows: number; seed: number },
+): { train: IdxPair; validation: IdxPair } {
   const x = parseIdx(images);
   const y = parseIdx(labels);
-  if (!(x.data instanceof Uint8Array) || !(y.data instanceof Uint8Array)) throw new Error(`expected unsigned-byte IDX files, got ${x.dtype} and ${y.dtype}`);
+  if (!(x.data instanceof Uint8Array) || !(y.data instanceof Uint8Array))
+    throw new Error(`expected unsigned-byte IDX files, got ${x.dtype} and ${y.dtype}`);
   const rows = x.shape[0];
   if (y.shape[0] !== rows) throw new Error(`${rows} images but ${y.shape[0]} labels`);
   const rest = rows - validationRows;

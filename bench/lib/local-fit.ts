@@ -20,7 +20,13 @@ export interface RunFigures {
  * unseeded shuffles move its test accuracy by about half a point from run to run, which would drown the gap
  * this baseline is there to measure, and keep the figures from reproducing on another machine.
  */
-export async function trainLocally({ topology, training, train, test, log = console.log }: {
+export async function trainLocally({
+  topology,
+  training,
+  train,
+  test,
+  log = console.log,
+}: {
   topology: Record<string, unknown>;
   training: TrainingSpec;
   train: DecodedSplit;
@@ -32,11 +38,26 @@ export async function trainLocally({ topology, training, train, test, log = cons
   const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), NUM_CLASSES).toFloat();
   try {
     const started = performance.now();
-    const { epochMetrics } = await trainEpochs({ model, x, y, epochs: training.epochs, batchSize: training.batchSize, seed: training.seed });
-    epochMetrics.forEach((logs, epoch) => log(`  epoch ${epoch + 1}/${training.epochs}: loss ${logs.loss?.toFixed(4)}  acc ${(logs.acc ?? logs.accuracy)?.toFixed(4)}`));
+    const { epochMetrics } = await trainEpochs({
+      model,
+      x,
+      y,
+      epochs: training.epochs,
+      batchSize: training.batchSize,
+      seed: training.seed,
+    });
+    epochMetrics.forEach((logs, epoch) =>
+      log(`  epoch ${epoch + 1}/${training.epochs}: loss ${logs.loss?.toFixed(4)}  acc ${(logs.acc ?? logs.accuracy)?.toFixed(4)}`),
+    );
     const seconds = (performance.now() - started) / 1000;
     const evaluation = evaluateClassifier(model, test);
-    return { accuracy: evaluation.accuracy, loss: evaluation.loss, seconds, samplesPerSecond: (train.rows * training.epochs) / seconds, evaluation };
+    return {
+      accuracy: evaluation.accuracy,
+      loss: evaluation.loss,
+      seconds,
+      samplesPerSecond: (train.rows * training.epochs) / seconds,
+      evaluation,
+    };
   } finally {
     tf.dispose([x, y]);
     model.optimizer?.dispose();

@@ -37,14 +37,16 @@ export async function drive(n: number, concurrency: number, send: Send): Promise
   let issued = 0;
   const latencies: number[] = [];
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, lane) => {
-    while (issued < n) {
-      issued++;
-      const t = performance.now();
-      await send(lane);
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, lane) => {
+      while (issued < n) {
+        issued++;
+        const t = performance.now();
+        await send(lane);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: n / seconds, latencyMs: median(latencies) };
 }
@@ -53,7 +55,14 @@ export async function drive(n: number, concurrency: number, send: Send): Promise
  * One measurement: two warm-up requests (for the PS, loading the job), then `size.reps` repetitions of
  * `size.n` requests with `concurrency` lanes, each with the CPU every process in `pids` used per request.
  */
-export async function measureReps({ size, target, concurrency, mb, pids, send }: {
+export async function measureReps({
+  size,
+  target,
+  concurrency,
+  mb,
+  pids,
+  send,
+}: {
   size: Size;
   target: Measure['target'];
   concurrency: number;
@@ -75,7 +84,13 @@ export async function measureReps({ size, target, concurrency, mb, pids, send }:
   }
   const perSecond = median(reps);
   return {
-    size: size.label, target, concurrency, perSecond, mbPerSecond: perSecond * mb, latencyMs: median(latencies), reps,
+    size: size.label,
+    target,
+    concurrency,
+    perSecond,
+    mbPerSecond: perSecond * mb,
+    latencyMs: median(latencies),
+    reps,
     cpuPerReq: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])),
   };
 }
@@ -84,10 +99,12 @@ const benchStats = (version: number): PushStats => ({ pushes: version, stale: 3,
 
 /** A ledger as a long job leaves it: `streams` task attempts, each a few thousand steps in. */
 function benchLedger(streams: number, version: number): Record<string, AppliedPushes> {
-  return Object.fromEntries(Array.from({ length: streams }, (_, p) => [
-    pushStreamKey({ partition: p, attempt: `${100_000 + p}-1` }),
-    { step: 4321, applied: 4320, reply: { accepted: true, version: version + p, staleness: 3, scale: 1 } },
-  ]));
+  return Object.fromEntries(
+    Array.from({ length: streams }, (_, p) => [
+      pushStreamKey({ partition: p, attempt: `${100_000 + p}-1` }),
+      { step: 4321, applied: 4320, reply: { accepted: true, version: version + p, staleness: 3, scale: 1 } },
+    ]),
+  );
 }
 
 /**
@@ -96,10 +113,19 @@ function benchLedger(streams: number, version: number): Record<string, AppliedPu
  * plus the hogwild extras (in-place add into weights and pending, two full copies per flush) and the
  * transport alone; each timed on its own against the same nats-server.
  */
-export async function breakdown(infra: Infra, nc: NatsConnection, sizes: Size[], { echoSubject, timeoutMs }: { echoSubject: string; timeoutMs: number }): Promise<{ step: string; ms: number[] }[]> {
+export async function breakdown(
+  infra: Infra,
+  nc: NatsConnection,
+  sizes: Size[],
+  { echoSubject, timeoutMs }: { echoSubject: string; timeoutMs: number },
+): Promise<{ step: string; ms: number[] }[]> {
   const REPS = 5;
   const rows = new Map<string, number[]>();
-  const add = (step: string, i: number, ms: number) => { const r = rows.get(step) ?? []; r[i] = ms; rows.set(step, r); };
+  const add = (step: string, i: number, ms: number) => {
+    const r = rows.get(step) ?? [];
+    r[i] = ms;
+    rows.set(step, r);
+  };
   const time = async (fn: () => unknown | Promise<unknown>): Promise<number> => {
     const xs: number[] = [];
     for (let r = 0; r < REPS; r++) {
@@ -122,41 +148,82 @@ export async function breakdown(infra: Infra, nc: NatsConnection, sizes: Size[],
     add('decode: bytesToFloat32 (unaligned body, copy)', i, await time(() => bytesToFloat32(unaligned)));
     add('check: hasNonFinite', i, await time(() => hasNonFinite(delta)));
     add('apply: applyDelta (new array)', i, await time(() => applyDelta(weights, delta, 1)));
-    add('hogwild: in-place add to weights + pending', i, await time(() => {
-      const pending = new Float32Array(size.params);
-      for (let k = 0; k < weights.length; k++) { const s = delta[k]; weights[k] += s; pending[k] += s; }
-    }));
+    add(
+      'hogwild: in-place add to weights + pending',
+      i,
+      await time(() => {
+        const pending = new Float32Array(size.params);
+        for (let k = 0; k < weights.length; k++) {
+          const s = delta[k];
+          weights[k] += s;
+          pending[k] += s;
+        }
+      }),
+    );
     add('hogwild: pending.slice() + weights.slice()', i, await time(() => [weights.slice(), weights.slice()]));
     await infra.versions.init(jobId, bytes);
     let revision = (await infra.versions.head(jobId))!.revision;
     const keys: string[] = [];
     let v = 0;
-    add('persist: blobs.put of the whole weights (chunked KV puts)', i, await time(async () => {
-      const key = `w.${jobId}.x${v++}`;
-      await infra.blobs.put(key, bytes);
-      keys.push(key);
-    }));
-    add('persist: kv.update of the head (CAS)', i, await time(async () => {
-      revision = await infra.buckets.weights.update(weightsHeadKey(jobId), JSON.stringify({ version: v, key: keys[0] }), revision);
-    }));
+    add(
+      'persist: blobs.put of the whole weights (chunked KV puts)',
+      i,
+      await time(async () => {
+        const key = `w.${jobId}.x${v++}`;
+        await infra.blobs.put(key, bytes);
+        keys.push(key);
+      }),
+    );
+    add(
+      'persist: kv.update of the head (CAS)',
+      i,
+      await time(async () => {
+        revision = await infra.buckets.weights.update(weightsHeadKey(jobId), JSON.stringify({ version: v, key: keys[0] }), revision);
+      }),
+    );
     // What the parameter server writes now: the head with its stats and the push ledger (one entry per task attempt).
     for (const streams of [4, 256]) {
       const head = JSON.stringify({ version: v, key: keys[0], stats: benchStats(1000), ledger: benchLedger(streams, 1000) });
       const added = JSON.stringify({ stats: benchStats(1000), ledger: benchLedger(streams, 1000) }).length;
-      add(`persist: kv.update of the head + stats + ledger of ${streams} streams (+${added} B)`, i, await time(async () => {
-        revision = await infra.buckets.weights.update(weightsHeadKey(jobId), head, revision);
-      }));
+      add(
+        `persist: kv.update of the head + stats + ledger of ${streams} streams (+${added} B)`,
+        i,
+        await time(async () => {
+          revision = await infra.buckets.weights.update(weightsHeadKey(jobId), head, revision);
+        }),
+      );
     }
-    add('persist: versions.commit (put + CAS, as one push)', i, await time(async () => {
-      const r = await infra.versions.commit({ jobId, version: ++v, bytes, expectedRevision: revision });
-      revision = r.revision;
-      keys.push(r.key);
-    }));
-    add('prune: blobs.delete of the previous version', i, await time(async () => { await infra.blobs.delete(keys.shift()!); }));
+    add(
+      'persist: versions.commit (put + CAS, as one push)',
+      i,
+      await time(async () => {
+        const r = await infra.versions.commit({ jobId, version: ++v, bytes, expectedRevision: revision });
+        revision = r.revision;
+        keys.push(r.key);
+      }),
+    );
+    add(
+      'prune: blobs.delete of the previous version',
+      i,
+      await time(async () => {
+        await infra.blobs.delete(keys.shift()!);
+      }),
+    );
     add('pull: versions.read (what a worker pulls)', i, await time(() => infra.versions.read(jobId)));
     const chunk = bytes.subarray(0, Math.min(bytes.byteLength, infra.blobs.chunkBytes));
-    add(`  one kv.put of a ${(chunk.byteLength / 2 ** 20).toFixed(0)} MiB chunk`, i, await time(() => infra.buckets.weights.put(`bench.chunk.${size.label}`, chunk)));
-    add('  core publish + flush of the whole payload (no reply)', i, await time(async () => { nc.publish('bench.sink', bytes); await nc.flush(); }));
+    add(
+      `  one kv.put of a ${(chunk.byteLength / 2 ** 20).toFixed(0)} MiB chunk`,
+      i,
+      await time(() => infra.buckets.weights.put(`bench.chunk.${size.label}`, chunk)),
+    );
+    add(
+      '  core publish + flush of the whole payload (no reply)',
+      i,
+      await time(async () => {
+        nc.publish('bench.sink', bytes);
+        await nc.flush();
+      }),
+    );
     for (const k of keys) await infra.blobs.delete(k).catch(() => undefined);
   }
   return [...rows].map(([step, ms]) => ({ step, ms }));

@@ -26,7 +26,10 @@ export function formatParam(value: number | string | boolean | undefined): strin
   return Math.abs(value) < 0.01 ? value.toExponential(2) : value.toPrecision(3);
 }
 
-export const formatParams = (params: TrialRecord['params']): string => Object.entries(params).map(([k, v]) => `${paramLabel(k)} ${formatParam(v)}`).join(', ');
+export const formatParams = (params: TrialRecord['params']): string =>
+  Object.entries(params)
+    .map(([k, v]) => `${paramLabel(k)} ${formatParam(v)}`)
+    .join(', ');
 
 /** The better of two metric values for the sweep's mode; NaN / missing always loses. */
 function better(mode: 'min' | 'max', a: number | undefined, b: number | undefined): boolean {

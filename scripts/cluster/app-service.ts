@@ -23,7 +23,17 @@ const appMain = (app: string) => join(repoRoot(), 'dist', 'apps', app, 'src', 'm
 export class ServiceHandle extends SupervisedProcess {
   readonly healthUrl: string;
 
-  constructor({ name, healthUrl, recipe, supervision }: { name: string; healthUrl: string; recipe: ProcessRecipe; supervision?: Supervision }) {
+  constructor({
+    name,
+    healthUrl,
+    recipe,
+    supervision,
+  }: {
+    name: string;
+    healthUrl: string;
+    recipe: ProcessRecipe;
+    supervision?: Supervision;
+  }) {
     super(name, recipe, supervision);
     this.healthUrl = healthUrl;
   }
@@ -33,7 +43,21 @@ export class ServiceHandle extends SupervisedProcess {
  * How to run one Tusk app on a fixed port (PORT for the driver, HEALTH_PORT for the others): healthy
  * means its /health answers 200 *and* the answer came from this process, not from whoever holds the port.
  */
-export function appRecipe({ name, app, env, port, logSink, detached }: { name: string; app: string; env: NodeJS.ProcessEnv; port: number; logSink: NodeJS.WritableStream | null; detached: boolean }): ProcessRecipe {
+export function appRecipe({
+  name,
+  app,
+  env,
+  port,
+  logSink,
+  detached,
+}: {
+  name: string;
+  app: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  logSink: NodeJS.WritableStream | null;
+  detached: boolean;
+}): ProcessRecipe {
   return {
     spawn: () => {
       const proc = ManagedProcess.start({ name, command: process.execPath, args: [appMain(app)], options: { env, detached } });
@@ -48,7 +72,7 @@ export function appRecipe({ name, app, env, port, logSink, detached }: { name: s
         // It could not bind because another process holds the port: say so, so the caller can pick another.
         const holder = portHolder(port);
         if (holder) throw new PortTakenError(port, holder);
-        throw new Error(`${name} exited (${proc.exitDescription}) before it became healthy`);
+        throw new Error(`${name} exited (${proc.exitDescription}) before it became healthy`, { cause: err });
       }
       assertListensOn({ pid: proc.pid, port });
     },

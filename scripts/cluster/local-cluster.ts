@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import {
-  assertNatsServerInstalled, freePort, natsServerReady, s3ServerReady, spawnNatsServer, spawnS3Server, startOnFreePort, uniqueNatsName,
-  type LocalNats, type LocalS3,
+  assertNatsServerInstalled,
+  freePort,
+  natsServerReady,
+  s3ServerReady,
+  spawnNatsServer,
+  spawnS3Server,
+  startOnFreePort,
+  uniqueNatsName,
+  type LocalNats,
+  type LocalS3,
 } from '../local-services/index.js';
 import { appRecipe, ServiceHandle } from './app-service.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './restart-backoff.js';
@@ -58,7 +66,8 @@ export class LocalCluster {
   private readonly supervision?: Supervision;
 
   constructor(private readonly options: ClusterOptions) {
-    if (options.restartOnCrash) this.supervision = { backoff: options.restartBackoff ?? DEFAULT_BACKOFF, log: (line) => this.logSink?.write(`${line}\n`) };
+    if (options.restartOnCrash)
+      this.supervision = { backoff: options.restartBackoff ?? DEFAULT_BACKOFF, log: (line) => this.logSink?.write(`${line}\n`) };
   }
 
   private get logSink(): NodeJS.WritableStream | null {
@@ -154,7 +163,14 @@ export class LocalCluster {
         spawn: () => spawnNatsServer({ storeDir, port, name: serverName, detached }),
         ready: (proc) => natsServerReady({ proc, port, name: serverName }),
       }));
-      this.nats = { url: `nats://127.0.0.1:${port}`, port, storeDir, get process() { return handle.process; } };
+      this.nats = {
+        url: `nats://127.0.0.1:${port}`,
+        port,
+        storeDir,
+        get process() {
+          return handle.process;
+        },
+      };
     }
     if (!this.options.s3Endpoint) {
       const s3Dir = join(dataDir, 's3');
@@ -162,27 +178,55 @@ export class LocalCluster {
         spawn: () => spawnS3Server({ dataDir: s3Dir, bucket, port, detached }),
         ready: (proc) => s3ServerReady({ proc, port }),
       }));
-      this.s3 = { endpoint: `http://127.0.0.1:${port}`, port, get process() { return handle.process; } };
+      this.s3 = {
+        endpoint: `http://127.0.0.1:${port}`,
+        port,
+        get process() {
+          return handle.process;
+        },
+      };
     }
   }
 
   /** nats-server or s3rver on a free port (another if that one is taken meanwhile); a restart keeps port and data. */
   private startInfra(name: string, recipeOn: (port: number) => ProcessRecipe): Promise<{ handle: SupervisedProcess; port: number }> {
     return startOnFreePort({
-      start: async (port) => ({ port, handle: await this.track(this.infrastructure, new SupervisedProcess(name, recipeOn(port), this.supervision)) }),
+      start: async (port) => ({
+        port,
+        handle: await this.track(this.infrastructure, new SupervisedProcess(name, recipeOn(port), this.supervision)),
+      }),
     });
   }
 
   /** Starts an app on the given port, or on a free one (another if that one is taken meanwhile). */
-  private startApp({ name, app, port, portEnv = 'HEALTH_PORT', env = {} }: { name: string; app: string; port?: number; portEnv?: string; env?: Record<string, string> }): Promise<ServiceHandle> {
+  private startApp({
+    name,
+    app,
+    port,
+    portEnv = 'HEALTH_PORT',
+    env = {},
+  }: {
+    name: string;
+    app: string;
+    port?: number;
+    portEnv?: string;
+    env?: Record<string, string>;
+  }): Promise<ServiceHandle> {
     return startOnFreePort({
       port,
       start: (chosen) => {
         const recipe = appRecipe({
-          name, app, port: chosen, detached: Boolean(this.supervision), logSink: this.logSink,
+          name,
+          app,
+          port: chosen,
+          detached: Boolean(this.supervision),
+          logSink: this.logSink,
           env: { ...process.env, ...this.env, ...env, [portEnv]: String(chosen) },
         });
-        return this.track(this.services, new ServiceHandle({ name, healthUrl: `http://127.0.0.1:${chosen}/health`, recipe, supervision: this.supervision }));
+        return this.track(
+          this.services,
+          new ServiceHandle({ name, healthUrl: `http://127.0.0.1:${chosen}/health`, recipe, supervision: this.supervision }),
+        );
       },
     });
   }

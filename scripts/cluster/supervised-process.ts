@@ -29,7 +29,11 @@ export class SupervisedProcess {
   private supervising = false;
   private readonly backoff?: RestartBackoff;
 
-  constructor(readonly name: string, private readonly recipe: ProcessRecipe, private readonly supervision?: Supervision) {
+  constructor(
+    readonly name: string,
+    private readonly recipe: ProcessRecipe,
+    private readonly supervision?: Supervision,
+  ) {
     this.backoff = supervision ? new RestartBackoff(supervision.backoff) : undefined;
   }
 
@@ -72,7 +76,8 @@ export class SupervisedProcess {
     const startedAt = Date.now();
     void proc.exited.then(() => {
       // Only a crash of the newest process counts: an exit that stop() asked for is not one.
-      if (proc === this.current && !proc.stopRequested) this.scheduleRestart({ reason: `exited (${proc.exitDescription})`, upMs: Date.now() - startedAt });
+      if (proc === this.current && !proc.stopRequested)
+        this.scheduleRestart({ reason: `exited (${proc.exitDescription})`, upMs: Date.now() - startedAt });
     });
     const ready = this.recipe.ready(proc);
     this.launching = ready;

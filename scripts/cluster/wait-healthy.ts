@@ -1,5 +1,15 @@
 /** Polls a health URL until it answers 200, or throws after the timeout naming the service. */
-export async function waitHealthy({ url, name, timeoutMs, isAlive }: { url: string; name: string; timeoutMs: number; isAlive?: () => boolean }): Promise<unknown> {
+export async function waitHealthy({
+  url,
+  name,
+  timeoutMs,
+  isAlive,
+}: {
+  url: string;
+  name: string;
+  timeoutMs: number;
+  isAlive?: () => boolean;
+}): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {

@@ -17,7 +17,15 @@ export interface ClusterSession {
  * `<dataDir>/services.log` (the terminal stays for the caller's own output), and Ctrl-C / SIGTERM
  * stopping everything before the process exits.
  */
-export async function startClusterSession({ workers, label, env = {} }: { workers: number; label: string; env?: Record<string, string> }): Promise<ClusterSession> {
+export async function startClusterSession({
+  workers,
+  label,
+  env = {},
+}: {
+  workers: number;
+  label: string;
+  env?: Record<string, string>;
+}): Promise<ClusterSession> {
   const fromEnv = process.env.TUSK_DATA_DIR;
   const dataDir = fromEnv ? resolve(fromEnv) : mkdtempSync(join(tmpdir(), `tusk-${label}-`));
   mkdirSync(dataDir, { recursive: true });
@@ -57,7 +65,7 @@ export async function startClusterSession({ workers, label, env = {} }: { worker
     await cluster.start();
   } catch (err) {
     await stop();
-    throw new Error(`the local cluster did not start: ${(err as Error).message} (service logs: ${logPath})`);
+    throw new Error(`the local cluster did not start: ${(err as Error).message} (service logs: ${logPath})`, { cause: err });
   }
   return { cluster, dataDir, logPath, stop };
 }

@@ -46,7 +46,10 @@ export function evaluateClassifier(model: tf.LayersModel, split: DecodedSplit, b
       let best = 0;
       for (let c = 1; c < classes; c++) if (p[i * classes + c] > p[i * classes + best]) best = c;
       counts[label]++;
-      if (best === label) { correct++; hits[label]++; }
+      if (best === label) {
+        correct++;
+        hits[label]++;
+      }
       lossSum -= Math.log(Math.max(p[i * classes + label], 1e-7));
     }
   }

@@ -6,7 +6,18 @@ import { parseIdx } from '@tusk/data';
 /** Where Debian's `dataset-fashion-mnist` package puts the original IDX downloads. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export const FASHION_MNIST_HINT = 'Fashion-MNIST not found: sudo apt-get install dataset-fashion-mnist';
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 export type Split = 'train' | 't10k';
 
@@ -58,7 +69,12 @@ export function readSplitBytes(files: SplitFiles): { images: Uint8Array; labels:
 /** `POST /datasets` of a split's IDX files as they are on disk (gzipped is fine). */
 export function idxUpload(files: SplitFiles, options: { name: string; partitions: number; seed?: number }): DatasetUpload {
   const { images, labels } = readSplitBytes(files);
-  return { format: 'idx', ...options, images: { data: images, filename: 'images.idx.gz' }, labels: { data: labels, filename: 'labels.idx.gz' } };
+  return {
+    format: 'idx',
+    ...options,
+    images: { data: images, filename: 'images.idx.gz' },
+    labels: { data: labels, filename: 'labels.idx.gz' },
+  };
 }
 
 /** Decodes a split with the same IDX parser the driver uses, scaling pixels by 1/255 like the workers. */
@@ -66,7 +82,8 @@ export function decodeSplit(files: SplitFiles): DecodedSplit {
   const { images: imageBytes, labels: labelBytes } = readSplitBytes(files);
   const images = parseIdx(imageBytes);
   const labels = parseIdx(labelBytes);
-  if (images.data instanceof BigInt64Array || labels.data instanceof BigInt64Array) throw new Error(`${files.images}: 64-bit IDX data is not expected in Fashion-MNIST`);
+  if (images.data instanceof BigInt64Array || labels.data instanceof BigInt64Array)
+    throw new Error(`${files.images}: 64-bit IDX data is not expected in Fashion-MNIST`);
   const imageData = images.data;
   const labelData = labels.data;
   const rows = images.shape[0];

@@ -20,7 +20,15 @@ export interface TuskTraining {
  * Uploads a Fashion-MNIST split through the API, trains the model on it as one Tusk job followed over
  * SSE with a progress line, and downloads the result as a tfjs model.
  */
-export async function trainOnTusk({ client, split, datasetName, model, compile, training, log = console.log }: {
+export async function trainOnTusk({
+  client,
+  split,
+  datasetName,
+  model,
+  compile,
+  training,
+  log = console.log,
+}: {
   client: TuskClient;
   split: SplitFiles;
   datasetName: string;
@@ -33,11 +41,19 @@ export async function trainOnTusk({ client, split, datasetName, model, compile, 
   const uploadStarted = performance.now();
   const dataset = await client.createDataset(upload);
   const uploadSeconds = (performance.now() - uploadStarted) / 1000;
-  log(`dataset ${dataset.id}: ${dataset.rows} rows of [${dataset.features.shape}] ${dataset.features.dtype}, ${dataset.labels.numClasses} classes, ${dataset.partitions.length} partitions (${uploadSeconds.toFixed(1)} s)`);
+  log(
+    `dataset ${dataset.id}: ${dataset.rows} ` +
+      `rows of [${dataset.features.shape}] ${dataset.features.dtype}, ${dataset.labels.numClasses} classes, ${dataset.partitions.length} ` +
+      `partitions (${uploadSeconds.toFixed(1)} s)`,
+  );
 
   const submitted = performance.now();
   const created = await client.createJob({ name: `${datasetName} mlp`, model, compile, datasetId: dataset.id, training });
-  log(`job ${created.id}: ${created.params} parameters, ${created.totalRounds} rounds of ${created.spec.training.localEpochs} local epoch(s) on ${created.spec.training.partitions} partitions, batch ${created.spec.training.batchSize}`);
+  log(
+    `job ${created.id}: ${created.params} parameters, ${created.totalRounds} rounds of ` +
+      `${created.spec.training.localEpochs} local epoch(s) on ${created.spec.training.partitions} partitions, ` +
+      `batch ${created.spec.training.batchSize}`,
+  );
   log(`watch it in the dashboard: ${client.baseUrl}/#/jobs/${created.id}`);
   const progress = new ProgressRenderer(process.stdout, process.stdout.isTTY === true);
   let job: JobRecord;
@@ -50,7 +66,10 @@ export async function trainOnTusk({ client, split, datasetName, model, compile, 
   const samplesPerSecond = (dataset.rows * training.epochs) / trainSeconds;
   for (const r of job.history) {
     const workers = r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.samplesPerSecond}/s`).join(', ');
-    log(`  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}  ${r.seconds.toFixed(1)} s  [${workers}]`);
+    log(
+      `  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}` +
+        `  ${r.seconds.toFixed(1)} s  [${workers}]`,
+    );
   }
   if (job.status !== 'succeeded') {
     log(`job ${job.id} ended ${job.status}${job.error ? `: ${job.error}` : ''}`);
@@ -64,7 +83,11 @@ export async function trainOnTusk({ client, split, datasetName, model, compile, 
  * Opens the job's model the way a user would, `tf.loadLayersModel(<driver>/jobs/<id>/model/model.json)`;
  * if tfjs' HTTP loader fails in this runtime, fetches both files and opens them from memory.
  */
-export async function loadTrainedModel(client: TuskClient, jobId: string, log: (line: string) => void = console.log): Promise<tf.LayersModel> {
+export async function loadTrainedModel(
+  client: TuskClient,
+  jobId: string,
+  log: (line: string) => void = console.log,
+): Promise<tf.LayersModel> {
   const url = client.modelUrl(jobId);
   try {
     return await tf.loadLayersModel(url);

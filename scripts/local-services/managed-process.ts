@@ -6,7 +6,10 @@ export class ManagedProcess {
   /** stop() was called: an exit after this was asked for, not a crash. */
   stopRequested = false;
 
-  constructor(readonly name: string, readonly child: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
       else {
@@ -17,7 +20,17 @@ export class ManagedProcess {
     });
   }
 
-  static start({ name, command, args, options }: { name: string; command: string; args: string[]; options?: SpawnOptions }): ManagedProcess {
+  static start({
+    name,
+    command,
+    args,
+    options,
+  }: {
+    name: string;
+    command: string;
+    args: string[];
+    options?: SpawnOptions;
+  }): ManagedProcess {
     const proc = new ManagedProcess(name, spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options }));
     // Keep reading until someone attaches a log sink: an unread pipe fills and blocks the child.
     proc.child.stdout?.resume();

@@ -8,7 +8,10 @@ export function readNatsInfo({ port, timeoutMs = 2_000 }: { port: number; timeou
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
     let buffered = '';
-    const done = (info: Record<string, unknown> | null) => { socket.destroy(); resolve(info); };
+    const done = (info: Record<string, unknown> | null) => {
+      socket.destroy();
+      resolve(info);
+    };
     socket.setTimeout(timeoutMs, () => done({}));
     socket.once('error', () => done(null));
     socket.once('close', () => done({}));

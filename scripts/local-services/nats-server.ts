@@ -37,7 +37,16 @@ export interface NatsServerOptions {
 export const uniqueNatsName = (): string => `tusk-${randomBytes(6).toString('hex')}`;
 
 /** Spawns nats-server with JetStream on the port; natsServerReady says when it, and not another, answers there. */
-export function spawnNatsServer({ storeDir, port, name, maxPayload, maxPendingBytes, user, pass, detached }: NatsServerOptions & { port: number; name: string; detached?: boolean }): ManagedProcess {
+export function spawnNatsServer({
+  storeDir,
+  port,
+  name,
+  maxPayload,
+  maxPendingBytes,
+  user,
+  pass,
+  detached,
+}: NatsServerOptions & { port: number; name: string; detached?: boolean }): ManagedProcess {
   mkdirSync(storeDir, { recursive: true });
   const args = ['-a', '127.0.0.1', '-p', String(port), '-n', name, '-js', '-sd', storeDir];
   if (maxPayload || maxPendingBytes) {
@@ -54,13 +63,28 @@ export function spawnNatsServer({ storeDir, port, name, maxPayload, maxPendingBy
  * Resolves once the server answering on the port introduces itself as `name` and `proc` still runs;
  * PortTakenError when another process answers there (it would otherwise serve this caller its own store).
  */
-export async function natsServerReady({ proc, port, name, timeoutMs = 15_000 }: { proc: ManagedProcess; port: number; name: string; timeoutMs?: number }): Promise<void> {
+export async function natsServerReady({
+  proc,
+  port,
+  name,
+  timeoutMs = 15_000,
+}: {
+  proc: ManagedProcess;
+  port: number;
+  name: string;
+  timeoutMs?: number;
+}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await readNatsInfo({ port });
     if (info && info.server_name === name && proc.running) return;
     if (info && info.server_name !== name) {
-      throw new PortTakenError(port, typeof info.server_name === 'string' ? `another nats-server ("${info.server_name}", ${portHolder(port) ?? 'pid unknown'})` : portHolder(port) ?? 'a process that is not a nats-server');
+      throw new PortTakenError(
+        port,
+        typeof info.server_name === 'string'
+          ? `another nats-server ("${info.server_name}", ${portHolder(port) ?? 'pid unknown'})`
+          : (portHolder(port) ?? 'a process that is not a nats-server'),
+      );
     }
     if (!proc.running) {
       const holder = portHolder(port);

@@ -4,7 +4,10 @@ import type { ManagedProcess } from './managed-process.js';
 
 /** Another process holds the port a service was started on: whoever answers there is not ours. */
 export class PortTakenError extends Error {
-  constructor(readonly port: number, holder: string) {
+  constructor(
+    readonly port: number,
+    holder: string,
+  ) {
     super(`port ${port} is held by ${holder}`);
     this.name = 'PortTakenError';
   }
@@ -42,7 +45,11 @@ function holdsSocket(pid: number, inodes: Set<string>): boolean {
   }
   for (const fd of fds) {
     let target = '';
-    try { target = readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { /* closed meanwhile */ }
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      /* closed meanwhile */
+    }
     const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
     if (inode && inodes.has(inode)) return true;
   }
@@ -64,7 +71,11 @@ export function portHolder(port: number): string | null {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || !holdsSocket(Number(entry), inodes)) continue;
     let cmdline = '?';
-    try { cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim(); } catch { /* exited meanwhile */ }
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      /* exited meanwhile */
+    }
     return `pid ${entry} (${cmdline.slice(0, 120)})`;
   }
   return 'another process';
@@ -79,7 +90,17 @@ export function assertListensOn({ pid, port }: { pid: number | undefined; port: 
  * Resolves once `proc` itself listens on the port; PortTakenError as soon as another process holds it
  * (a bind of ours would fail there, and waiting for "something" to accept would talk to that other one).
  */
-export async function waitUntilListening({ proc, port, what, timeoutMs }: { proc: ManagedProcess; port: number; what: string; timeoutMs: number }): Promise<void> {
+export async function waitUntilListening({
+  proc,
+  port,
+  what,
+  timeoutMs,
+}: {
+  proc: ManagedProcess;
+  port: number;
+  what: string;
+  timeoutMs: number;
+}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const listener = portListener({ pid: proc.pid, port });

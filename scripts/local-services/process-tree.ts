@@ -22,14 +22,20 @@ export function descendants(root: number): ProcessInfo[] {
       const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(entry), Number(ppid));
       if (state === 'Z') zombies.add(Number(entry)); // exited, not yet reaped: nothing left running
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   const out: ProcessInfo[] = [];
   const walk = (pid: number) => {
     for (const [child, p] of parent) {
       if (p !== pid) continue;
       let cmdline = '';
-      try { cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim(); } catch { /* exited meanwhile */ }
+      try {
+        cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      } catch {
+        /* exited meanwhile */
+      }
       if (!zombies.has(child)) out.push({ pid: child, cmdline });
       walk(child);
     }
@@ -41,7 +47,12 @@ export function descendants(root: number): ProcessInfo[] {
 /** The process's environment (for a child of ours: which service it is, on which port), {} once it is gone. */
 export function processEnv(pid: number): Record<string, string> {
   try {
-    return Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    return Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
   } catch {
     return {};
   }

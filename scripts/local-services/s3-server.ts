@@ -11,7 +11,17 @@ export interface LocalS3 {
 }
 
 /** Spawns s3rver (a real S3 protocol server in Node) on the port with the bucket created; not yet listening. */
-export function spawnS3Server({ dataDir, bucket, port, detached }: { dataDir: string; bucket: string; port: number; detached?: boolean }): ManagedProcess {
+export function spawnS3Server({
+  dataDir,
+  bucket,
+  port,
+  detached,
+}: {
+  dataDir: string;
+  bucket: string;
+  port: number;
+  detached?: boolean;
+}): ManagedProcess {
   mkdirSync(dataDir, { recursive: true });
   const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
   const args = [bin, '-d', dataDir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket];

@@ -21,7 +21,12 @@ export function checkSynchronous({ job, reference }: { job: JobRecord; reference
   const want = reference.history.map((r) => r.weightsSha256);
   const first = want.findIndex((digest, i) => got[i] !== digest);
   if (got.length === want.length && first === -1) return { identical: true, problems: [] };
-  return { identical: false, problems: [`round ${first + 1}: weights ${got[first]?.slice(0, 12) ?? 'missing'} differ from the fault-free run's ${want[first]?.slice(0, 12)}`] };
+  return {
+    identical: false,
+    problems: [
+      `round ${first + 1}: weights ${got[first]?.slice(0, 12) ?? 'missing'} differ from the fault-free run's ${want[first]?.slice(0, 12)}`,
+    ],
+  };
 }
 
 /**
@@ -29,20 +34,28 @@ export function checkSynchronous({ job, reference }: { job: JobRecord; reference
  * the versions are the applied pushes, no stream applied more pushes than it sent, and every attempt
  * whose result the job used had each acknowledged push applied exactly once.
  */
-export function checkAsynchronous({ job, head }: { job: JobRecord; head: WeightsHead | null }): Pick<RunVerdict, 'duplicates' | 'problems'> {
+export function checkAsynchronous({
+  job,
+  head,
+}: {
+  job: JobRecord;
+  head: WeightsHead | null;
+}): Pick<RunVerdict, 'duplicates' | 'problems'> {
   const problems: string[] = [];
   if (!head) return { duplicates: 1, problems: ['the job has no weights head'] };
   const ledger = head.ledger ?? {};
   const applied = Object.values(ledger).reduce((n, s) => n + s.applied, 0);
   if (applied !== head.version) problems.push(`version ${head.version} but the ledger holds ${applied} applied pushes`);
-  if (job.pushStats?.version !== head.version) problems.push(`the job froze version ${job.pushStats?.version} but the head is at ${head.version}`);
+  if (job.pushStats?.version !== head.version)
+    problems.push(`the job froze version ${job.pushStats?.version} but the head is at ${head.version}`);
   for (const [stream, s] of Object.entries(ledger)) {
     if (s.applied > s.step + 1) problems.push(`stream ${stream} applied ${s.applied} pushes in ${s.step + 1} steps`);
   }
   for (const w of job.history[0]?.workers ?? []) {
     const stream = ledger[pushStreamKey({ partition: w.partition, attempt: w.attempt ?? '' })];
     if (!stream) problems.push(`partition ${w.partition} attempt ${w.attempt}: not in the ledger`);
-    else if (stream.applied !== w.pushes) problems.push(`partition ${w.partition} attempt ${w.attempt}: ${w.pushes} pushes acknowledged, ${stream.applied} applied`);
+    else if (stream.applied !== w.pushes)
+      problems.push(`partition ${w.partition} attempt ${w.attempt}: ${w.pushes} pushes acknowledged, ${stream.applied} applied`);
   }
   return { duplicates: problems.length, problems };
 }

@@ -15,10 +15,25 @@ export class ChaosCluster {
   /** Faults on one service run one after the other, so a restart never races a kill of the same process. */
   private readonly busy = new Map<string, Promise<void>>();
 
-  private constructor(readonly cluster: LocalCluster, readonly logPath: string) {}
+  private constructor(
+    readonly cluster: LocalCluster,
+    readonly logPath: string,
+  ) {}
 
   /** `logDir` outlives the run (unlike `dataDir`), so a failed run's service logs can be read afterwards. */
-  static async start({ dataDir, logDir, workers, parameterServers, env }: { dataDir: string; logDir: string; workers: number; parameterServers: number; env: Record<string, string> }): Promise<ChaosCluster> {
+  static async start({
+    dataDir,
+    logDir,
+    workers,
+    parameterServers,
+    env,
+  }: {
+    dataDir: string;
+    logDir: string;
+    workers: number;
+    parameterServers: number;
+    env: Record<string, string>;
+  }): Promise<ChaosCluster> {
     const logPath = join(logDir, 'services.log');
     const cluster = new LocalCluster({ dataDir, workers, bucket: 'chaos', logSink: createWriteStream(logPath), env });
     const chaos = new ChaosCluster(cluster, logPath);
@@ -51,7 +66,10 @@ export class ChaosCluster {
     const service = this.target(fault);
     const previous = this.busy.get(service.name) ?? Promise.resolve();
     const next = previous.then(() => this.strike(service, fault));
-    this.busy.set(service.name, next.catch(() => undefined));
+    this.busy.set(
+      service.name,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -75,7 +93,8 @@ export class ChaosCluster {
         await this.cluster.restart(service);
         return;
       } catch (err) {
-        if (attempt >= RESTART_ATTEMPTS) throw new Error(`${service.name} did not come back after ${attempt} restarts: ${(err as Error).message}`);
+        if (attempt >= RESTART_ATTEMPTS)
+          throw new Error(`${service.name} did not come back after ${attempt} restarts: ${(err as Error).message}`, { cause: err });
         await sleep(1_000);
       }
     }
@@ -87,7 +106,10 @@ export class ChaosCluster {
     for (;;) {
       const down: string[] = [];
       for (const s of this.cluster.services) {
-        const ok = await fetch(s.healthUrl).then((r) => r.status === 200, () => false);
+        const ok = await fetch(s.healthUrl).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (!ok) down.push(s.name);
       }
       if (down.length === 0 || Date.now() > deadline) return down;

@@ -27,7 +27,15 @@ describe('chaosSchedule', () => {
   });
 
   it('describes a run on one line', () => {
-    const line = describeRun({ index: 2, mode: 'hogwild', seed: 1, faults: [{ kind: 'kill-ps', atMs: 2_400, target: 1, downMs: 1_200 }, { kind: 's3-outage', atMs: 6_000, target: 0, downMs: 3_000 }] });
+    const line = describeRun({
+      index: 2,
+      mode: 'hogwild',
+      seed: 1,
+      faults: [
+        { kind: 'kill-ps', atMs: 2_400, target: 1, downMs: 1_200 },
+        { kind: 's3-outage', atMs: 6_000, target: 0, downMs: 3_000 },
+      ],
+    });
     expect(line).toBe('run 3: hogwild seed 1; at 2.4 s kill-ps #1 restarted after 1.2 s; at 6.0 s s3-outage for 3.0 s');
   });
 });

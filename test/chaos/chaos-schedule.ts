@@ -50,7 +50,12 @@ export function chaosSchedule(options: ScheduleOptions): ChaosRun[] {
     kind,
     atMs: between(500, options.windowMs),
     target: kind === 'kill-ps' ? between(0, options.parameterServers - 1) : between(0, options.workers - 1),
-    downMs: kind === 'stop-worker' ? options.ackWaitMs + between(1_000, 3_000) : kind === 's3-outage' ? between(1_500, 4_000) : between(300, 2_500),
+    downMs:
+      kind === 'stop-worker'
+        ? options.ackWaitMs + between(1_000, 3_000)
+        : kind === 's3-outage'
+          ? between(1_500, 4_000)
+          : between(300, 2_500),
   });
   return Array.from({ length: options.runs }, (_, index) => {
     const faults = [fault(kindOrder[index % kindOrder.length])];
@@ -63,7 +68,12 @@ export function chaosSchedule(options: ScheduleOptions): ChaosRun[] {
 export function describeRun(run: ChaosRun): string {
   const faults = run.faults.map((f) => {
     const who = f.kind.endsWith('worker') || f.kind === 'kill-ps' ? ` #${f.target}` : '';
-    const what = f.kind === 'stop-worker' ? `stopped for ${(f.downMs / 1000).toFixed(1)} s` : f.kind === 's3-outage' ? `for ${(f.downMs / 1000).toFixed(1)} s` : `restarted after ${(f.downMs / 1000).toFixed(1)} s`;
+    const what =
+      f.kind === 'stop-worker'
+        ? `stopped for ${(f.downMs / 1000).toFixed(1)} s`
+        : f.kind === 's3-outage'
+          ? `for ${(f.downMs / 1000).toFixed(1)} s`
+          : `restarted after ${(f.downMs / 1000).toFixed(1)} s`;
     return `at ${(f.atMs / 1000).toFixed(1)} s ${f.kind}${who} ${what}`;
   });
   return `run ${run.index + 1}: ${run.mode} seed ${run.seed}; ${faults.join('; ')}`;

@@ -30,7 +30,8 @@ describe('asynchronous and hogwild training through the parameter server (2 work
   let datasetId: string;
 
   let api: ReturnType<typeof driverApi>;
-  const train = async (training: Record<string, unknown>): Promise<JobRecord> => api.finished((await api.submit(datasetId, training)).id, 150_000);
+  const train = async (training: Record<string, unknown>): Promise<JobRecord> =>
+    api.finished((await api.submit(datasetId, training)).id, 150_000);
 
   beforeAll(async () => {
     tc = await startTestCluster({ workers: 2 });
@@ -43,8 +44,16 @@ describe('asynchronous and hogwild training through the parameter server (2 work
     await tc?.stop();
   });
 
-  it('trains an asynchronous job (push every 5 batches) to success, with its loss and metrics per version, live and in the record', async () => {
-    const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 3, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 5, seed: 2 });
+  it('trains an asynchronous job (push every 5 batches) to success; loss and metrics per version, live and in the record', async () => {
+    const submitted = await api.submit(datasetId, {
+      mode: 'asynchronous',
+      epochs: 3,
+      batchSize: 16,
+      partitions: 2,
+      frequency: 'batch',
+      pushEvery: 5,
+      seed: 2,
+    });
     const stopEvents = new AbortController();
     const events = api.collectJobEvents(submitted.id, stopEvents.signal);
     const job = await api.finished(submitted.id, 150_000);
@@ -66,12 +75,24 @@ describe('asynchronous and hogwild training through the parameter server (2 work
 
   it('keeps the curve in the job record while the job runs (written every 2 s), not only at the end', async () => {
     // 960 pushes: several seconds of training, so at least one 2 s tick falls inside it.
-    const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 120, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 5, seed: 5 });
-    const running = await eventually(async () => {
-      const j = await api.job(submitted.id);
-      if (j.status !== 'running' && j.status !== 'queued') throw new Error(`job ${j.id} ended (${j.status}) before its record showed a version point`);
-      return (j.versions?.length ?? 0) > 0 ? j : null;
-    }, { timeoutMs: 60_000, what: 'version points in a running job record' });
+    const submitted = await api.submit(datasetId, {
+      mode: 'asynchronous',
+      epochs: 120,
+      batchSize: 16,
+      partitions: 2,
+      frequency: 'batch',
+      pushEvery: 5,
+      seed: 5,
+    });
+    const running = await eventually(
+      async () => {
+        const j = await api.job(submitted.id);
+        if (j.status !== 'running' && j.status !== 'queued')
+          throw new Error(`job ${j.id} ended (${j.status}) before its record showed a version point`);
+        return (j.versions?.length ?? 0) > 0 ? j : null;
+      },
+      { timeoutMs: 60_000, what: 'version points in a running job record' },
+    );
     expect(running.round).toBe(0);
     const job = await api.finished(submitted.id, 150_000);
     expect(job.status).toBe('succeeded');
@@ -95,9 +116,17 @@ describe('asynchronous and hogwild training through the parameter server (2 work
     const res = await fetch(`${cluster.driverUrl}/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: blobsModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy' }, datasetId, training: { epochs: 1, pushEvery: 3 } }),
+      body: JSON.stringify({
+        model: blobsModel,
+        compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
+        datasetId,
+        training: { epochs: 1, pushEvery: 3 },
+      }),
     });
     expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ field: 'training.pushEvery', message: 'training.pushEvery: applies to asynchronous and hogwild jobs only' });
+    expect(await res.json()).toMatchObject({
+      field: 'training.pushEvery',
+      message: 'training.pushEvery: applies to asynchronous and hogwild jobs only',
+    });
   });
 });

@@ -25,10 +25,15 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
   /** Runs `node dist/apps/cli/src/main.js ...args` against the cluster's driver; never rejects. */
   const tusk = (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: { ...process.env, TUSK_URL: cluster.driverUrl }, timeout: 90_000 }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { env: { ...process.env, TUSK_URL: cluster.driverUrl }, timeout: 90_000 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
 
   beforeAll(async () => {
@@ -36,7 +41,15 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     dir = mkdtempSync(join(tmpdir(), 'tusk-cli-'));
     nats = await suiteNats();
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } });
+    cluster = new LocalCluster({
+      dataDir: nats.storeDir,
+      workers: 1,
+      natsUrl: nats.url,
+      s3Endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      logSink: null,
+      env: { ...env, TUSK_BACKEND: 'cpu' },
+    });
     // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
     await cluster.start();
   }, 120_000);
@@ -50,7 +63,20 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
   it('uploads a CSV, trains with --watch, lists the job and downloads the model', async () => {
     const csvPath = join(dir, 'blobs.csv');
     writeFileSync(csvPath, blobsCsv({ rows: 300, seed: 7 }));
-    const upload = await tusk('datasets', 'upload', '--format', 'csv', '--file', csvPath, '--label-columns', 'label', '--partitions', '1', '--name', 'blobs');
+    const upload = await tusk(
+      'datasets',
+      'upload',
+      '--format',
+      'csv',
+      '--file',
+      csvPath,
+      '--label-columns',
+      'label',
+      '--partitions',
+      '1',
+      '--name',
+      'blobs',
+    );
     expect(upload).toMatchObject({ code: 0, stderr: '' });
     const datasetId = upload.stdout.trim().split(/\s+/)[0];
     expect(datasetId).toMatch(/^ds-/);
@@ -62,13 +88,20 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
 
     // The dataset id in the file is a placeholder that --dataset overrides.
     const jobPath = join(dir, 'job.json');
-    writeFileSync(jobPath, JSON.stringify({
-      name: 'cli-blobs',
-      model: blobsModel,
-      compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
-      datasetId: 'ds-placeholder',
-      training: { mode: 'synchronous', epochs: 2, batchSize: 16, partitions: 1, seed: 3 },
-    }));
+    writeFileSync(
+      jobPath,
+      JSON.stringify({
+        name: 'cli-blobs',
+        model: blobsModel,
+        compile: {
+          optimizer: { className: 'adam', config: { learning_rate: 0.02 } },
+          loss: 'categorical_crossentropy',
+          metrics: ['accuracy'],
+        },
+        datasetId: 'ds-placeholder',
+        training: { mode: 'synchronous', epochs: 2, batchSize: 16, partitions: 1, seed: 3 },
+      }),
+    );
     const submit = await tusk('jobs', 'submit', jobPath, '--dataset', datasetId, '--watch');
     expect(submit.stderr).toBe('');
     expect(submit.code).toBe(0);
@@ -102,28 +135,48 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     expect(workers.stdout).toContain('worker-1');
   }, 90_000);
 
-  it('runs a tiny grid sweep with submit --watch, lists it and downloads the best trial\'s model', async () => {
+  it("runs a tiny grid sweep with submit --watch, lists it and downloads the best trial's model", async () => {
     const csvPath = join(dir, 'sweep-blobs.csv');
     writeFileSync(csvPath, blobsCsv({ rows: 300, seed: 11 }));
-    const upload = await tusk('datasets', 'upload', '--format', 'csv', '--file', csvPath, '--label-columns', 'label', '--partitions', '1', '--name', 'sweep-blobs');
+    const upload = await tusk(
+      'datasets',
+      'upload',
+      '--format',
+      'csv',
+      '--file',
+      csvPath,
+      '--label-columns',
+      'label',
+      '--partitions',
+      '1',
+      '--name',
+      'sweep-blobs',
+    );
     expect(upload).toMatchObject({ code: 0, stderr: '' });
     const datasetId = upload.stdout.trim().split(/\s+/)[0];
 
     const sweepPath = join(dir, 'sweep.json');
-    writeFileSync(sweepPath, JSON.stringify({
-      name: 'cli-grid',
-      baseJob: {
-        model: blobsModel,
-        compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
-        datasetId,
-        training: { mode: 'synchronous', epochs: 2, batchSize: 16, partitions: 1, seed: 3 },
-      },
-      space: { 'compile.optimizer.config.learning_rate': { type: 'choice', values: [0.05, 0.005] } },
-      sampler: { type: 'grid' },
-      maxConcurrentTrials: 2,
-      metric: 'accuracy',
-      mode: 'max',
-    }));
+    writeFileSync(
+      sweepPath,
+      JSON.stringify({
+        name: 'cli-grid',
+        baseJob: {
+          model: blobsModel,
+          compile: {
+            optimizer: { className: 'adam', config: { learning_rate: 0.02 } },
+            loss: 'categorical_crossentropy',
+            metrics: ['accuracy'],
+          },
+          datasetId,
+          training: { mode: 'synchronous', epochs: 2, batchSize: 16, partitions: 1, seed: 3 },
+        },
+        space: { 'compile.optimizer.config.learning_rate': { type: 'choice', values: [0.05, 0.005] } },
+        sampler: { type: 'grid' },
+        maxConcurrentTrials: 2,
+        metric: 'accuracy',
+        mode: 'max',
+      }),
+    );
     const submit = await tusk('sweep', 'submit', sweepPath, '--watch');
     expect(submit.stderr).toBe('');
     expect(submit.code).toBe(0);
@@ -134,13 +187,17 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     const last = lines.findLastIndex((l) => l.startsWith(`sweep ${sweepId} cli-grid  succeeded  2/2 trials done  best: trial `));
     expect(last).toBeGreaterThan(0);
     expect(lines[last + 1]).toMatch(/^TRIAL\s+PARAMS\s+STATUS\s+ACCURACY\s+AT ROUND\s+ROUNDS$/);
-    expect(lines[last + 2]).toMatch(/^\s+\d\*  learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
-    expect(lines[last + 3]).toMatch(/^\s+\d  learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
-    expect(lines.at(-1)).toMatch(new RegExp(`^sweep ${sweepId} succeeded in \\S+: 2 trials, best trial \\d: accuracy \\d\\.\\d{4} \\(job-[0-9a-f]{32}\\)$`));
+    expect(lines[last + 2]).toMatch(/^\s+\d\* {2}learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
+    expect(lines[last + 3]).toMatch(/^\s+\d {2}learning_rate=0\.0?05\s+succeeded\s+\d\.\d{4}\s+\d\s+2$/);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`^sweep ${sweepId} succeeded in \\S+: 2 trials, best trial \\d: accuracy \\d\\.\\d{4} \\(job-[0-9a-f]{32}\\)$`),
+    );
 
     const list = await tusk('sweep', 'list');
     expect(list.code).toBe(0);
-    expect(list.stdout.split('\n').find((l) => l.startsWith(sweepId))).toMatch(/cli-grid\s+succeeded\s+2\/2\s+accuracy \(max\)\s+\d\.\d{4}\s+\S+$/);
+    expect(list.stdout.split('\n').find((l) => l.startsWith(sweepId))).toMatch(
+      /cli-grid\s+succeeded\s+2\/2\s+accuracy \(max\)\s+\d\.\d{4}\s+\S+$/,
+    );
 
     const out = join(dir, 'best-model');
     const best = await tusk('sweep', 'best', sweepId, '--download', out);
@@ -148,7 +205,7 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     const jobId = /^job\s+(job-[0-9a-f]{32})$/m.exec(best.stdout)?.[1];
     expect(jobId).toBeDefined();
     expect(best.stdout).toMatch(/^accuracy \d\.\d{4} at round \d \(max\)$/m);
-    expect(best.stdout).toMatch(/^  compile\.optimizer\.config\.learning_rate  0\.0?05$/m);
+    expect(best.stdout).toMatch(/^ {2}compile\.optimizer\.config\.learning_rate {2}0\.0?05$/m);
     expect(best.stdout).toContain(`wrote ${join(out, 'weights.bin')}`);
     expect(statSync(join(out, 'weights.bin')).size).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].paths).toEqual(['weights.bin']);
@@ -160,7 +217,11 @@ describe('tusk CLI end to end (driver process, 1 worker)', () => {
     const watch = await tusk('sweep', 'watch', sweepId);
     expect(watch.code).toBe(0);
     expect(watch.stdout.trim().split('\n').at(-1)).toMatch(new RegExp(`^sweep ${sweepId} succeeded`));
-    expect(await tusk('sweep', 'cancel', sweepId)).toEqual({ code: 1, stdout: '', stderr: `tusk: DELETE /sweeps/${sweepId} failed with HTTP 409: sweep ${sweepId} is already succeeded\n` });
+    expect(await tusk('sweep', 'cancel', sweepId)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `tusk: DELETE /sweeps/${sweepId} failed with HTTP 409: sweep ${sweepId} is already succeeded\n`,
+    });
   }, 120_000);
 
   it('exits 1 with the status and the server message on an API error', async () => {

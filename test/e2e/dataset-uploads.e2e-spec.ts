@@ -133,8 +133,14 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
     ['a field part without a name', 'content-disposition: form-data'],
   ])('answers 400 to %s (and keeps serving)', async (_name, disposition) => {
     const b = 'tuskNoName';
-    const body = `--${b}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${b}\r\n${disposition}\r\n\r\na,y\n1,0\n\r\n--${b}--\r\n`;
-    const res = await fetch(`${base}/datasets`, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${b}` } });
+    const body =
+      `--${b}\r\ncontent-disposition: form-data; ` +
+      `name="format"\r\n\r\ncsv\r\n--${b}\r\n${disposition}\r\n\r\na,y\n1,0\n\r\n--${b}--\r\n`;
+    const res = await fetch(`${base}/datasets`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${b}` },
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).message).toContain('no name');
     expect((await fetch(`${base}/datasets`)).status).toBe(200);
@@ -145,7 +151,8 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
     const slots = app.get(UploadSlots);
     const boundary = 'tuskTestBoundary';
     const head =
-      `--${boundary}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${boundary}\r\ncontent-disposition: form-data; name="labelColumns"\r\n\r\nlabel\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="format"\r\n\r\ncsv\r\n--${boundary}\r\ncontent-disposition: ` +
+      `form-data; name="labelColumns"\r\n\r\nlabel\r\n` +
       `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="d.csv"\r\ncontent-type: text/csv\r\n\r\n`;
     const text = csv(200, 5);
     const slow = httpRequest(`${base}/datasets`, {

@@ -42,7 +42,13 @@ describe('datasets over HTTP (IDX, NPY, registration from S3, limits)', () => {
     app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_MAX_UPLOAD_BYTES: '4096' }));
     await app.init();
     http = request(app.getHttpServer());
-    store = new ObjectStore({ endpoint: env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: env.S3_BUCKET });
+    store = new ObjectStore({
+      endpoint: env.S3_ENDPOINT,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucket: env.S3_BUCKET,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -52,12 +58,26 @@ describe('datasets over HTTP (IDX, NPY, registration from S3, limits)', () => {
   });
 
   it('ingests gzipped IDX images with their labels, in seeded partitions', async () => {
-    const images = idx([6, 2, 2], Array.from({ length: 24 }, (_, i) => i * 10));
+    const images = idx(
+      [6, 2, 2],
+      Array.from({ length: 24 }, (_, i) => i * 10),
+    );
     const labels = idx([6], [0, 1, 2, 0, 1, 2]);
-    const res = await http.post('/datasets').field('format', 'idx').field('partitions', '3').field('seed', '7')
-      .attach('images', gzipSync(images), 'images.gz').attach('labels', labels, 'labels');
+    const res = await http
+      .post('/datasets')
+      .field('format', 'idx')
+      .field('partitions', '3')
+      .field('seed', '7')
+      .attach('images', gzipSync(images), 'images.gz')
+      .attach('labels', labels, 'labels');
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ format: 'idx', rows: 6, seed: 7, features: { dtype: 'uint8', shape: [2, 2], scale: 1 / 255 }, labels: { dtype: 'int32', shape: [], numClasses: 3 } });
+    expect(res.body).toMatchObject({
+      format: 'idx',
+      rows: 6,
+      seed: 7,
+      features: { dtype: 'uint8', shape: [2, 2], scale: 1 / 255 },
+      labels: { dtype: 'int32', shape: [], numClasses: 3 },
+    });
     expect(res.body.partitions.map((p: { rows: number }) => p.rows)).toEqual([2, 2, 2]);
     expect(res.body.partitions[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await http.get(`/datasets/${res.body.id}`)).body.id).toBe(res.body.id);
@@ -66,35 +86,57 @@ describe('datasets over HTTP (IDX, NPY, registration from S3, limits)', () => {
   it('ingests NPY features and labels, and registers the same files already in S3', async () => {
     const features = npy([4, 3], [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6], '<f4');
     const labels = npy([4, 1], [1, 0, 1, 0], '<f4');
-    const uploaded = await http.post('/datasets').field('format', 'npy').field('partitions', '2').attach('features', features, 'x.npy').attach('labels', labels, 'y.npy');
+    const uploaded = await http
+      .post('/datasets')
+      .field('format', 'npy')
+      .field('partitions', '2')
+      .attach('features', features, 'x.npy')
+      .attach('labels', labels, 'y.npy');
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({ rows: 4, features: { dtype: 'float32', shape: [3] }, labels: { dtype: 'float32', shape: [1] } });
 
     await store.putBytes('incoming/x.npy', features);
     await store.putBytes('incoming/y.npy', labels);
-    const registered = await http.post('/datasets').send({ format: 'npy', name: 'from-s3', source: { features: 'incoming/x.npy', labels: 'incoming/y.npy' } });
+    const registered = await http
+      .post('/datasets')
+      .send({ format: 'npy', name: 'from-s3', source: { features: 'incoming/x.npy', labels: 'incoming/y.npy' } });
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ name: 'from-s3', rows: 4 });
-    const missing = await http.post('/datasets').send({ format: 'npy', source: { features: 'incoming/none.npy', labels: 'incoming/y.npy' } });
+    const missing = await http
+      .post('/datasets')
+      .send({ format: 'npy', source: { features: 'incoming/none.npy', labels: 'incoming/y.npy' } });
     expect(missing.status).toBe(422);
     expect(missing.body.field).toBe('source.features');
   });
 
   it('refuses an upload over the size limit with 413 and a traversal key with 400, storing nothing', async () => {
     const before = (await http.get('/datasets')).body.length;
-    const big = await http.post('/datasets').field('format', 'csv').field('labelColumns', 'y').attach('file', Buffer.alloc(8192, 'a'), 'big.csv');
+    const big = await http
+      .post('/datasets')
+      .field('format', 'csv')
+      .field('labelColumns', 'y')
+      .attach('file', Buffer.alloc(8192, 'a'), 'big.csv');
     expect(big.status).toBe(413);
     const traversal = await http.post('/datasets').send({ format: 'csv', labelColumns: ['y'], source: { file: '../secrets.csv' } });
     expect(traversal.status).toBe(400);
     expect(traversal.body.message.join(' ')).toContain('source.file');
-    const badIdx = await http.post('/datasets').field('format', 'idx').attach('images', Buffer.from([1, 2, 3, 4, 5]), 'x').attach('labels', idx([1], [0]), 'y');
+    const badIdx = await http
+      .post('/datasets')
+      .field('format', 'idx')
+      .attach('images', Buffer.from([1, 2, 3, 4, 5]), 'x')
+      .attach('labels', idx([1], [0]), 'y');
     expect(badIdx.status).toBe(422);
     expect((await http.get('/datasets')).body.length).toBe(before);
   });
 
   it('deletes a dataset and everything under its prefix', async () => {
     const csv = 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n';
-    const created = await http.post('/datasets').field('format', 'csv').field('labelColumns', 'y').field('partitions', '2').attach('file', Buffer.from(csv), 'd.csv');
+    const created = await http
+      .post('/datasets')
+      .field('format', 'csv')
+      .field('labelColumns', 'y')
+      .field('partitions', '2')
+      .attach('file', Buffer.from(csv), 'd.csv');
     expect(created.status).toBe(201);
     expect(await store.list(`datasets/${created.body.id}/`)).toHaveLength(3);
     expect((await http.delete(`/datasets/${created.body.id}`)).status).toBe(204);

@@ -44,12 +44,23 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     await app.listen(0, '127.0.0.1');
     http = request(app.getHttpServer());
     cluster = new LocalCluster({
-      dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: sink,
+      dataDir: nats.storeDir,
+      workers: 1,
+      natsUrl: nats.url,
+      s3Endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      driver: false,
+      logSink: sink,
       env: { ...env, TUSK_BACKEND: 'cpu', LOG_FORMAT: 'json', LOG_LEVEL: 'log' },
     });
     await cluster.start();
 
-    const upload = await http.post('/datasets').field('format', 'csv').field('labelColumns', 'label').field('partitions', '2').attach('file', Buffer.from(blobsCsv({ rows: 200, seed: 3 })), 'blobs.csv');
+    const upload = await http
+      .post('/datasets')
+      .field('format', 'csv')
+      .field('labelColumns', 'label')
+      .field('partitions', '2')
+      .attach('file', Buffer.from(blobsCsv({ rows: 200, seed: 3 })), 'blobs.csv');
     expect(upload.status).toBe(201);
     datasetId = upload.body.id;
     const submit = await http.post('/jobs').send({
@@ -60,10 +71,13 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     });
     expect(submit.status).toBe(201);
     jobId = submit.body.id;
-    const done = await eventually(async () => {
-      const job = (await http.get(`/jobs/${jobId}`)).body as JobRecord;
-      return isFinalStatus(job.status) ? job : null;
-    }, { timeoutMs: 120_000, what: 'the job to finish' });
+    const done = await eventually(
+      async () => {
+        const job = (await http.get(`/jobs/${jobId}`)).body as JobRecord;
+        return isFinalStatus(job.status) ? job : null;
+      },
+      { timeoutMs: 120_000, what: 'the job to finish' },
+    );
     expect(done.status).toBe('succeeded');
   }, 180_000);
 
@@ -73,18 +87,26 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     await nats?.process.stop();
   });
 
-  it('serves the job\'s lines from the driver and the worker, oldest first, with rounds and partitions on task lines', async () => {
+  it("serves the job's lines from the driver and the worker, oldest first, with rounds and partitions on task lines", async () => {
     // The driver logs the job's end just after it records it: wait for that line too.
-    const lines = await eventually(async () => {
-      const res = await http.get(`/jobs/${jobId}/logs`).expect(200);
-      const body = res.body as JobLogLine[];
-      return body.some((l) => l.service === 'driver' && l.message.startsWith('succeeded')) ? body : null;
-    }, { timeoutMs: 10_000, what: 'the driver\'s last line' });
+    const lines = await eventually(
+      async () => {
+        const res = await http.get(`/jobs/${jobId}/logs`).expect(200);
+        const body = res.body as JobLogLine[];
+        return body.some((l) => l.service === 'driver' && l.message.startsWith('succeeded')) ? body : null;
+      },
+      { timeoutMs: 10_000, what: "the driver's last line" },
+    );
 
     expect(lines.every((l) => l.jobId === jobId)).toBe(true);
     expect(lines.map((l) => l.at)).toEqual([...lines.map((l) => l.at)].sort());
     const driver = lines.filter((l) => l.service === 'driver');
-    expect(driver.map((l) => l.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^started: synchronous, 2 round\(s\) on 2 partition\(s\)$/), expect.stringMatching(/^round 1 done \(2\/2\)/)]));
+    expect(driver.map((l) => l.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^started: synchronous, 2 round\(s\) on 2 partition\(s\)$/),
+        expect.stringMatching(/^round 1 done \(2\/2\)/),
+      ]),
+    );
     expect(driver.every((l) => typeof l.instance === 'string' && l.instance.length > 0)).toBe(true);
 
     const taskLines = lines.filter((l) => l.service === 'worker' && l.context === 'TaskLoop' && l.message.startsWith('train task done'));
@@ -109,16 +131,21 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     expect((await http.get(`/jobs/${jobId}/logs?level=chatty`)).status).toBe(400);
     expect((await http.get(`/jobs/job-${'0'.repeat(32)}/logs`)).status).toBe(404);
 
-    const docs = (await http.get('/api/docs-json').expect(200)).body as { paths: Record<string, { get?: { parameters: { name: string }[] } }> };
+    const docs = (await http.get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, { get?: { parameters: { name: string }[] } }>;
+    };
     expect(docs.paths['/jobs/{id}/logs'].get!.parameters.map((p) => p.name).sort()).toEqual(['id', 'level', 'limit']);
   });
 
   it('shows the partitions a worker cached and its memory in GET /workers', async () => {
-    const worker = await eventually(async () => {
-      const workers = (await http.get('/workers').expect(200)).body as WorkerHeartbeat[];
-      const w = workers.find((x) => x.id === 'worker-1');
-      return w?.cachedPartitions?.length ? w : null;
-    }, { timeoutMs: 15_000, what: 'a heartbeat with cached partitions' });
+    const worker = await eventually(
+      async () => {
+        const workers = (await http.get('/workers').expect(200)).body as WorkerHeartbeat[];
+        const w = workers.find((x) => x.id === 'worker-1');
+        return w?.cachedPartitions?.length ? w : null;
+      },
+      { timeoutMs: 15_000, what: 'a heartbeat with cached partitions' },
+    );
     expect(worker.cachedPartitions).toEqual([`${datasetId}/0`, `${datasetId}/1`]);
     expect(worker.memory!.rssBytes).toBeGreaterThan(worker.memory!.heapUsedBytes);
     expect(worker.memory!.heapUsedBytes).toBeGreaterThan(0);
@@ -130,11 +157,35 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
     expect(written.length).toBeGreaterThan(5);
     for (const { line } of written) {
       const record = JSON.parse(line) as Record<string, unknown>;
-      expect(record).toMatchObject({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), level: expect.any(String), service: expect.any(String), context: expect.any(String), message: expect.any(String) });
+      expect(record).toMatchObject({
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        level: expect.any(String),
+        service: expect.any(String),
+        context: expect.any(String),
+        message: expect.any(String),
+      });
     }
     const records = written.map(({ line }) => JSON.parse(line) as Record<string, unknown>);
-    expect(records).toContainEqual(expect.objectContaining({ service: 'worker', instance: 'worker-1', context: 'Service', message: expect.stringMatching(/^worker worker-1 on backend cpu/) }));
-    expect(records).toContainEqual(expect.objectContaining({ service: 'parameter-server', context: 'Service', message: expect.stringMatching(/^health on :\d+$/) }));
-    expect(records).toContainEqual(expect.objectContaining({ service: 'worker', context: 'TaskLoop', jobId, round: 1, partition: 0, message: expect.stringMatching(/^train task done/) }));
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        service: 'worker',
+        instance: 'worker-1',
+        context: 'Service',
+        message: expect.stringMatching(/^worker worker-1 on backend cpu/),
+      }),
+    );
+    expect(records).toContainEqual(
+      expect.objectContaining({ service: 'parameter-server', context: 'Service', message: expect.stringMatching(/^health on :\d+$/) }),
+    );
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        service: 'worker',
+        context: 'TaskLoop',
+        jobId,
+        round: 1,
+        partition: 0,
+        message: expect.stringMatching(/^train task done/),
+      }),
+    );
   });
 });

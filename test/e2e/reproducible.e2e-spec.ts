@@ -11,9 +11,14 @@ describe('synchronous training is reproducible bit for bit', () => {
   let datasetId: string;
 
   /** Trains the job and returns its per-round weight digests and the sha256 of the served weights.bin. */
-  const train = async (seed: number, optimizerState: 'reset' | 'partition' = 'reset'): Promise<{ rounds: string[]; model: string; job: JobRecord }> => {
+  const train = async (
+    seed: number,
+    optimizerState: 'reset' | 'partition' = 'reset',
+  ): Promise<{ rounds: string[]; model: string; job: JobRecord }> => {
     const submitted = await api.createJob({
-      model: blobsDropoutModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] }, datasetId,
+      model: blobsDropoutModel,
+      compile: { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+      datasetId,
       training: { epochs: 4, batchSize: 16, partitions: 3, validationSplit: 0.1, seed, optimizerState },
     });
     const job = await api.finished(submitted.id, 120_000);

@@ -25,7 +25,16 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_STALL_TIMEOUT_S: '120' }));
     await app.listen(0, '127.0.0.1');
     http = request(app.getHttpServer());
-    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 2, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, driver: false, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } });
+    cluster = new LocalCluster({
+      dataDir: nats.storeDir,
+      workers: 2,
+      natsUrl: nats.url,
+      s3Endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      driver: false,
+      logSink: null,
+      env: { ...env, TUSK_BACKEND: 'cpu' },
+    });
     // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
     await cluster.start();
   }, 120_000);
@@ -37,7 +46,13 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
   });
 
   it('uploads a dataset, trains on 2 workers, serves a model that tfjs opens and that predicts well', async () => {
-    const upload = await http.post('/datasets').field('format', 'csv').field('name', 'blobs').field('labelColumns', 'label').field('partitions', '4').attach('file', Buffer.from(csv), 'blobs.csv');
+    const upload = await http
+      .post('/datasets')
+      .field('format', 'csv')
+      .field('name', 'blobs')
+      .field('labelColumns', 'label')
+      .field('partitions', '4')
+      .attach('file', Buffer.from(csv), 'blobs.csv');
     expect(upload.status).toBe(201);
     expect(upload.body.rows).toBe(600);
     expect(upload.body.labels.numClasses).toBe(3);
@@ -45,7 +60,11 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     const submit = await http.post('/jobs').send({
       name: 'blobs-sync',
       model: blobsModel,
-      compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { className: 'adam', config: { learning_rate: 0.02 } },
+        loss: 'categorical_crossentropy',
+        metrics: ['accuracy'],
+      },
       datasetId: upload.body.id,
       training: { mode: 'synchronous', epochs: 4, batchSize: 16, partitions: 2, seed: 3 },
     });
@@ -53,10 +72,13 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     const jobId = submit.body.id as string;
     expect(submit.body.totalRounds).toBe(4);
 
-    const done = await eventually(async () => {
-      const job = (await http.get(`/jobs/${jobId}`)).body as JobRecord;
-      return isFinalStatus(job.status) ? job : null;
-    }, { timeoutMs: 180_000, what: 'the job to finish' });
+    const done = await eventually(
+      async () => {
+        const job = (await http.get(`/jobs/${jobId}`)).body as JobRecord;
+        return isFinalStatus(job.status) ? job : null;
+      },
+      { timeoutMs: 180_000, what: 'the job to finish' },
+    );
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('succeeded');
     expect(done).toMatchObject({ progress: 1, etaSeconds: 0 });
@@ -71,18 +93,29 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
 
     // Fetched through supertest: tfjs' own http loader uses a fetch from outside Jest's VM realm.
     const modelJson = (await http.get(`/jobs/${jobId}/model/model.json`).expect(200)).body;
-    const weights = (await http.get(`/jobs/${jobId}/model/weights.bin`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200)).body as Buffer;
+    const weights = (
+      await http
+        .get(`/jobs/${jobId}/model/weights.bin`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200)
+    ).body as Buffer;
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
-    const model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest[0].weights,
-      weightData: new Uint8Array(weights).buffer,
-    }));
-    const rows = csv.split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest[0].weights,
+        weightData: new Uint8Array(weights).buffer,
+      }),
+    );
+    const rows = csv
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     const x = tf.tensor2d(rows.map((r) => r.slice(0, 4)));
     const predicted = (model.predict(x) as tf.Tensor).argMax(-1).arraySync() as number[];
     const accuracy = predicted.filter((p, i) => p === rows[i][4]).length / rows.length;
@@ -109,16 +142,23 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     const datasets = (await http.get('/datasets')).body as { id: string }[];
     const submit = await http.post('/jobs').send({
       model: blobsModel,
-      compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { className: 'adam', config: { learning_rate: 0.02 } },
+        loss: 'categorical_crossentropy',
+        metrics: ['accuracy'],
+      },
       datasetId: datasets[0].id,
       training: { epochs: 3, batchSize: 16, partitions: 2, seed: 3, deltaEncoding: 'float16', validationDatasetId: datasets[0].id },
     });
     expect(submit.status).toBe(201);
     expect(submit.body.spec.training.deltaEncoding).toBe('float16');
-    const done = await eventually(async () => {
-      const job = (await http.get(`/jobs/${submit.body.id}`)).body as JobRecord;
-      return isFinalStatus(job.status) ? job : null;
-    }, { timeoutMs: 120_000, what: 'the float16 job to finish' });
+    const done = await eventually(
+      async () => {
+        const job = (await http.get(`/jobs/${submit.body.id}`)).body as JobRecord;
+        return isFinalStatus(job.status) ? job : null;
+      },
+      { timeoutMs: 120_000, what: 'the float16 job to finish' },
+    );
     expect(done.status).toBe('succeeded');
     expect(done.history.at(-1)!.metrics.accuracy).toBeGreaterThan(0.9);
     // The averaged model of every round was evaluated on the validation dataset, on the workers.
@@ -128,13 +168,18 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
 
   it('refuses a bad job with a 4xx that names the field, and stores nothing', async () => {
     const before = (await http.get('/jobs')).body.length;
-    const missing = await http.post('/jobs').send({ model: blobsModel, compile: { optimizer: 'adam', loss: 'mse' }, datasetId: 'ds-x', training: {} });
+    const missing = await http
+      .post('/jobs')
+      .send({ model: blobsModel, compile: { optimizer: 'adam', loss: 'mse' }, datasetId: 'ds-x', training: {} });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain('training.epochs must be an integer number');
 
     const datasets = (await http.get('/datasets')).body as { id: string }[];
     const unknownLayer = await http.post('/jobs').send({
-      model: { class_name: 'Sequential', config: { layers: [{ class_name: 'NoSuchLayer', config: { units: 3, batch_input_shape: [null, 4] } }] } },
+      model: {
+        class_name: 'Sequential',
+        config: { layers: [{ class_name: 'NoSuchLayer', config: { units: 3, batch_input_shape: [null, 4] } }] },
+      },
       compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
       datasetId: datasets[0].id,
       training: { epochs: 1 },
@@ -144,19 +189,35 @@ describe('synchronous training end to end (driver in-process, 2 worker processes
     expect(unknownLayer.body.message).toContain('NoSuchLayer');
 
     const wrongOutput = await http.post('/jobs').send({
-      model: { ...blobsModel, config: { ...blobsModel.config, layers: [blobsModel.config.layers[0], { class_name: 'Dense', config: { units: 2, activation: 'softmax' } }] } },
+      model: {
+        ...blobsModel,
+        config: {
+          ...blobsModel.config,
+          layers: [blobsModel.config.layers[0], { class_name: 'Dense', config: { units: 2, activation: 'softmax' } }],
+        },
+      },
       compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
       datasetId: datasets[0].id,
       training: { epochs: 1 },
     });
     expect(wrongOutput.status).toBe(422);
-    expect(wrongOutput.body.message).toBe('model: the model outputs 2 units but the dataset\'s labels have 3 classes');
+    expect(wrongOutput.body.message).toBe("model: the model outputs 2 units but the dataset's labels have 3 classes");
 
-    const badOptimizer = await http.post('/jobs').send({ model: blobsModel, compile: { optimizer: 'sgdd', loss: 'categorical_crossentropy' }, datasetId: datasets[0].id, training: { epochs: 1 } });
+    const badOptimizer = await http.post('/jobs').send({
+      model: blobsModel,
+      compile: { optimizer: 'sgdd', loss: 'categorical_crossentropy' },
+      datasetId: datasets[0].id,
+      training: { epochs: 1 },
+    });
     expect(badOptimizer.status).toBe(422);
     expect(badOptimizer.body.field).toBe('compile.optimizer');
 
-    const noDataset = await http.post('/jobs').send({ model: blobsModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy' }, datasetId: 'ds-missing', training: { epochs: 1 } });
+    const noDataset = await http.post('/jobs').send({
+      model: blobsModel,
+      compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
+      datasetId: 'ds-missing',
+      training: { epochs: 1 },
+    });
     expect(noDataset.status).toBe(422);
     expect(noDataset.body.field).toBe('datasetId');
 

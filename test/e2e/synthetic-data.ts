@@ -3,7 +3,11 @@ import { seededRandom } from '@tusk/data';
 /** A small, learnable 3-class problem as CSV: three Gaussian blobs in 4 dimensions. */
 export function blobsCsv({ rows, seed }: { rows: number; seed: number }): string {
   const rand = seededRandom(seed);
-  const centers = [[2, 0, 0, 1], [-2, 1, 0, -1], [0, -2, 2, 0]];
+  const centers = [
+    [2, 0, 0, 1],
+    [-2, 1, 0, -1],
+    [0, -2, 2, 0],
+  ];
   const lines = ['f0,f1,f2,f3,label'];
   for (let i = 0; i < rows; i++) {
     const label = i % 3;
@@ -30,10 +34,6 @@ export const blobsDropoutModel = {
   class_name: 'Sequential',
   config: {
     name: 'blobs_dropout',
-    layers: [
-      blobsModel.config.layers[0],
-      { class_name: 'Dropout', config: { rate: 0.2, name: 'drop' } },
-      blobsModel.config.layers[1],
-    ],
+    layers: [blobsModel.config.layers[0], { class_name: 'Dropout', config: { rate: 0.2, name: 'drop' } }, blobsModel.config.layers[1]],
   },
 };

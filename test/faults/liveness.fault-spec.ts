@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { JobRecord, WorkerHeartbeat } from '@tusk/contracts';
+import type { JobRecord } from '@tusk/contracts';
 import { eventually } from '../harness/test-env.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { driverApi } from '../harness/driver-api.js';
@@ -14,8 +14,11 @@ describe('liveness instead of deadlines (every timeout 3 s)', () => {
     tc = await startTestCluster({
       workers: 2,
       env: {
-        TUSK_STALL_TIMEOUT_S: String(TIMEOUT_S), TUSK_TASK_ACK_WAIT_S: String(TIMEOUT_S), TUSK_OUTAGE_LIMIT_S: String(TIMEOUT_S),
-        TUSK_REQUEST_TIMEOUT_MS: String(TIMEOUT_S * 1000), TUSK_HEARTBEAT_S: '1',
+        TUSK_STALL_TIMEOUT_S: String(TIMEOUT_S),
+        TUSK_TASK_ACK_WAIT_S: String(TIMEOUT_S),
+        TUSK_OUTAGE_LIMIT_S: String(TIMEOUT_S),
+        TUSK_REQUEST_TIMEOUT_MS: String(TIMEOUT_S * 1000),
+        TUSK_HEARTBEAT_S: '1',
       },
     });
   }, 120_000);
@@ -27,7 +30,15 @@ describe('liveness instead of deadlines (every timeout 3 s)', () => {
   it('an asynchronous job three times longer than every timeout succeeds', async () => {
     const api = driverApi(tc.cluster);
     const datasetId = await api.uploadBlobs({ rows: 6000, partitions: 2, seed: 5 });
-    const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 16, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 1, seed: 5 });
+    const submitted = await api.submit(datasetId, {
+      mode: 'asynchronous',
+      epochs: 16,
+      batchSize: 16,
+      partitions: 2,
+      frequency: 'batch',
+      pushEvery: 1,
+      seed: 5,
+    });
     const done = await api.finished(submitted.id, 240_000);
     expect(done.error).toBeUndefined();
     expect(done.status).toBe('succeeded');
@@ -43,10 +54,16 @@ describe('liveness instead of deadlines (every timeout 3 s)', () => {
     const submitted = await api.submit(datasetId, { epochs: 2, batchSize: 16, partitions: 2, seed: 6 });
     const done = await api.finished(submitted.id, 60_000);
     expect(done.status).toBe('failed');
-    expect(done.error).toBe(`stalled: nothing moved for ${TIMEOUT_S} s (TUSK_STALL_TIMEOUT_S); train.0 partitions [0, 1] have no result, no worker took them (0 live worker(s))`);
+    expect(done.error).toBe(
+      `stalled: nothing moved for ${TIMEOUT_S} s (TUSK_STALL_TIMEOUT_S); train.0 partitions [0, 1] have no result, ` +
+        `no worker took them (0 live worker(s))`,
+    );
     // Its tasks left the queue with it: a worker that joins later finds nothing of it.
     await tc.cluster.addWorker();
-    const idle = await eventually(async () => (await api.workers()).find((w) => w.currentTask === null), { timeoutMs: 30_000, what: 'an idle worker' });
+    const idle = await eventually(async () => (await api.workers()).find((w) => w.currentTask === null), {
+      timeoutMs: 30_000,
+      what: 'an idle worker',
+    });
     expect(idle).toBeDefined();
   }, 120_000);
 });
@@ -67,10 +84,13 @@ describe('a worker that stops heartbeating (SIGSTOP) while the ack wait is 60 s'
     const api = driverApi(tc.cluster);
     const datasetId = await api.uploadBlobs({ rows: 6000, partitions: 2, seed: 2 });
     const job = await api.submit(datasetId, { epochs: 4, localEpochs: 2, batchSize: 8, partitions: 2, seed: 1 });
-    const busy = await eventually(async () => {
-      const workers = await api.workers();
-      return workers.find((w) => w.currentTask?.jobId === job.id && w.currentTask.kind === 'train');
-    }, { timeoutMs: 60_000, what: 'a worker to start a task' });
+    const busy = await eventually(
+      async () => {
+        const workers = await api.workers();
+        return workers.find((w) => w.currentTask?.jobId === job.id && w.currentTask.kind === 'train');
+      },
+      { timeoutMs: 60_000, what: 'a worker to start a task' },
+    );
     const victim = tc.cluster.workers().find((w) => w.name === busy.id)!;
     victim.process.child.kill('SIGSTOP');
     const stoppedAt = Date.now();
@@ -84,7 +104,10 @@ describe('a worker that stops heartbeating (SIGSTOP) while the ack wait is 60 s'
     expect(done.history.at(-1)!.workers.every((w) => w.workerId !== busy.id)).toBe(true);
 
     victim.process.child.kill('SIGCONT');
-    const woke = await eventually(async () => (await api.workers()).find((w) => w.id === busy.id && w.currentTask === null), { timeoutMs: 30_000, what: 'the woken worker to drop its task' });
+    const woke = await eventually(async () => (await api.workers()).find((w) => w.id === busy.id && w.currentTask === null), {
+      timeoutMs: 30_000,
+      what: 'the woken worker to drop its task',
+    });
     expect(woke.currentTask).toBeNull();
     expect(victim.process.running).toBe(true);
   }, 180_000);

@@ -40,7 +40,9 @@ describe('NATS cut from the driver at the worst moments', () => {
     const reader = stream.body!.getReader();
     let text = '';
     let firstEvent!: () => void;
-    const first = new Promise<void>((resolve) => { firstEvent = resolve; });
+    const first = new Promise<void>((resolve) => {
+      firstEvent = resolve;
+    });
     const received = (async () => {
       for (let r = await reader.read(); !r.done; r = await reader.read()) {
         text += new TextDecoder().decode(r.value);
@@ -63,7 +65,13 @@ describe('NATS cut from the driver at the worst moments', () => {
 
   it('while a failure is being recorded: the job still ends failed with its reason', async () => {
     const api = driverApi(tc.cluster);
-    const store = new ObjectStore({ endpoint: tc.env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: tc.env.S3_BUCKET });
+    const store = new ObjectStore({
+      endpoint: tc.env.S3_ENDPOINT,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucket: tc.env.S3_BUCKET,
+    });
     const datasetId = await api.uploadBlobs({ rows: 300, partitions: 1, seed: 12 });
     await store.deletePrefix(datasetPartKey(datasetId, 0));
     store.destroy();

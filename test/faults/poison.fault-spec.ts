@@ -19,7 +19,13 @@ describe('poison: malformed messages and tasks that keep failing', () => {
     tc = await startTestCluster({ workers: 1, env: { TUSK_TASK_MAX_ATTEMPTS: '3' } });
     ({ nats, cluster } = tc);
     nc = await connect({ servers: nats.url });
-    store = new ObjectStore({ endpoint: tc.env.S3_ENDPOINT, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: tc.env.S3_BUCKET });
+    store = new ObjectStore({
+      endpoint: tc.env.S3_ENDPOINT,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucket: tc.env.S3_BUCKET,
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
-import { eventSubject, type JobEvent, type JobRecord } from '@tusk/contracts';
+import { eventSubject, type JobEvent } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { driverApi } from '../harness/driver-api.js';
@@ -24,11 +24,24 @@ describe('a parameter server killed in the middle of an asynchronous job', () =>
   it('goes on with the other replica from KV and loses no acknowledged push', async () => {
     const api = driverApi(cluster);
     const datasetId = await api.uploadBlobs({ rows: 3000, partitions: 2, seed: 9 });
-    const submitted = await api.submit(datasetId, { mode: 'asynchronous', epochs: 4, batchSize: 16, partitions: 2, frequency: 'batch', pushEvery: 2, seed: 5 });
+    const submitted = await api.submit(datasetId, {
+      mode: 'asynchronous',
+      epochs: 4,
+      batchSize: 16,
+      partitions: 2,
+      frequency: 'batch',
+      pushEvery: 2,
+      seed: 5,
+    });
     // Progress of the one long asynchronous round, as the CLI and the SSE endpoint see it.
     const nc = await connect({ servers: nats.url });
     const progress: number[] = [];
-    const events = nc.subscribe(eventSubject(submitted.id), { callback: (_err, msg) => { const e = msg.json<JobEvent>(); if (e.type === 'progress') progress.push(e.progress); } });
+    const events = nc.subscribe(eventSubject(submitted.id), {
+      callback: (_err, msg) => {
+        const e = msg.json<JobEvent>();
+        if (e.type === 'progress') progress.push(e.progress);
+      },
+    });
     const [first] = cluster.services.filter((s) => s.name.startsWith('parameter-server'));
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await api.job(submitted.id)).status).toBe('running');

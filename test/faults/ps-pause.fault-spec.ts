@@ -36,7 +36,15 @@ describe('the only parameter server paused (SIGSTOP) in the middle of an asynchr
     const api = driverApi(cluster);
     const datasetId = await api.uploadBlobs({ rows: 6000, partitions: 2, seed: 11 });
     // 2 partitions x 4 epochs, one push an epoch, none rejected (no staleness bound): exactly 8 pushes.
-    const job = await api.submit(datasetId, { mode: 'asynchronous', epochs: 4, batchSize: 16, partitions: 2, frequency: 'epoch', maxStaleness: null, seed: 4 });
+    const job = await api.submit(datasetId, {
+      mode: 'asynchronous',
+      epochs: 4,
+      batchSize: 16,
+      partitions: 2,
+      frequency: 'epoch',
+      maxStaleness: null,
+      seed: 4,
+    });
 
     // Pause right after the first push landed: at least 7 are still to come, so workers push into the pause.
     const deadline = Date.now() + 60_000;
@@ -58,7 +66,10 @@ describe('the only parameter server paused (SIGSTOP) in the middle of an asynchr
     expect(done.pushStats!.duplicates).toBeGreaterThanOrEqual(1);
     // One push stream per partition (no task was redelivered), each with 4 steps all applied once.
     const head = await infra.versions.head(job.id);
-    expect(Object.values(head!.ledger ?? {}).map(({ step, applied }) => ({ step, applied }))).toEqual([{ step: 3, applied: 4 }, { step: 3, applied: 4 }]);
+    expect(Object.values(head!.ledger ?? {}).map(({ step, applied }) => ({ step, applied }))).toEqual([
+      { step: 3, applied: 4 },
+      { step: 3, applied: 4 },
+    ]);
     expect(appliedTotal(head!.ledger)).toBe(head!.version);
   }, 90_000);
 });

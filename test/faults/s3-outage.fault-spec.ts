@@ -15,7 +15,15 @@ describe('S3 unreachable for a while', () => {
     nats = await suiteNats();
     s3 = await startS3Server({ dataDir: s3Dir(), bucket: 'outage' });
     const env = { TUSK_BACKEND: 'cpu', TUSK_TASK_MAX_ATTEMPTS: '4', LOG_LEVEL: 'warn' };
-    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: 'outage', logSink: null, env });
+    cluster = new LocalCluster({
+      dataDir: nats.storeDir,
+      workers: 1,
+      natsUrl: nats.url,
+      s3Endpoint: s3.endpoint,
+      bucket: 'outage',
+      logSink: null,
+      env,
+    });
     // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
     await cluster.start();
   }, 120_000);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { WorkerHeartbeat } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { eventually } from '../harness/test-env.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
@@ -21,13 +20,20 @@ describe('a worker killed in the middle of a task', () => {
   it('costs a redelivery, not the job: every partition counts once in every round', async () => {
     const api = driverApi(cluster);
     const datasetId = await api.uploadBlobs({ rows: 6000, partitions: 2, seed: 2 });
-    const job = await api.submit(datasetId, { epochs: 6, localEpochs: 2, batchSize: 8, partitions: 2, seed: 1 }, { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    const job = await api.submit(
+      datasetId,
+      { epochs: 6, localEpochs: 2, batchSize: 8, partitions: 2, seed: 1 },
+      { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+    );
 
     // Kill whichever worker is training, mid-task, without warning.
-    const busy = await eventually(async () => {
-      const workers = await api.workers();
-      return workers.find((w) => w.currentTask?.jobId === job.id && w.currentTask.kind === 'train');
-    }, { timeoutMs: 60_000, what: 'a worker to start a task' });
+    const busy = await eventually(
+      async () => {
+        const workers = await api.workers();
+        return workers.find((w) => w.currentTask?.jobId === job.id && w.currentTask.kind === 'train');
+      },
+      { timeoutMs: 60_000, what: 'a worker to start a task' },
+    );
     const victim = cluster.workers().find((w) => w.name === busy.id)!;
     victim.process.kill('SIGKILL');
 

@@ -11,7 +11,15 @@ export default async function globalTeardown() {
   await Promise.all((globalThis.__tuskServices ?? []).map((s) => s.stop()));
   const { descendants } = await import(built.href);
   const leftovers = descendants(process.pid).filter((p) => SERVICE.test(p.cmdline));
-  for (const { pid } of leftovers) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const { pid } of leftovers)
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   if (process.env.TUSK_TEST_ROOT) rmSync(process.env.TUSK_TEST_ROOT, { recursive: true, force: true });
-  if (leftovers.length > 0) throw new Error(`processes left running by the suites (now killed):\n${leftovers.map((p) => `  pid ${p.pid}: ${p.cmdline}`).join('\n')}`);
+  if (leftovers.length > 0)
+    throw new Error(
+      `processes left running by the suites (now killed):\n${leftovers.map((p) => `  pid ${p.pid}: ${p.cmdline}`).join('\n')}`,
+    );
 }

@@ -46,8 +46,11 @@ export function promtoolFindings(text: string): string[] {
     return [];
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { status?: number; stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('promtool is missing: apt-get install prometheus');
-    if (e.status !== 3) throw new Error(`promtool check metrics exited ${e.status}: ${e.stderr}${e.stdout}`);
-    return `${e.stdout}${e.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (e.code === 'ENOENT') throw new Error('promtool is missing: apt-get install prometheus', { cause: err });
+    if (e.status !== 3) throw new Error(`promtool check metrics exited ${e.status}: ${e.stderr}${e.stdout}`, { cause: err });
+    return `${e.stdout}${e.stderr}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 }

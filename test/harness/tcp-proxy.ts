@@ -10,7 +10,10 @@ export class TcpProxy {
   private isCut = false;
   private trigger: { pattern: Buffer; hit: () => void } | null = null;
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start({ targetPort, targetHost = '127.0.0.1' }: { targetPort: number; targetHost?: string }): Promise<TcpProxy> {
     const server = createServer();

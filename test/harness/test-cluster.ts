@@ -14,10 +14,27 @@ export interface TestCluster {
  * server and `workers` workers as real processes on the cpu backend, logs silenced. If any of it
  * fails to start, everything already started is stopped before the error reaches the suite.
  */
-export async function startTestCluster({ workers, env = {}, driver = true }: { workers: number; env?: Record<string, string>; driver?: boolean }): Promise<TestCluster> {
+export async function startTestCluster({
+  workers,
+  env = {},
+  driver = true,
+}: {
+  workers: number;
+  env?: Record<string, string>;
+  driver?: boolean;
+}): Promise<TestCluster> {
   const nats = await suiteNats();
   const allEnv = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', ...env };
-  const cluster = new LocalCluster({ dataDir: nats.storeDir, workers, natsUrl: nats.url, s3Endpoint: allEnv.S3_ENDPOINT, bucket: allEnv.S3_BUCKET, driver, logSink: null, env: allEnv });
+  const cluster = new LocalCluster({
+    dataDir: nats.storeDir,
+    workers,
+    natsUrl: nats.url,
+    s3Endpoint: allEnv.S3_ENDPOINT,
+    bucket: allEnv.S3_BUCKET,
+    driver,
+    logSink: null,
+    env: allEnv,
+  });
   const handle: TestCluster = {
     nats,
     cluster,

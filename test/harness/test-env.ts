@@ -18,11 +18,26 @@ export async function suiteNats(): Promise<LocalNats> {
 }
 
 /** Environment for a Tusk service pointed at the given NATS and S3. */
-export function serviceEnv({ natsUrl, s3 }: { natsUrl: string; s3: { endpoint: string; bucket: string } }): { NATS_URL: string; S3_ENDPOINT: string; S3_BUCKET: string; [name: string]: string } {
-  return { NATS_URL: natsUrl, S3_ENDPOINT: s3.endpoint, S3_BUCKET: s3.bucket, S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', LOG_LEVEL: 'warn' };
+export function serviceEnv({ natsUrl, s3 }: { natsUrl: string; s3: { endpoint: string; bucket: string } }): {
+  NATS_URL: string;
+  S3_ENDPOINT: string;
+  S3_BUCKET: string;
+  [name: string]: string;
+} {
+  return {
+    NATS_URL: natsUrl,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY: 'S3RVER',
+    S3_SECRET_KEY: 'S3RVER',
+    LOG_LEVEL: 'warn',
+  };
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, { timeoutMs, what }: { timeoutMs: number; what: string }): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  { timeoutMs, what }: { timeoutMs: number; what: string },
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

@@ -14,8 +14,12 @@ const main = (app: string) => join(process.cwd(), 'dist', 'apps', app, 'src', 'm
 
 describe('service boot', () => {
   let nats: LocalNats;
-  beforeAll(async () => { nats = await suiteNats(); });
-  afterAll(async () => { await nats?.process.stop(); });
+  beforeAll(async () => {
+    nats = await suiteNats();
+  });
+  afterAll(async () => {
+    await nats?.process.stop();
+  });
 
   it.each([
     ['driver', { PORT: 'eighty' }, 'PORT="eighty"'],

@@ -10,7 +10,15 @@ describe('local cluster: health and shutdown', () => {
   beforeAll(async () => {
     nats = await suiteNats();
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    cluster = new LocalCluster({ dataDir: nats.storeDir, workers: 1, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env });
+    cluster = new LocalCluster({
+      dataDir: nats.storeDir,
+      workers: 1,
+      natsUrl: nats.url,
+      s3Endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      logSink: null,
+      env,
+    });
     // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
     await cluster.start();
   }, 120_000);
@@ -43,13 +51,26 @@ describe('local cluster: health and shutdown', () => {
   it('serves the OpenAPI description of the API', async () => {
     const doc = await (await fetch(`${cluster.driverUrl}/api/docs-json`)).json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/datasets', '/jobs', '/jobs/{id}', '/jobs/{id}/events', '/jobs/{id}/evaluate', '/jobs/{id}/predict', '/workers', '/health']) expect(Object.keys(doc.paths)).toContain(path);
+    for (const path of [
+      '/datasets',
+      '/jobs',
+      '/jobs/{id}',
+      '/jobs/{id}/events',
+      '/jobs/{id}/evaluate',
+      '/jobs/{id}/predict',
+      '/workers',
+      '/health',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path);
   });
 
   it('turns unhealthy (503) while NATS is down and recovers when it is back', async () => {
     const port = nats.port;
     await nats.process.stop();
-    await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 503, { timeoutMs: 15_000, what: 'a 503 from the driver' });
+    await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 503, {
+      timeoutMs: 15_000,
+      what: 'a 503 from the driver',
+    });
     const down = await (await fetch(`${cluster.driverUrl}/health`)).json();
     expect(down).toMatchObject({
       status: 'error',
@@ -58,7 +79,10 @@ describe('local cluster: health and shutdown', () => {
     });
     const { startNatsServer } = await import('../../scripts/local-services/index.js');
     nats = await startNatsServer({ storeDir: nats.storeDir, port });
-    await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 200, { timeoutMs: 30_000, what: 'the driver to reconnect' });
+    await eventually(async () => (await fetch(`${cluster.driverUrl}/health`)).status === 200, {
+      timeoutMs: 30_000,
+      what: 'the driver to reconnect',
+    });
   }, 60_000);
 
   it('a worker stops on SIGTERM with exit code 0 and leaves the workers list', async () => {

@@ -28,7 +28,12 @@ let envFiles = 0;
 /** An env file as a user would write from .env.example: every secret filled in but those left out. */
 function envFile(values: Record<string, string>): string {
   const path = join(envDir, `env-${++envFiles}`);
-  writeFileSync(path, Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(
+    path,
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   return path;
 }
 const without = (name: string) => Object.fromEntries(Object.entries(secrets).filter(([k]) => k !== name));
@@ -54,8 +59,8 @@ function compose(args: string[], values: Record<string, string> = secrets): stri
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { status?: number | null; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(MISSING);
-    throw new Error(`docker-compose ${args.join(' ')} exited ${e.status ?? e.code}: ${e.stderr ?? e.message}`);
+    if (e.code === 'ENOENT') throw new Error(MISSING, { cause: err });
+    throw new Error(`docker-compose ${args.join(' ')} exited ${e.status ?? e.code}: ${e.stderr ?? e.message}`, { cause: err });
   }
 }
 
@@ -82,7 +87,11 @@ describe('docker-compose.yml', () => {
 
   it('defines exactly the Tusk services, Prometheus and Grafana only in the observability profile', () => {
     // docker-compose 1.29 lists profiled services too; the profiles key tells them apart.
-    const services = compose(['config', '--services']).split('\n').map((s) => s.trim()).filter(Boolean).sort();
+    const services = compose(['config', '--services'])
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .sort();
     expect(services).toEqual(['driver', 'grafana', 'minio', 'minio-init', 'nats', 'parameter-server', 'prometheus', 'worker']);
     const config = compose(['--profile', 'observability', 'config']);
     const profiled = services.filter((s) => /^ {4}profiles:\n {4}- observability$/m.test(serviceBlock(config, s)));

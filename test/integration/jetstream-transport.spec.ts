@@ -7,7 +7,14 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import {
-  fromConsumer, inQueueGroup, JetStreamClientProxy, JetStreamContext, JetStreamRecord, JetStreamServer, NatsRequestContext, RetryMessage,
+  fromConsumer,
+  inQueueGroup,
+  JetStreamClientProxy,
+  JetStreamContext,
+  JetStreamRecord,
+  JetStreamServer,
+  NatsRequestContext,
+  RetryMessage,
   TerminateMessage,
 } from '@tusk/messaging';
 import type { LocalNats } from '../../scripts/local-services/index.js';
@@ -18,13 +25,22 @@ const CONSUMER = 'C';
 const ACK_WAIT_MS = 1_000;
 
 /** What the handler saw: one entry per delivery. */
-interface Delivery { id: string; action: string; delivery: number; seq: number; aborted?: boolean }
+interface Delivery {
+  id: string;
+  action: string;
+  delivery: number;
+  seq: number;
+  aborted?: boolean;
+}
 const deliveries: Delivery[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 @Controller()
 class TestController {
-  /** `action` says how the handler ends: ok (returns), fail (throws), term, retry, slow (outlives the ack wait), gone (waits to be aborted). */
+  /**
+   * `action` says how the handler ends: ok (returns), fail (throws), term, retry, slow (outlives the ack wait), gone
+   * (waits to be aborted).
+   */
   @EventPattern<string>('t.>', fromConsumer(STREAM, CONSUMER))
   async handle(@Payload() data: { id: string; action: string }, @Ctx() ctx: JetStreamContext): Promise<void> {
     const entry: Delivery = { id: data.id, action: data.action, delivery: ctx.getDeliveryCount(), seq: ctx.getStreamSequence() };
@@ -59,7 +75,13 @@ describe('JetStreamServer: handler outcomes map to ack / nak / term (real nats-s
   let client: JetStreamClientProxy;
 
   const startApp = async (graceMs = 5_000) => {
-    const server = new JetStreamServer({ connection: () => ({ nc, js, jsm }), ackWaitMs: ACK_WAIT_MS, graceMs, goneCheckMs: 200, fetchExpiresMs: 1_000 });
+    const server = new JetStreamServer({
+      connection: () => ({ nc, js, jsm }),
+      ackWaitMs: ACK_WAIT_MS,
+      graceMs,
+      goneCheckMs: 200,
+      fetchExpiresMs: 1_000,
+    });
     const started = await NestFactory.createMicroservice(TestModule, { strategy: server, logger: false });
     await started.listen();
     return started;
@@ -73,7 +95,12 @@ describe('JetStreamServer: handler outcomes map to ack / nak / term (real nats-s
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: STREAM, subjects: ['t.>'], retention: RetentionPolicy.Workqueue });
-    await jsm.consumers.add(STREAM, { durable_name: CONSUMER, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_MS * 1e6, max_deliver: 5 });
+    await jsm.consumers.add(STREAM, {
+      durable_name: CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: ACK_WAIT_MS * 1e6,
+      max_deliver: 5,
+    });
     client = new JetStreamClientProxy(() => ({ nc, js, jsm }));
     app = await startApp();
   }, 60_000);
@@ -90,7 +117,10 @@ describe('JetStreamServer: handler outcomes map to ack / nak / term (real nats-s
 
   it('acks a message whose handler returned: delivered once, gone from the stream', async () => {
     const ack = await publish('ok-1', 'ok');
-    await eventually(async () => seen('ok-1').length === 1 && (await jsm.streams.getMessage(STREAM, { seq: ack.seq })) === null, { timeoutMs: 5_000, what: 'ack' });
+    await eventually(async () => seen('ok-1').length === 1 && (await jsm.streams.getMessage(STREAM, { seq: ack.seq })) === null, {
+      timeoutMs: 5_000,
+      what: 'ack',
+    });
     await sleep(ACK_WAIT_MS * 1.5);
     expect(seen('ok-1')).toHaveLength(1);
   });

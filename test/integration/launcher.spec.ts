@@ -6,7 +6,14 @@ import { RestartBackoff } from '../../scripts/cluster/restart-backoff.js';
 import { descendants, freePort, portListener, processEnv, type ProcessInfo } from '../../scripts/local-services/index.js';
 import { eventually } from '../harness/test-env.js';
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** The launched process that `matches`, other than `not` (the one killed before). */
 function launched(root: number, matches: (p: ProcessInfo) => boolean, not?: number): ProcessInfo | undefined {
@@ -24,7 +31,10 @@ const isWorker1 = (p: ProcessInfo) => p.cmdline.includes('dist/apps/worker/') &&
 const isDriver = (p: ProcessInfo) => p.cmdline.includes('dist/apps/driver/');
 const isNats = (p: ProcessInfo) => p.cmdline.startsWith('nats-server');
 const isS3 = (p: ProcessInfo) => p.cmdline.includes('s3rver');
-const flag = (p: ProcessInfo, name: string) => { const args = p.cmdline.split(' '); return args[args.indexOf(name) + 1]; };
+const flag = (p: ProcessInfo, name: string) => {
+  const args = p.cmdline.split(' ');
+  return args[args.indexOf(name) + 1];
+};
 
 describe('restart backoff', () => {
   it('doubles from 1 s up to 30 s while a service keeps crashing, and starts over after a minute up', () => {
@@ -44,15 +54,22 @@ describe('npm start (the local launcher)', () => {
     const env = { ...inherited, PORT: String(port), TUSK_WORKERS: '1', TUSK_DATA_DIR: dataDir };
     const launcher = spawn(process.execPath, [join(process.cwd(), 'dist/scripts/launch.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    launcher.stdout.on('data', (d) => { output += d; });
-    launcher.stderr.on('data', (d) => { output += d; });
+    launcher.stdout.on('data', (d) => {
+      output += d;
+    });
+    launcher.stderr.on('data', (d) => {
+      output += d;
+    });
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
     const root = launcher.pid!;
     try {
-      const health = await eventually(async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-        return res?.ok ? res.json() : null;
-      }, { timeoutMs: 90_000, what: 'the launched driver to be healthy' });
+      const health = await eventually(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+          return res?.ok ? res.json() : null;
+        },
+        { timeoutMs: 90_000, what: 'the launched driver to be healthy' },
+      );
       expect(health).toMatchObject({
         status: 'ok',
         info: { nats: { status: 'up' }, s3: { status: 'up' }, backend: { status: 'up', name: 'wasm' } },
@@ -64,10 +81,13 @@ describe('npm start (the local launcher)', () => {
       const worker = launched(root, isWorker1)!;
       const healthPort = Number(processEnv(worker.pid).HEALTH_PORT);
       process.kill(worker.pid, 'SIGKILL');
-      const newWorker = await eventually(async () => {
-        const next = launched(root, isWorker1, worker.pid);
-        return next && (await healthFrom({ pid: next.pid, port: healthPort }))?.status === 'ok' ? next : null;
-      }, { timeoutMs: 60_000, what: 'worker-1 to be restarted and healthy' });
+      const newWorker = await eventually(
+        async () => {
+          const next = launched(root, isWorker1, worker.pid);
+          return next && (await healthFrom({ pid: next.pid, port: healthPort }))?.status === 'ok' ? next : null;
+        },
+        { timeoutMs: 60_000, what: 'worker-1 to be restarted and healthy' },
+      );
       expect(await healthFrom({ pid: newWorker.pid, port: healthPort })).toMatchObject({
         status: 'ok',
         info: { service: { name: 'worker', id: 'worker-1' }, nats: { status: 'up' }, s3: { status: 'up' } },
@@ -77,10 +97,13 @@ describe('npm start (the local launcher)', () => {
       // The driver too, on the same port.
       const driver = launched(root, isDriver)!;
       process.kill(driver.pid, 'SIGKILL');
-      const newDriver = await eventually(async () => {
-        const next = launched(root, isDriver, driver.pid);
-        return next && (await healthFrom({ pid: next.pid, port }))?.status === 'ok' ? next : null;
-      }, { timeoutMs: 60_000, what: 'the driver to be restarted and healthy' });
+      const newDriver = await eventually(
+        async () => {
+          const next = launched(root, isDriver, driver.pid);
+          return next && (await healthFrom({ pid: next.pid, port }))?.status === 'ok' ? next : null;
+        },
+        { timeoutMs: 60_000, what: 'the driver to be restarted and healthy' },
+      );
       expect(newDriver.pid).not.toBe(driver.pid);
       expect(output).toContain('driver exited (signal SIGKILL); restarting in 1 s');
 
@@ -88,13 +111,19 @@ describe('npm start (the local launcher)', () => {
       const [nats, s3] = [launched(root, isNats)!, launched(root, isS3)!];
       process.kill(nats.pid, 'SIGKILL');
       process.kill(s3.pid, 'SIGKILL');
-      const [newNats, newS3] = await eventually(async () => {
-        const next = [launched(root, isNats, nats.pid), launched(root, isS3, s3.pid)];
-        return next.every(Boolean) ? next as ProcessInfo[] : null;
-      }, { timeoutMs: 30_000, what: 'nats-server and s3rver to be restarted' });
+      const [newNats, newS3] = await eventually(
+        async () => {
+          const next = [launched(root, isNats, nats.pid), launched(root, isS3, s3.pid)];
+          return next.every(Boolean) ? (next as ProcessInfo[]) : null;
+        },
+        { timeoutMs: 30_000, what: 'nats-server and s3rver to be restarted' },
+      );
       for (const name of ['-p', '-sd']) expect(flag(newNats, name)).toBe(flag(nats, name));
       for (const name of ['-p', '-d']) expect(flag(newS3, name)).toBe(flag(s3, name));
-      await eventually(async () => (await healthFrom({ pid: newDriver.pid, port }))?.status === 'ok', { timeoutMs: 60_000, what: 'the driver to see NATS and S3 again' });
+      await eventually(async () => (await healthFrom({ pid: newDriver.pid, port }))?.status === 'ok', {
+        timeoutMs: 60_000,
+        what: 'the driver to see NATS and S3 again',
+      });
       expect(output).toMatch(/nats-server exited \(signal SIGKILL\); restarting in 1 s/);
 
       const running = descendants(root);
@@ -109,7 +138,12 @@ describe('npm start (the local launcher)', () => {
         // The launcher first, so it cannot restart what is killed next.
         const left = descendants(root);
         launcher.kill('SIGKILL');
-        for (const { pid } of left) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+        for (const { pid } of left)
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
       }
     }
   }, 240_000);

@@ -11,11 +11,22 @@ describe('LocalCluster: restart on demand, cleanup on a failed start, ports that
   let nats: LocalNats;
   const clusterOptions = () => {
     const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    return { dataDir: nats.storeDir, natsUrl: nats.url, s3Endpoint: env.S3_ENDPOINT, bucket: env.S3_BUCKET, logSink: null, env: { ...env, TUSK_BACKEND: 'cpu' } };
+    return {
+      dataDir: nats.storeDir,
+      natsUrl: nats.url,
+      s3Endpoint: env.S3_ENDPOINT,
+      bucket: env.S3_BUCKET,
+      logSink: null,
+      env: { ...env, TUSK_BACKEND: 'cpu' },
+    };
   };
 
-  beforeAll(async () => { nats = await suiteNats(); });
-  afterAll(async () => { await nats?.process.stop(); });
+  beforeAll(async () => {
+    nats = await suiteNats();
+  });
+  afterAll(async () => {
+    await nats?.process.stop();
+  });
 
   it('restart(handle) brings a killed worker back under the same handle, name and health port', async () => {
     const cluster = new LocalCluster({ ...clusterOptions(), workers: 1, driver: false });
@@ -66,7 +77,9 @@ describe('LocalCluster: restart on demand, cleanup on a failed start, ports that
     }, 90_000);
 
     it('is refused for a nats-server, which names the server that holds it', async () => {
-      await expect(startNatsServer({ storeDir: join(nats.storeDir, 'second'), port: nats.port })).rejects.toThrow(new RegExp(`^port ${nats.port} is held by another nats-server \\("tusk-[0-9a-f]+"`));
+      await expect(startNatsServer({ storeDir: join(nats.storeDir, 'second'), port: nats.port })).rejects.toThrow(
+        new RegExp(`^port ${nats.port} is held by another nats-server \\("tusk-[0-9a-f]+"`),
+      );
       const port = (impostor.address() as { port: number }).port;
       await expect(startNatsServer({ storeDir: join(nats.storeDir, 'third'), port })).rejects.toThrow(PortTakenError);
     });

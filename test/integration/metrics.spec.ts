@@ -32,14 +32,32 @@ describe('/metrics of every service after a synchronous and an asynchronous job'
     ({ cluster } = tc);
     const api = driverApi(cluster, { token: TOKEN });
     const datasetId = await api.uploadBlobs({ rows: 120, partitions: PARTITIONS, seed: 7 });
-    syncJob = await api.finished((await api.submit(datasetId, { epochs: SYNC_EPOCHS, batchSize: 16, partitions: PARTITIONS, seed: 1 })).id, 120_000);
-    asyncJob = await api.finished((await api.submit(datasetId, { mode: 'asynchronous', epochs: ASYNC_EPOCHS, batchSize: 16, partitions: PARTITIONS, frequency: 'epoch', seed: 2 })).id, 120_000);
+    syncJob = await api.finished(
+      (await api.submit(datasetId, { epochs: SYNC_EPOCHS, batchSize: 16, partitions: PARTITIONS, seed: 1 })).id,
+      120_000,
+    );
+    asyncJob = await api.finished(
+      (
+        await api.submit(datasetId, {
+          mode: 'asynchronous',
+          epochs: ASYNC_EPOCHS,
+          batchSize: 16,
+          partitions: PARTITIONS,
+          frequency: 'epoch',
+          seed: 2,
+        })
+      ).id,
+      120_000,
+    );
     // The worker acks each task just after publishing its result: wait until the queue is empty.
-    text.driver = await eventually(async () => {
-      const page = await scrape(`${cluster.driverUrl}/metrics`);
-      const parsed = parsePrometheusText(page);
-      return samplesOf(parsed, 'tusk_tasks_pending').reduce((n, s) => n + s.value, 0) === 0 ? page : null;
-    }, { timeoutMs: 15_000, what: 'no task pending' });
+    text.driver = await eventually(
+      async () => {
+        const page = await scrape(`${cluster.driverUrl}/metrics`);
+        const parsed = parsePrometheusText(page);
+        return samplesOf(parsed, 'tusk_tasks_pending').reduce((n, s) => n + s.value, 0) === 0 ? page : null;
+      },
+      { timeoutMs: 15_000, what: 'no task pending' },
+    );
     text.worker = await scrape(metricsUrl('worker-1'));
     text['parameter-server'] = await scrape(metricsUrl('parameter-server'));
     for (const service of Object.keys(text) as (keyof typeof text)[]) samples[service] = parsePrometheusText(text[service]);
@@ -62,7 +80,10 @@ describe('/metrics of every service after a synchronous and an asynchronous job'
     for (const service of Object.keys(text) as (keyof typeof text)[]) {
       const findings = promtoolFindings(text[service]);
       // prom-client's own nodejs_active_*_total gauges draw a naming finding; they are not ours to rename.
-      expect({ service, findings: findings.filter((f) => !/^nodejs_active_(handles|requests|resources)_total /.test(f)) }).toEqual({ service, findings: [] });
+      expect({ service, findings: findings.filter((f) => !/^nodejs_active_(handles|requests|resources)_total /.test(f)) }).toEqual({
+        service,
+        findings: [],
+      });
     }
   });
 
@@ -79,12 +100,18 @@ describe('/metrics of every service after a synchronous and an asynchronous job'
     expect(valueOf(d, 'tusk_rounds_total', { mode: 'synchronous' })).toBe(syncJob.history.length);
     expect(valueOf(d, 'tusk_rounds_total', { mode: 'asynchronous' })).toBe(1);
     expect(valueOf(d, 'tusk_rounds_total', { mode: 'hogwild' })).toBe(0);
-    for (const [mode, job] of [['synchronous', syncJob], ['asynchronous', asyncJob]] as const) {
+    for (const [mode, job] of [
+      ['synchronous', syncJob],
+      ['asynchronous', asyncJob],
+    ] as const) {
       const rounds = job.history.length;
       expect(valueOf(d, 'tusk_round_duration_seconds_count', { mode })).toBe(rounds);
       expect(valueOf(d, 'tusk_round_duration_seconds_bucket', { mode, le: '+Inf' })).toBe(rounds);
       // The histogram's sum is the rounds' own durations, as the job history records them.
-      expect(valueOf(d, 'tusk_round_duration_seconds_sum', { mode })).toBeCloseTo(job.history.reduce((s, r) => s + r.seconds, 0), 3);
+      expect(valueOf(d, 'tusk_round_duration_seconds_sum', { mode })).toBeCloseTo(
+        job.history.reduce((s, r) => s + r.seconds, 0),
+        3,
+      );
     }
   });
 
@@ -113,7 +140,8 @@ describe('/metrics of every service after a synchronous and an asynchronous job'
     const pushes = PARTITIONS * ASYNC_EPOCHS;
     expect(asyncJob.pushStats).toMatchObject({ pushes, rejected: 0 });
     expect(valueOf(ps, 'tusk_pushes_total', { outcome: 'applied' })).toBe(pushes);
-    for (const outcome of ['scaled', 'stale_rejected', 'duplicate', 'busy', 'refused', 'failed']) expect(valueOf(ps, 'tusk_pushes_total', { outcome })).toBe(0);
+    for (const outcome of ['scaled', 'stale_rejected', 'duplicate', 'busy', 'refused', 'failed'])
+      expect(valueOf(ps, 'tusk_pushes_total', { outcome })).toBe(0);
     expect(valueOf(ps, 'tusk_push_staleness_versions_count')).toBe(pushes);
     expect(valueOf(ps, 'tusk_push_staleness_versions_bucket', { le: '+Inf' })).toBe(pushes);
     expect(valueOf(ps, 'tusk_delta_received_bytes_total')).toBe(asyncJob.params * 4 * pushes);

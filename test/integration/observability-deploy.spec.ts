@@ -33,16 +33,38 @@ async function exportedSeries(): Promise<Map<string, string>> {
     for (const metric of await registry.getMetricsAsJSON()) {
       const { name } = metric;
       const type = String(metric.type); // typed as an enum in prom-client's typings, a plain string at run time
-      const series = type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : type === 'summary' ? [name, `${name}_sum`, `${name}_count`] : [name];
+      const series =
+        type === 'histogram'
+          ? [`${name}_bucket`, `${name}_sum`, `${name}_count`]
+          : type === 'summary'
+            ? [name, `${name}_sum`, `${name}_count`]
+            : [name];
       for (const s of series) family.set(s, name);
     }
   }
   return family;
 }
 
-const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan']);
+const PROMQL_KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'inf',
+  'nan',
+]);
 
-/** The metric names a PromQL expression reads: identifiers left once strings, matchers, ranges, groupings and function calls are taken out. */
+/**
+ * The metric names a PromQL expression reads: identifiers left once strings, matchers, ranges, groupings and function
+ * calls are taken out.
+ */
 function metricNamesIn(expr: string): string[] {
   const bare = expr
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
@@ -53,21 +75,36 @@ function metricNamesIn(expr: string): string[] {
   return [...new Set(names.filter((n) => !PROMQL_KEYWORDS.has(n.toLowerCase())))];
 }
 
-interface Panel { title?: string; type: string; targets?: { expr?: string }[]; panels?: Panel[] }
-const dashboard = JSON.parse(readFileSync(deployFile('grafana/tusk-dashboard.json'), 'utf8')) as { schemaVersion: number; panels: Panel[]; templating: { list: { name: string; type: string; query: string }[] } };
+interface Panel {
+  title?: string;
+  type: string;
+  targets?: { expr?: string }[];
+  panels?: Panel[];
+}
+const dashboard = JSON.parse(readFileSync(deployFile('grafana/tusk-dashboard.json'), 'utf8')) as {
+  schemaVersion: number;
+  panels: Panel[];
+  templating: { list: { name: string; type: string; query: string }[] };
+};
 const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 const queries = allPanels(dashboard.panels).flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr ?? '' })));
 
 describe('deploy/grafana/tusk-dashboard.json', () => {
   it('reads the names out of PromQL', () => {
-    expect(metricNamesIn('histogram_quantile(0.95, sum by (le, mode) (rate(tusk_round_duration_seconds_bucket{mode!="x"}[$__rate_interval])))')).toEqual(['tusk_round_duration_seconds_bucket']);
+    expect(
+      metricNamesIn('histogram_quantile(0.95, sum by (le, mode) (rate(tusk_round_duration_seconds_bucket{mode!="x"}[$__rate_interval])))'),
+    ).toEqual(['tusk_round_duration_seconds_bucket']);
     expect(metricNamesIn('max by (status) (tusk_jobs) / on (service) group_left sum(up)')).toEqual(['tusk_jobs', 'up']);
   });
 
   it('queries only metrics that the services export', async () => {
     const exported = await exportedSeries();
     expect(queries.length).toBeGreaterThan(10);
-    const unknown = queries.flatMap(({ panel, expr }) => metricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${panel}: ${n}`));
+    const unknown = queries.flatMap(({ panel, expr }) =>
+      metricNamesIn(expr)
+        .filter((n) => !exported.has(n))
+        .map((n) => `${panel}: ${n}`),
+    );
     expect(unknown).toEqual([]);
   });
 
@@ -80,8 +117,12 @@ describe('deploy/grafana/tusk-dashboard.json', () => {
 
   it('picks its Prometheus through a datasource variable', () => {
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(39);
-    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
-    const datasources = allPanels(dashboard.panels).filter((p) => p.type !== 'row').map((p) => (p as { datasource?: { uid?: string } }).datasource?.uid);
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
+    const datasources = allPanels(dashboard.panels)
+      .filter((p) => p.type !== 'row')
+      .map((p) => (p as { datasource?: { uid?: string } }).datasource?.uid);
     expect(new Set(datasources)).toEqual(new Set(['${datasource}']));
   });
 });
@@ -90,8 +131,8 @@ describe('deploy/prometheus.yml', () => {
   it('is a valid Prometheus config that scrapes every service on its compose port', () => {
     expect(execFileSync('promtool', ['check', 'config', deployFile('prometheus.yml')], { encoding: 'utf8' })).toContain('SUCCESS');
     const config = readFileSync(deployFile('prometheus.yml'), 'utf8');
-    expect(config).toMatch(/targets: \["driver:8080"\]/);
-    expect(config).toMatch(/names: \["parameter-server"\]\n\s+type: A\n\s+port: 8082/);
-    expect(config).toMatch(/names: \["worker"\]\n\s+type: A\n\s+port: 8081/);
+    expect(config).toMatch(/targets: \[["']driver:8080["']\]/);
+    expect(config).toMatch(/names: \[["']parameter-server["']\]\n\s+type: A\n\s+port: 8082/);
+    expect(config).toMatch(/names: \[["']worker["']\]\n\s+type: A\n\s+port: 8081/);
   });
 });

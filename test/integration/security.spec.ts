@@ -22,8 +22,24 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
     nats = await startNatsServer({ storeDir: join(dir, 'nats'), user: 'tusk', pass: NATS_PASS });
     const s3 = testS3();
     logFile = join(dir, 'services.log');
-    const env = { NATS_USER: 'tusk', NATS_PASS, TUSK_API_TOKEN: TOKEN, S3_BUCKET: s3.bucket, LOG_LEVEL: 'verbose', TUSK_MAX_ACTIVE_JOBS: '1', TUSK_BACKEND: 'cpu' };
-    cluster = new LocalCluster({ dataDir: dir, workers: 1, natsUrl: nats.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, logSink: createWriteStream(logFile), env });
+    const env = {
+      NATS_USER: 'tusk',
+      NATS_PASS,
+      TUSK_API_TOKEN: TOKEN,
+      S3_BUCKET: s3.bucket,
+      LOG_LEVEL: 'verbose',
+      TUSK_MAX_ACTIVE_JOBS: '1',
+      TUSK_BACKEND: 'cpu',
+    };
+    cluster = new LocalCluster({
+      dataDir: dir,
+      workers: 1,
+      natsUrl: nats.url,
+      s3Endpoint: s3.endpoint,
+      bucket: s3.bucket,
+      logSink: createWriteStream(logFile),
+      env,
+    });
     // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
     await cluster.start();
   }, 120_000);
@@ -44,7 +60,10 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
 
   it('refuses a job beyond TUSK_MAX_ACTIVE_JOBS with 429, and takes it once the first has ended', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
-    const activeJobs = async () => ((await (await fetch(`${cluster.driverUrl}/jobs`, { headers: auth })).json()) as JobRecord[]).filter((j) => !FINAL_STATUSES.includes(j.status)).map((j) => j.id);
+    const activeJobs = async () =>
+      ((await (await fetch(`${cluster.driverUrl}/jobs`, { headers: auth })).json()) as JobRecord[])
+        .filter((j) => !FINAL_STATUSES.includes(j.status))
+        .map((j) => j.id);
     // The suite's own store: no job of any other suite is counted.
     expect(await activeJobs()).toEqual([]);
     const form = new FormData();
@@ -52,11 +71,17 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
     form.set('labelColumns', 'label');
     form.set('file', new Blob([blobsCsv({ rows: 3000, seed: 1 })]), 'blobs.csv');
     const dataset = await (await fetch(`${cluster.driverUrl}/datasets`, { method: 'POST', body: form, headers: auth })).json();
-    const submit = () => fetch(`${cluster.driverUrl}/jobs`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: blobsModel, compile: { optimizer: 'adam', loss: 'categorical_crossentropy' }, datasetId: dataset.id, training: { epochs: 3, batchSize: 8, partitions: 1 } }),
-    });
+    const submit = () =>
+      fetch(`${cluster.driverUrl}/jobs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: blobsModel,
+          compile: { optimizer: 'adam', loss: 'categorical_crossentropy' },
+          datasetId: dataset.id,
+          training: { epochs: 3, batchSize: 8, partitions: 1 },
+        }),
+      });
     // The only worker is frozen, so the first job cannot end before the second is refused, however fast it would train.
     const [worker] = cluster.workers();
     worker.process.kill('SIGSTOP');
@@ -72,7 +97,10 @@ describe('security: API token, NATS user/password, no secret in logs', () => {
     } finally {
       worker.process.kill('SIGCONT');
     }
-    await eventually(async () => (await (await fetch(`${cluster.driverUrl}/jobs/${id}`, { headers: auth })).json()).status === 'succeeded', { timeoutMs: 60_000, what: 'the first job' });
+    await eventually(
+      async () => (await (await fetch(`${cluster.driverUrl}/jobs/${id}`, { headers: auth })).json()).status === 'succeeded',
+      { timeoutMs: 60_000, what: 'the first job' },
+    );
     expect((await submit()).status).toBe(201);
   }, 90_000);
 

@@ -28,17 +28,37 @@ describe('worker memory across rounds', () => {
   it('keeps the tensor count flat over 6 rounds and returns a finite delta each time', async () => {
     const table = tableFromCsv(parseCsv({ text: blobsCsv({ rows: 240, seed: 1 }), labelColumns: ['label'] }));
     const parts = partitionTable({ table, partitions: 2, seed: 1 });
-    const entries = await Promise.all(parts.map(async (p) => {
-      const bytes = encodePartition(p);
-      await infra.store.putBytes(datasetPartKey('ds-mem', p.index), bytes);
-      return { index: p.index, key: datasetPartKey('ds-mem', p.index), rows: p.rows, bytes: bytes.byteLength, sha256: sha256Hex(bytes) };
-    }));
-    await infra.store.putJson(datasetManifestKey('ds-mem'), buildManifest({ id: 'ds-mem', name: 'mem', format: 'csv', seed: 1, table, parts: entries }));
+    const entries = await Promise.all(
+      parts.map(async (p) => {
+        const bytes = encodePartition(p);
+        await infra.store.putBytes(datasetPartKey('ds-mem', p.index), bytes);
+        return { index: p.index, key: datasetPartKey('ds-mem', p.index), rows: p.rows, bytes: bytes.byteLength, sha256: sha256Hex(bytes) };
+      }),
+    );
+    await infra.store.putJson(
+      datasetManifestKey('ds-mem'),
+      buildManifest({ id: 'ds-mem', name: 'mem', format: 'csv', seed: 1, table, parts: entries }),
+    );
     const compile = { optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] };
     const now = new Date().toISOString();
     const job: JobRecord = {
-      id: 'job-mem', status: 'running', createdAt: now, updatedAt: now, round: 0, totalRounds: 6, params: 0, history: [], backends: [], modelReady: false,
-      spec: { name: 'mem', model: blobsModel, compile, datasetId: 'ds-mem', training: { mode: 'synchronous', epochs: 6, batchSize: 16, partitions: 2, localEpochs: 1, validationSplit: 0.1, seed: 5 } },
+      id: 'job-mem',
+      status: 'running',
+      createdAt: now,
+      updatedAt: now,
+      round: 0,
+      totalRounds: 6,
+      params: 0,
+      history: [],
+      backends: [],
+      modelReady: false,
+      spec: {
+        name: 'mem',
+        model: blobsModel,
+        compile,
+        datasetId: 'ds-mem',
+        training: { mode: 'synchronous', epochs: 6, batchSize: 16, partitions: 2, localEpochs: 1, validationSplit: 0.1, seed: 5 },
+      },
     };
     await infra.buckets.jobs.put(jobRecordKey(job.id), JSON.stringify(job));
     const initial = await buildModel({ topology: blobsModel, compile, seed: 5 });
@@ -48,7 +68,20 @@ describe('worker memory across rounds', () => {
     const runner = new TaskRunner(infra, 'mem-worker', 'cpu', 64 * 1024 * 1024);
     const counts: number[] = [];
     for (let round = 0; round < 6; round++) {
-      const result = await runner.run({ jobId: job.id, kind: 'train', round, partition: round % 2, datasetId: 'ds-mem', weightsKey: weightsKey(job.id, 0), epochs: 1, batchSize: 16, seed: round }, { attempt: `${round}-1` });
+      const result = await runner.run(
+        {
+          jobId: job.id,
+          kind: 'train',
+          round,
+          partition: round % 2,
+          datasetId: 'ds-mem',
+          weightsKey: weightsKey(job.id, 0),
+          epochs: 1,
+          batchSize: 16,
+          seed: round,
+        },
+        { attempt: `${round}-1` },
+      );
       expect(result.ok).toBe(true);
       expect(result.samples).toBe(108); // 120 rows, 10% held out for validation
       expect(Object.keys(result.metrics).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);

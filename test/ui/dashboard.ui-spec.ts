@@ -9,7 +9,16 @@ import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { chartPoints, launchChromium, screenshot } from './browser.js';
 
 const TOKEN = 'ui-test-token-0123456789abcdef';
-const badModel = { ...blobsModel, config: { ...blobsModel.config, layers: [{ ...blobsModel.config.layers[0], config: { ...blobsModel.config.layers[0].config, batch_input_shape: [null, 7] } }, blobsModel.config.layers[1]] } };
+const badModel = {
+  ...blobsModel,
+  config: {
+    ...blobsModel.config,
+    layers: [
+      { ...blobsModel.config.layers[0], config: { ...blobsModel.config.layers[0].config, batch_input_shape: [null, 7] } },
+      blobsModel.config.layers[1],
+    ],
+  },
+};
 
 describe('dashboard in Debian chromium against a real local cluster', () => {
   let cluster: TestCluster;
@@ -31,7 +40,17 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
   });
 
   /** Fills the new-job form; `model` is pasted as JSON text. */
-  async function fillJobForm({ name, model, epochs, mode = 'synchronous' }: { name: string; model: unknown; epochs: string; mode?: string }) {
+  async function fillJobForm({
+    name,
+    model,
+    epochs,
+    mode = 'synchronous',
+  }: {
+    name: string;
+    model: unknown;
+    epochs: string;
+    mode?: string;
+  }) {
     await page.goto(url('#/new'));
     await page.locator('select[name="training.mode"]').selectOption(mode);
     await page.locator('select[name="datasetId"]').selectOption(datasetId);
@@ -68,7 +87,9 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
   it('uploads a dataset through the form and shows its manifest', async () => {
     await page.goto(url('#/datasets'));
     await page.locator('input[name="name"]').fill('blobs');
-    await page.locator('input[name="file"]').setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv({ rows: 600, seed: 7 })) });
+    await page
+      .locator('input[name="file"]')
+      .setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv({ rows: 600, seed: 7 })) });
     await page.locator('input[name="labelColumns"]').fill('label');
     await page.locator('input[name="partitions"]').fill('2');
     await page.getByRole('button', { name: 'Upload' }).click();
@@ -119,7 +140,10 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
     expect(await page.getByTestId('round-workers').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('param-count').textContent()).toContain('131 parameters');
     // The workers' and the driver's log lines about this job, with their rounds and partitions.
-    await page.getByTestId('job-logs').filter({ hasText: /worker-\d r\d+ p\d/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('job-logs')
+      .filter({ hasText: /worker-\d r\d+ p\d/ })
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, 'job');
 
     const downloads: Download[] = [];
@@ -133,11 +157,13 @@ describe('dashboard in Debian chromium against a real local cluster', () => {
     for (const d of downloads) await d.saveAs((files[d.suggestedFilename()] = join(dir, `${jobId}-${d.suggestedFilename()}`)));
     const artifact = JSON.parse(await readFile(files['model.json'], 'utf8'));
     const weights = await readFile(files['weights.bin']);
-    const model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: artifact.modelTopology,
-      weightSpecs: artifact.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: artifact.modelTopology,
+        weightSpecs: artifact.weightsManifest[0].weights,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
+    );
     const prediction = model.predict(tf.tensor2d([[2, 0, 0, 1]])) as tf.Tensor;
     expect(prediction.shape).toEqual([1, 3]);
     expect((await prediction.data())[0]).toBeGreaterThan(0.5);

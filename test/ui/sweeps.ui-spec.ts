@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SweepRecord } from '@tusk/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { blobsModel } from '../e2e/synthetic-data.js';
 import { driverApi } from '../harness/driver-api.js';
@@ -37,7 +36,11 @@ describe('sweep pages in Debian chromium against a real local cluster', () => {
       name: 'ui-grid',
       baseJob: {
         model: blobsModel,
-        compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] },
+        compile: {
+          optimizer: { className: 'adam', config: { learning_rate: 0.02 } },
+          loss: 'categorical_crossentropy',
+          metrics: ['accuracy'],
+        },
         datasetId,
         training: { mode: 'synchronous', epochs: EPOCHS, batchSize: 16, partitions: 2, seed: 3, validationSplit: 0.2 },
       },
@@ -68,8 +71,11 @@ describe('sweep pages in Debian chromium against a real local cluster', () => {
     // The page re-reads every trial's job once the stream ends: the last rounds arrive shortly after.
     const deadline = Date.now() + 10_000;
     while (Number(await chart.getAttribute('data-values')) < 2 * EPOCHS && Date.now() < deadline) await page.waitForTimeout(100);
-    expect({ series: await chart.getAttribute('data-series'), values: await chart.getAttribute('data-values'), points: await chart.locator('.chart').getAttribute('data-points') })
-      .toEqual({ series: '2', values: String(2 * EPOCHS), points: String(EPOCHS) });
+    expect({
+      series: await chart.getAttribute('data-series'),
+      values: await chart.getAttribute('data-values'),
+      points: await chart.locator('.chart').getAttribute('data-points'),
+    }).toEqual({ series: '2', values: String(2 * EPOCHS), points: String(EPOCHS) });
     expect(await chart.textContent()).toContain('trial 1');
 
     const rows = page.getByTestId('leaderboard').locator('tbody tr');

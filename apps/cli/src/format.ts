@@ -6,7 +6,14 @@ import { formatTable } from './table.js';
 export function jobsTable(jobs: JobRecord[]): string {
   const rows = jobs.map((job) => {
     const metrics = job.history.at(-1)?.metrics;
-    return [job.id, job.spec?.name ?? '', job.status, `${job.round}/${job.totalRounds}`, formatMetric(metrics?.loss), formatMetric(accuracyOf(metrics))];
+    return [
+      job.id,
+      job.spec?.name ?? '',
+      job.status,
+      `${job.round}/${job.totalRounds}`,
+      formatMetric(metrics?.loss),
+      formatMetric(accuracyOf(metrics)),
+    ];
   });
   return formatTable(['ID', 'NAME', 'STATUS', 'ROUND', 'LOSS', 'ACCURACY'], rows, { right: [3, 4, 5] });
 }
@@ -15,7 +22,16 @@ const shape = (s: number[]) => `[${s.join(',')}]`;
 
 /** `tusk datasets list`: id, name, format, rows, partitions, feature shape, classes, creation time. */
 export function datasetsTable(datasets: DatasetManifest[]): string {
-  const rows = datasets.map((d) => [d.id, d.name, d.format, String(d.rows), String(d.partitions.length), shape(d.features.shape), d.labels.numClasses === undefined ? '-' : String(d.labels.numClasses), d.createdAt]);
+  const rows = datasets.map((d) => [
+    d.id,
+    d.name,
+    d.format,
+    String(d.rows),
+    String(d.partitions.length),
+    shape(d.features.shape),
+    d.labels.numClasses === undefined ? '-' : String(d.labels.numClasses),
+    d.createdAt,
+  ]);
   return formatTable(['ID', 'NAME', 'FORMAT', 'ROWS', 'PARTITIONS', 'FEATURES', 'CLASSES', 'CREATED'], rows, { right: [3, 4, 6] });
 }
 

@@ -4,7 +4,12 @@ import { run } from './main.js';
 async function tusk(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await run({ argv, env: { TUSK_URL: 'http://127.0.0.1:9' }, stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } });
+  const code = await run({
+    argv,
+    env: { TUSK_URL: 'http://127.0.0.1:9' },
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+  });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
@@ -22,8 +27,14 @@ describe('tusk command line', () => {
       [['jobs', 'show'], 'tusk: tusk jobs show needs <id>'],
       [['jobs', 'list', 'extra'], 'tusk: tusk jobs list: unexpected argument "extra"'],
       [['jobs', 'list', '--out', 'x'], 'tusk: tusk jobs list does not take --out'],
-      [['datasets', 'upload', '--format', 'csv', '--file', 'x.csv'], 'tusk: --label-columns is required for --format csv (e.g. --label-columns label)'],
-      [['datasets', 'upload', '--format', 'idx', '--file', 'x.csv'], 'tusk: --file does not apply to --format idx (it takes --images and --labels)'],
+      [
+        ['datasets', 'upload', '--format', 'csv', '--file', 'x.csv'],
+        'tusk: --label-columns is required for --format csv (e.g. --label-columns label)',
+      ],
+      [
+        ['datasets', 'upload', '--format', 'idx', '--file', 'x.csv'],
+        'tusk: --file does not apply to --format idx (it takes --images and --labels)',
+      ],
       [['datasets', 'upload', '--format', 'parquet'], 'tusk: --format must be csv, npy or idx, not "parquet"'],
       [['models', 'download', 'job-1'], 'tusk: --out is required (the directory to write model.json and weights.bin to)'],
       [['sweep', 'submit'], 'tusk: tusk sweep submit needs <file.json>'],
@@ -37,7 +48,11 @@ describe('tusk command line', () => {
     ] as [string[], string][]) {
       const r = await tusk(...argv);
       expect({ argv, code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ argv, code: 2, first: message });
-      expect(r.stderr).toContain(argv.length === 0 || argv[0] === 'frobnicate' || argv[0] === 'sweeps' ? 'Usage: tusk <command> [options]' : "Run 'tusk --help' for usage.");
+      expect(r.stderr).toContain(
+        argv.length === 0 || argv[0] === 'frobnicate' || argv[0] === 'sweeps'
+          ? 'Usage: tusk <command> [options]'
+          : "Run 'tusk --help' for usage.",
+      );
     }
     const unknown = await tusk('jobs', 'list', '--bogus');
     expect(unknown.code).toBe(2);
@@ -51,7 +66,14 @@ describe('tusk command line', () => {
 
   it('lists the sweep commands in the usage', async () => {
     const r = await tusk('--help');
-    for (const command of ['sweep submit <file.json> [--watch]', 'sweep watch <id>', 'sweep best <id> [--download <dir>]', 'sweep list', 'sweep cancel <id>']) expect(r.stdout).toContain(`tusk ${command}`);
+    for (const command of [
+      'sweep submit <file.json> [--watch]',
+      'sweep watch <id>',
+      'sweep best <id> [--download <dir>]',
+      'sweep list',
+      'sweep cancel <id>',
+    ])
+      expect(r.stdout).toContain(`tusk ${command}`);
   });
 
   it('exits 1 with a message when a sweep file cannot be read', async () => {

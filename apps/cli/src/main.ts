@@ -97,7 +97,11 @@ export async function run({ argv, env, stdout, stderr }: Io): Promise<number> {
   if (!command) return usage(`unknown command "${name}"`, true);
   const args = positionals.slice(words);
   if (args.length !== command.args.length) {
-    return usage(args.length < command.args.length ? `tusk ${name} needs <${command.args[args.length]}>` : `tusk ${name}: unexpected argument "${args[command.args.length]}"`);
+    return usage(
+      args.length < command.args.length
+        ? `tusk ${name} needs <${command.args[args.length]}>`
+        : `tusk ${name}: unexpected argument "${args[command.args.length]}"`,
+    );
   }
   const stray = Object.keys(values).filter((k) => values[k] !== undefined && !GLOBAL.includes(k) && !command.options.includes(k));
   if (stray.length > 0) return usage(`tusk ${name} does not take --${stray[0]}`);
@@ -139,7 +143,12 @@ function isMain(): boolean {
 
 if (isMain()) {
   run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => { process.exitCode = code; },
-    (err: unknown) => { process.stderr.write(`tusk: ${String(err)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`tusk: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -21,7 +21,10 @@ export function paramLabels(keys: string[]): Map<string, string> {
 /** `learning_rate=0.01 batchSize=32`, keys in the space's order. */
 export function formatParams(params: TrialRecord['params'], labels: Map<string, string>): string {
   const keys = [...labels.keys(), ...Object.keys(params).filter((k) => !labels.has(k))];
-  return keys.filter((k) => k in params).map((k) => `${labels.get(k) ?? k}=${formatParam(params[k])}`).join(' ');
+  return keys
+    .filter((k) => k in params)
+    .map((k) => `${labels.get(k) ?? k}=${formatParam(params[k])}`)
+    .join(' ');
 }
 
 /** The leaderboard's order: best metric first (by the sweep's mode), trials without one after, by index. */
@@ -62,8 +65,12 @@ export function leaderboard(sweep: SweepRecord): string {
     t.bestRound === undefined ? '-' : String(t.bestRound),
     String(t.roundsRun),
   ]);
-  const heading = `sweep ${sweep.id} ${sweep.spec.name}  ${sweep.status}  ${trialsDone(sweep)}/${trialsTotal(sweep)} trials done  best: ${bestOf(sweep)}`;
-  const table = formatTable(['TRIAL', 'PARAMS', 'STATUS', sweep.spec.metric.toUpperCase(), 'AT ROUND', 'ROUNDS'], rows, { right: [0, 3, 4, 5] });
+  const heading =
+    `sweep ${sweep.id} ${sweep.spec.name}  ${sweep.status}  ` +
+    `${trialsDone(sweep)}/${trialsTotal(sweep)} trials done  best: ${bestOf(sweep)}`;
+  const table = formatTable(['TRIAL', 'PARAMS', 'STATUS', sweep.spec.metric.toUpperCase(), 'AT ROUND', 'ROUNDS'], rows, {
+    right: [0, 3, 4, 5],
+  });
   return `${heading}\n${table}`;
 }
 
@@ -71,29 +78,46 @@ export function leaderboard(sweep: SweepRecord): string {
 export function sweepSummary(sweep: SweepRecord): string {
   const took = sweep.finishedAt ? ` in ${formatDuration((Date.parse(sweep.finishedAt) - Date.parse(sweep.createdAt)) / 1000)}` : '';
   const count = (status: string) => sweep.trials.filter((t) => t.status === status).length;
-  const notes = [['stopped', 'stopped early'], ['failed', 'failed'], ['cancelled', 'cancelled']]
+  const notes = [
+    ['stopped', 'stopped early'],
+    ['failed', 'failed'],
+    ['cancelled', 'cancelled'],
+  ]
     .filter(([status]) => count(status) > 0)
     .map(([status, words]) => `${count(status)} ${words}`);
   const best = sweep.bestTrial === undefined ? undefined : sweep.trials.find((t) => t.index === sweep.bestTrial);
-  const bestText = best ? `, best trial ${best.index}: ${sweep.spec.metric} ${formatMetric(best.best)} (${best.jobId ?? 'no job'})` : ', no trial reported the metric';
-  return `sweep ${sweep.id} ${sweep.status}${took}: ${sweep.trials.length} trials${notes.length ? ` (${notes.join(', ')})` : ''}${bestText}${sweep.error ? `; ${sweep.error}` : ''}`;
+  const bestText = best
+    ? `, best trial ${best.index}: ${sweep.spec.metric} ${formatMetric(best.best)} (${best.jobId ?? 'no job'})`
+    : ', no trial reported the metric';
+  const notesText = notes.length ? ` (${notes.join(', ')})` : '';
+  const errorText = sweep.error ? `; ${sweep.error}` : '';
+  return `sweep ${sweep.id} ${sweep.status}${took}: ${sweep.trials.length} trials${notesText}${bestText}${errorText}`;
 }
 
 /** `tusk sweep list`: id, name, status, trials done/total, metric, best value, creation time. */
 export function sweepsTable(sweeps: SweepRecord[]): string {
   const rows = sweeps.map((s) => {
     const best = s.bestTrial === undefined ? undefined : s.trials.find((t) => t.index === s.bestTrial);
-    return [s.id, s.spec.name, s.status, `${trialsDone(s)}/${trialsTotal(s)}`, `${s.spec.metric} (${s.spec.mode})`, formatMetric(best?.best), s.createdAt];
+    return [
+      s.id,
+      s.spec.name,
+      s.status,
+      `${trialsDone(s)}/${trialsTotal(s)}`,
+      `${s.spec.metric} (${s.spec.mode})`,
+      formatMetric(best?.best),
+      s.createdAt,
+    ];
   });
   return formatTable(['ID', 'NAME', 'STATUS', 'TRIALS', 'METRIC', 'BEST', 'CREATED'], rows, { right: [3, 5] });
 }
 
 /** `tusk sweep best`: the best trial's job, metric and params, one per line. */
 export function bestTrialText(sweep: SweepRecord, trial: TrialRecord): string {
+  const atRound = trial.bestRound === undefined ? '' : ` at round ${trial.bestRound}`;
   const lines = [
     `trial   ${trial.index} (${trial.status})`,
     `job     ${trial.jobId ?? '-'}`,
-    `${sweep.spec.metric.padEnd(7)} ${formatMetric(trial.best)}${trial.bestRound === undefined ? '' : ` at round ${trial.bestRound}`} (${sweep.spec.mode})`,
+    `${sweep.spec.metric.padEnd(7)} ${formatMetric(trial.best)}${atRound} (${sweep.spec.mode})`,
     'params',
   ];
   const width = Math.max(0, ...Object.keys(trial.params).map((k) => k.length));
@@ -111,13 +135,21 @@ export class LeaderboardRenderer {
   private lastKey = '';
 
   /** `columns`: the terminal's width; longer lines are cut there, since a wrapped line would throw the redraw off. */
-  constructor(private readonly out: { write(text: string): unknown }, private readonly tty: boolean, private readonly columns?: number) {}
+  constructor(
+    private readonly out: { write(text: string): unknown },
+    private readonly tty: boolean,
+    private readonly columns?: number,
+  ) {}
 
   draw(sweep: SweepRecord): void {
     let text = leaderboard(sweep);
     if (this.tty) {
       const width = this.columns;
-      if (width && width > 1) text = text.split('\n').map((l) => (l.length >= width ? `${l.slice(0, width - 2)}…` : l)).join('\n');
+      if (width && width > 1)
+        text = text
+          .split('\n')
+          .map((l) => (l.length >= width ? `${l.slice(0, width - 2)}…` : l))
+          .join('\n');
       this.out.write(`${this.lines > 0 ? `\x1b[${this.lines}F\x1b[J` : ''}${text}\n`);
       this.lines = text.split('\n').length;
       return;

@@ -31,13 +31,21 @@ export function App() {
   return (
     <>
       <header class="topbar">
-        <a class="brand" href="#/jobs">Tusk</a>
+        <a class="brand" href="#/jobs">
+          Tusk
+        </a>
         <nav>
           {NAV.map(([path, label]) => (
-            <a key={path} href={`#/${path}`} class={section === path ? 'active' : ''}>{label}</a>
+            <a key={path} href={`#/${path}`} class={section === path ? 'active' : ''}>
+              {label}
+            </a>
           ))}
         </nav>
-        {apiToken.get() && <button class="link" onClick={() => (apiToken.clear(), setNeedToken(true))}>Sign out</button>}
+        {apiToken.get() && (
+          <button class="link" onClick={() => (apiToken.clear(), setNeedToken(true))}>
+            Sign out
+          </button>
+        )}
       </header>
       <main>
         {section === 'jobs' && !id && <JobsPage />}

@@ -6,11 +6,17 @@ import { layersOf } from './pages/job/model-layers.js';
 import { jobBodyOf, numberOrText, parseModel } from './pages/job-form.js';
 import { syntheticJob, syntheticRound } from '../../../bench/lib/synthetic-job.js';
 
-describe('dashboard: the driver\'s errors by field', () => {
+describe("dashboard: the driver's errors by field", () => {
   it('places a 422 by its field and 400 messages by their leading property path', () => {
-    const unprocessable = TuskApiError.fromBody(422, JSON.stringify({ statusCode: 422, field: 'model', message: "model: the model's input shape [7] does not fit" }));
+    const unprocessable = TuskApiError.fromBody(
+      422,
+      JSON.stringify({ statusCode: 422, field: 'model', message: "model: the model's input shape [7] does not fit" }),
+    );
     expect(unprocessable.messageFor('model')).toContain('input shape');
-    const bad = TuskApiError.fromBody(400, JSON.stringify({ message: ['training.epochs must not be less than 1', 'datasetId must be a dataset id'] }));
+    const bad = TuskApiError.fromBody(
+      400,
+      JSON.stringify({ message: ['training.epochs must not be less than 1', 'datasetId must be a dataset id'] }),
+    );
     expect(bad.messageFor('training.epochs')).toBe('training.epochs must not be less than 1');
     expect(bad.messageFor('datasetId')).toBe('datasetId must be a dataset id');
     expect(bad.messageFor('training')).toBe('training.epochs must not be less than 1');
@@ -27,14 +33,31 @@ describe('dashboard: the new-job form', () => {
   };
 
   it('builds the POST /jobs body, leaving empty fields to the driver and sending non-numbers as typed', () => {
-    const body = jobBodyOf(form({
-      name: 'x', model: '{"class_name":"Sequential","config":{"layers":[]}}', datasetId: 'ds-1', 'compile.optimizer': 'adam', 'compile.learningRate': '0.02',
-      'compile.loss': 'categorical_crossentropy', 'compile.metrics': 'accuracy, mse', 'training.mode': 'synchronous', 'training.epochs': '3', 'training.batchSize': '',
-      'training.partitions': 'two', 'training.pushEvery': '5',
-    }));
+    const body = jobBodyOf(
+      form({
+        name: 'x',
+        model: '{"class_name":"Sequential","config":{"layers":[]}}',
+        datasetId: 'ds-1',
+        'compile.optimizer': 'adam',
+        'compile.learningRate': '0.02',
+        'compile.loss': 'categorical_crossentropy',
+        'compile.metrics': 'accuracy, mse',
+        'training.mode': 'synchronous',
+        'training.epochs': '3',
+        'training.batchSize': '',
+        'training.partitions': 'two',
+        'training.pushEvery': '5',
+      }),
+    );
     expect(body).toEqual({
-      name: 'x', model: { class_name: 'Sequential', config: { layers: [] } }, datasetId: 'ds-1',
-      compile: { optimizer: { className: 'adam', config: { learning_rate: 0.02 } }, loss: 'categorical_crossentropy', metrics: ['accuracy', 'mse'] },
+      name: 'x',
+      model: { class_name: 'Sequential', config: { layers: [] } },
+      datasetId: 'ds-1',
+      compile: {
+        optimizer: { className: 'adam', config: { learning_rate: 0.02 } },
+        loss: 'categorical_crossentropy',
+        metrics: ['accuracy', 'mse'],
+      },
       training: { mode: 'synchronous', epochs: 3, partitions: 'two' },
     });
     expect(numberOrText(' 1e-3 ')).toBe(0.001);
@@ -54,9 +77,15 @@ describe('dashboard: the new-job form', () => {
   });
 
   it('lists the layers of Sequential and functional topologies', () => {
-    expect(layersOf({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 3, activation: 'relu' } }] } }))
-      .toEqual([{ name: 'd', type: 'Dense', settings: 'units=3, activation="relu"' }]);
-    expect(layersOf({ modelTopology: { config: [{ className: 'Dropout', config: { rate: 0.5 } }] } })).toEqual([{ name: 'layer_0', type: 'Dropout', settings: 'rate=0.5' }]);
+    expect(
+      layersOf({
+        class_name: 'Sequential',
+        config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 3, activation: 'relu' } }] },
+      }),
+    ).toEqual([{ name: 'd', type: 'Dense', settings: 'units=3, activation="relu"' }]);
+    expect(layersOf({ modelTopology: { config: [{ className: 'Dropout', config: { rate: 0.5 } }] } })).toEqual([
+      { name: 'layer_0', type: 'Dropout', settings: 'rate=0.5' },
+    ]);
   });
 });
 
@@ -64,7 +93,17 @@ describe('dashboard: live updates', () => {
   it('appends each round once and takes the status and progress of every event', () => {
     const job = syntheticJob({ id: 'job-x', rounds: 2, workers: 2, totalRounds: 4 });
     const record = syntheticRound(3, 2);
-    const event: JobEvent = { jobId: 'job-x', type: 'round', status: 'running', round: 3, totalRounds: 4, progress: 0.75, etaSeconds: 2, record, at: '' };
+    const event: JobEvent = {
+      jobId: 'job-x',
+      type: 'round',
+      status: 'running',
+      round: 3,
+      totalRounds: 4,
+      progress: 0.75,
+      etaSeconds: 2,
+      record,
+      at: '',
+    };
     const once = applyEvent(job, event);
     expect(once.history.map((r) => r.round)).toEqual([1, 2, 3]);
     expect(applyEvent(once, event).history).toHaveLength(3);

@@ -11,7 +11,10 @@ export function bytes(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return '—';
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 

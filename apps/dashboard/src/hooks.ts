@@ -17,7 +17,11 @@ export const navigate = (path: string): void => {
 };
 
 /** Calls `load` now and every `everyMs` while the component is shown; keeps the last value and error. */
-export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []): { value: T | null; error: Error | null; refresh: () => void } {
+export function usePoll<T>(
+  load: () => Promise<T>,
+  everyMs: number,
+  deps: unknown[] = [],
+): { value: T | null; error: Error | null; refresh: () => void } {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const tick = useRef<() => void>(() => {});
@@ -28,7 +32,10 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknow
       clearTimeout(timer);
       try {
         const next = await load();
-        if (alive) (setValue(next), setError(null));
+        if (alive) {
+          setValue(next);
+          setError(null);
+        }
       } catch (err) {
         if (alive) setError(err as Error);
       }

@@ -3,8 +3,20 @@ import type { RoundRecord } from '@tusk/contracts';
 import { metricGroups, roundCurve, stragglersOf, throughputBands, throughputOf, versionCurve } from './stats.js';
 
 const round = (n: number, rates: Record<string, number>, metrics: Record<string, number> = {}): RoundRecord => ({
-  round: n, epoch: n, metrics, samples: 0, seconds: 1, samplesPerSecond: 0,
-  workers: Object.entries(rates).map(([workerId, samplesPerSecond], partition) => ({ workerId, partition, samples: 100, seconds: 1, samplesPerSecond, backend: 'cpu' })),
+  round: n,
+  epoch: n,
+  metrics,
+  samples: 0,
+  seconds: 1,
+  samplesPerSecond: 0,
+  workers: Object.entries(rates).map(([workerId, samplesPerSecond], partition) => ({
+    workerId,
+    partition,
+    samples: 100,
+    seconds: 1,
+    samplesPerSecond,
+    backend: 'cpu',
+  })),
 });
 
 describe('dashboard statistics', () => {
@@ -15,7 +27,10 @@ describe('dashboard statistics', () => {
   });
 
   it('groups train and validation metrics on the same axes', () => {
-    expect([...metricGroups(['val_loss', 'accuracy', 'loss', 'val_accuracy'])]).toEqual([['accuracy', ['accuracy', 'val_accuracy']], ['loss', ['loss', 'val_loss']]]);
+    expect([...metricGroups(['val_loss', 'accuracy', 'loss', 'val_accuracy'])]).toEqual([
+      ['accuracy', ['accuracy', 'val_accuracy']],
+      ['loss', ['loss', 'val_loss']],
+    ]);
   });
 
   it('builds per-round and per-version curves with gaps where a metric is missing', () => {
@@ -34,12 +49,19 @@ describe('dashboard statistics', () => {
   it('gives samples/s per worker per round and the slowest straggler of each round', () => {
     const t = throughputOf([round(1, { w1: 100, w2: 50 }), round(2, { w1: 100, w2: 99 })]);
     expect(t.workers).toEqual(['w1', 'w2']);
-    expect(t.columns).toEqual([[100, 100], [50, 99]]);
+    expect(t.columns).toEqual([
+      [100, 100],
+      [50, 99],
+    ]);
     expect(t.stragglers).toEqual([50, null]);
     expect([...t.timesSlow]).toEqual([['w2', 1]]);
   });
 
   it('summarises many workers as slowest, median and fastest per round', () => {
-    expect(throughputBands([round(1, { a: 10, b: 30, c: 20 }), round(2, {})])).toEqual({ min: [10, null], median: [20, null], max: [30, null] });
+    expect(throughputBands([round(1, { a: 10, b: 30, c: 20 }), round(2, {})])).toEqual({
+      min: [10, null],
+      median: [20, null],
+      max: [30, null],
+    });
   });
 });

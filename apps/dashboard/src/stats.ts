@@ -21,7 +21,10 @@ export function metricGroups(names: Iterable<string>): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const name of [...new Set(names)].sort()) {
     const base = name.replace(/^val_/, '');
-    groups.set(base, [...(groups.get(base) ?? []), name].sort((a, b) => a.length - b.length));
+    groups.set(
+      base,
+      [...(groups.get(base) ?? []), name].sort((a, b) => a.length - b.length),
+    );
   }
   return groups;
 }
@@ -41,18 +44,30 @@ export function roundCurve(history: RoundRecord[]): Curve {
 /** Per-version metrics of an asynchronous job (points arrive in order; ties keep the first). */
 export function versionCurve(points: VersionPoint[]): Curve {
   const sorted = [...points].sort((a, b) => a.version - b.version);
-  return curveOf(sorted.filter((p, i) => i === 0 || p.version !== sorted[i - 1].version).map((p) => ({ x: p.version, metrics: p.metrics })));
+  return curveOf(
+    sorted.filter((p, i) => i === 0 || p.version !== sorted[i - 1].version).map((p) => ({ x: p.version, metrics: p.metrics })),
+  );
 }
 
 function curveOf(points: { x: number; metrics: Record<string, number> }[]): Curve {
   const names = new Set(points.flatMap((p) => Object.keys(p.metrics)));
   const y = new Map<string, (number | null)[]>();
-  for (const name of names) y.set(name, points.map((p) => (Number.isFinite(p.metrics[name]) ? p.metrics[name] : null)));
+  for (const name of names)
+    y.set(
+      name,
+      points.map((p) => (Number.isFinite(p.metrics[name]) ? p.metrics[name] : null)),
+    );
   return { x: points.map((p) => p.x), y };
 }
 
 /** Samples/s per worker per round: one column per worker id, the slowest straggler of each round, and how often each worker straggled. */
-export function throughputOf(history: RoundRecord[]): { x: number[]; workers: string[]; columns: (number | null)[][]; stragglers: (number | null)[]; timesSlow: Map<string, number> } {
+export function throughputOf(history: RoundRecord[]): {
+  x: number[];
+  workers: string[];
+  columns: (number | null)[][];
+  stragglers: (number | null)[];
+  timesSlow: Map<string, number>;
+} {
   const workers = [...new Set(history.flatMap((r) => r.workers.map((w) => w.workerId)))].sort();
   const column = new Map(workers.map((id, i) => [id, i]));
   const columns: (number | null)[][] = workers.map(() => new Array<number | null>(history.length).fill(null));

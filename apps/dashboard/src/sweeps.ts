@@ -21,7 +21,8 @@ export const bestTrialOf = (sweep: SweepRecord): TrialRecord | undefined =>
   sweep.bestTrial === undefined ? undefined : sweep.trials.find((t) => t.index === sweep.bestTrial);
 
 /** A parameter value: numbers with 4 significant digits, the rest as written. */
-export const paramText = (value: number | string | boolean): string => (typeof value === 'number' ? String(Number(value.toPrecision(4))) : String(value));
+export const paramText = (value: number | string | boolean): string =>
+  typeof value === 'number' ? String(Number(value.toPrecision(4))) : String(value);
 
 /** Short names for the space's keys: the last segment (`learning_rate`) unless two keys share it, then the whole key. */
 export function paramLabels(keys: string[]): Map<string, string> {

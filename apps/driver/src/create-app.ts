@@ -11,7 +11,10 @@ import { SafeBodyPipe } from './safe-body.pipe.js';
 import type { DriverEnv } from './driver-env.js';
 
 /** Builds the driver app (used by main.ts and by the end-to-end tests, which boot the real module). */
-export async function createDriverApp(env: DriverEnv, logger = new TuskLogger({ service: 'driver', format: env.LOG_FORMAT, level: env.LOG_LEVEL })): Promise<INestApplication> {
+export async function createDriverApp(
+  env: DriverEnv,
+  logger = new TuskLogger({ service: 'driver', format: env.LOG_FORMAT, level: env.LOG_LEVEL }),
+): Promise<INestApplication> {
   await selectBackend(env.TUSK_BACKEND);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { logger, bodyParser: false });
   // Before listen(): the jobs resumed at bootstrap already log to their job's log.

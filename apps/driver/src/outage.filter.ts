@@ -12,7 +12,9 @@ export class OutageFilter extends BaseExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (isTransientError(exception)) {
       this.outageLogger.warn(`503: ${(exception as Error).message}`);
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ statusCode: 503, error: 'Service Unavailable', message: (exception as Error).message });
+      res
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .json({ statusCode: 503, error: 'Service Unavailable', message: (exception as Error).message });
       return;
     }
     super.catch(exception, host);

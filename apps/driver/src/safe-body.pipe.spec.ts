@@ -18,8 +18,12 @@ describe('SafeBodyPipe', () => {
   });
 
   it('names a key that would reach Object.prototype', () => {
-    expect(() => pipe.transform(JSON.parse('{"training":{"__proto__":{"x":1}}}'), body)).toThrow('body.training: the key "__proto__" is not allowed');
-    expect(() => pipe.transform({ compile: { metrics: [{ constructor: 1 }] } }, body)).toThrow('body.compile.metrics[0]: the key "constructor" is not allowed');
+    expect(() => pipe.transform(JSON.parse('{"training":{"__proto__":{"x":1}}}'), body)).toThrow(
+      'body.training: the key "__proto__" is not allowed',
+    );
+    expect(() => pipe.transform({ compile: { metrics: [{ constructor: 1 }] } }, body)).toThrow(
+      'body.compile.metrics[0]: the key "constructor" is not allowed',
+    );
     expect(() => pipe.transform({ toString: { polluted: true } }, body)).toThrow('body: the key "toString" is not allowed');
   });
 

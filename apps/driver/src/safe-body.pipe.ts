@@ -20,7 +20,11 @@ export class SafeBodyPipe implements PipeTransform {
       if (depth > MAX_BODY_DEPTH) throw new BadRequestException(`${path}: nested deeper than ${MAX_BODY_DEPTH} levels`);
       for (const key of Object.keys(node)) {
         if (FORBIDDEN_KEYS.has(key)) throw new BadRequestException(`${path}: the key "${key}" is not allowed`);
-        stack.push({ node: (node as Record<string, unknown>)[key], path: Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`, depth: depth + 1 });
+        stack.push({
+          node: (node as Record<string, unknown>)[key],
+          path: Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`,
+          depth: depth + 1,
+        });
       }
     }
     return value;

@@ -17,7 +17,9 @@ runService({
     const infra = app.get(Infra);
     logger.sendJobLinesTo(infra.jobLogs);
     // A hybrid app: HTTP for health and metrics, the NATS transport for pushes (PushController).
-    app.connectMicroservice({ strategy: new JetStreamServer({ connection: () => infra, ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, graceMs: PUSH_GRACE_MS }) });
+    app.connectMicroservice({
+      strategy: new JetStreamServer({ connection: () => infra, ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, graceMs: PUSH_GRACE_MS }),
+    });
     await app.init();
     await app.startAllMicroservices();
     await app.listen(env.HEALTH_PORT, '0.0.0.0');

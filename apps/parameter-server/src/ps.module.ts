@@ -8,7 +8,10 @@ import { PushController } from './push/push.controller.js';
 import { PushService } from './push/push.service.js';
 import { VersionEvents } from './push/version-events.js';
 
-/** The parameter server: applies the pushes of asynchronous and hogwild jobs (`PushController`, over the JetStream transport), reports health. */
+/**
+ * The parameter server: applies the pushes of asynchronous and hogwild jobs (`PushController`, over the JetStream
+ * transport), reports health.
+ */
 @Module({})
 export class ParameterServerModule implements OnApplicationShutdown {
   constructor(@Inject(Infra) private readonly infra: Infra) {}

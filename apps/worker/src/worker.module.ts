@@ -31,13 +31,25 @@ export class WorkerModule {
         {
           provide: TaskRunner,
           useFactory: (infra: Infra, metrics: WorkerMetrics) =>
-            new TaskRunner(infra, identity.id, identity.backend, env.TUSK_PARTITION_CACHE_MB * 1024 * 1024, env.TUSK_REQUEST_TIMEOUT_MS, metrics),
+            new TaskRunner(
+              infra,
+              identity.id,
+              identity.backend,
+              env.TUSK_PARTITION_CACHE_MB * 1024 * 1024,
+              env.TUSK_REQUEST_TIMEOUT_MS,
+              metrics,
+            ),
           inject: [Infra, WorkerMetrics],
         },
         {
           provide: Heartbeat,
           useFactory: (infra: Infra, runner: TaskRunner) =>
-            new Heartbeat(infra, { id: identity.id, backend: identity.backend, everyMs: env.TUSK_HEARTBEAT_S * 1000, cachedPartitions: () => runner.cachedPartitions() }),
+            new Heartbeat(infra, {
+              id: identity.id,
+              backend: identity.backend,
+              everyMs: env.TUSK_HEARTBEAT_S * 1000,
+              cachedPartitions: () => runner.cachedPartitions(),
+            }),
           inject: [Infra, TaskRunner],
         },
         WorkerMetrics,

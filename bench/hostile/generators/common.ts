@@ -34,19 +34,36 @@ export function baseJob(ctx: Ctx): Record<string, unknown> {
   };
 }
 
-export const dense = (units: unknown, extra: Record<string, unknown> = {}) => ({ class_name: 'Dense', config: { units, activation: 'relu', ...extra } });
+export const dense = (units: unknown, extra: Record<string, unknown> = {}) => ({
+  class_name: 'Dense',
+  config: { units, activation: 'relu', ...extra },
+});
 export const seq = (layers: unknown[]) => ({ class_name: 'Sequential', config: { name: 'hostile', layers } });
 /** A model whose only mistake is `layers`; output 2 units (< 3 classes) so even a build that passes is refused. */
 export const withModel = (ctx: Ctx, model: unknown) => mutate(baseJob(ctx), ['model'], model);
 
 export const jobReq = (gen: string, label: string, body: unknown, extraHeaders: Record<string, string> = {}): HostileRequest => ({
-  gen, label, method: 'POST', path: '/jobs', headers: { ...JSON_CT, ...extraHeaders }, body: typeof body === 'string' ? body : JSON.stringify(body),
+  gen,
+  label,
+  method: 'POST',
+  path: '/jobs',
+  headers: { ...JSON_CT, ...extraHeaders },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
 export const short = (v: unknown): string => {
-  const s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : (JSON.stringify(v) ?? String(v));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 
 /** Names that live on Object.prototype (or look like they do), tried wherever a name is looked up. */
-export const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'toLocaleString'];
+export const PROTO_NAMES = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '__defineGetter__',
+  'toLocaleString',
+];

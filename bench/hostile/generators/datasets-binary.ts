@@ -7,7 +7,12 @@ import { upload } from './datasets.js';
 
 const npyMeta: Part[] = [{ name: 'format', value: 'npy' }];
 const npyUpload = (g: string, label: string, features: Uint8Array | null, labels: Uint8Array | null, extra: Part[] = []) =>
-  upload(g, label, [...npyMeta, ...extra, ...(features ? [{ name: 'features', value: features, filename: 'x.npy' }] : []), ...(labels ? [{ name: 'labels', value: labels, filename: 'y.npy' }] : [])]);
+  upload(g, label, [
+    ...npyMeta,
+    ...extra,
+    ...(features ? [{ name: 'features', value: features, filename: 'x.npy' }] : []),
+    ...(labels ? [{ name: 'labels', value: labels, filename: 'y.npy' }] : []),
+  ]);
 
 export const uploadsNpyIdx: Generator = {
   name: 'datasets.npy-idx-uploads',
@@ -47,8 +52,16 @@ export const uploadsNpyIdx: Generator = {
       ['trailing bytes', f({ data: f32(Array.from({ length: 13 }, () => 1)) }), Y],
       ['features NaN', f({ data: f32([NaN, ...Array.from({ length: 11 }, () => 1)]) }), Y],
       ['features Infinity', f({ data: f32([Infinity, ...Array.from({ length: 11 }, () => 1)]) }), Y],
-      ['features f8 out of float32 range', npy({ descr: '<f8', shape: [3, 4], data: new Uint8Array(new Float64Array(Array.from({ length: 12 }, () => 1e300)).buffer) }), Y],
-      ['labels int64 beyond int32', X, npy({ descr: '<i8', shape: [3], data: new Uint8Array(new BigInt64Array([0n, 1n, 2n ** 40n]).buffer) })],
+      [
+        'features f8 out of float32 range',
+        npy({ descr: '<f8', shape: [3, 4], data: new Uint8Array(new Float64Array(Array.from({ length: 12 }, () => 1e300)).buffer) }),
+        Y,
+      ],
+      [
+        'labels int64 beyond int32',
+        X,
+        npy({ descr: '<i8', shape: [3], data: new Uint8Array(new BigInt64Array([0n, 1n, 2n ** 40n]).buffer) }),
+      ],
       ['rows mismatch (3 vs 2)', X, npy({ descr: '<i4', shape: [2], data: i32([0, 1]) })],
       ['labels missing', X, null],
       ['features missing', null, Y],
@@ -83,7 +96,13 @@ export const uploadsNpyIdx: Generator = {
       ['gzip bomb images (60 MB zeros)', gzip(Buffer.alloc(60 * 1024 * 1024)), lab()],
     ];
     for (const [label, a, b] of idxCases) {
-      out.push(upload(g, `idx ${label}`, [{ name: 'format', value: 'idx' }, ...(a ? [{ name: 'images', value: a, filename: 'i.idx' }] : []), ...(b ? [{ name: 'labels', value: b, filename: 'l.idx' }] : [])]));
+      out.push(
+        upload(g, `idx ${label}`, [
+          { name: 'format', value: 'idx' },
+          ...(a ? [{ name: 'images', value: a, filename: 'i.idx' }] : []),
+          ...(b ? [{ name: 'labels', value: b, filename: 'l.idx' }] : []),
+        ]),
+      );
     }
     return out;
   },

@@ -11,8 +11,21 @@ export { baseJob, type Ctx, type Generator } from './common.js';
 
 /** The generator table, in the order they run; the heavy ones last so a crash there does not hide the rest. */
 export const GENERATORS: Generator[] = [
-  jobWrongTypes, jobNumbers, jobMissing, jobExtra, jobCompile, jobModels, jobNesting, jobBodies,
-  datasetJson, uploadsCsv, uploadsNpyIdx, ids, evalPredict, jobHeavyModels, jobCycle,
+  jobWrongTypes,
+  jobNumbers,
+  jobMissing,
+  jobExtra,
+  jobCompile,
+  jobModels,
+  jobNesting,
+  jobBodies,
+  datasetJson,
+  uploadsCsv,
+  uploadsNpyIdx,
+  ids,
+  evalPredict,
+  jobHeavyModels,
+  jobCycle,
 ];
 
 export { clone };

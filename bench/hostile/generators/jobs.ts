@@ -5,7 +5,15 @@ import { baseJob, jobReq, PROTO_NAMES, short, type Generator } from './common.js
 // ---------------------------------------------------------------- POST /jobs: fields
 
 type Kind = 'string' | 'int' | 'number' | 'object' | 'array' | 'enum' | 'any';
-interface FieldSpec { path: string[]; kind: Kind; required?: boolean; min?: number; max?: number; clamps?: boolean; asyncOnly?: boolean }
+interface FieldSpec {
+  path: string[];
+  kind: Kind;
+  required?: boolean;
+  min?: number;
+  max?: number;
+  clamps?: boolean;
+  asyncOnly?: boolean;
+}
 
 const JOB_FIELDS: FieldSpec[] = [
   { path: ['name'], kind: 'string' },
@@ -36,27 +44,58 @@ const WRONG_TYPES: unknown[] = ['abc', '', '1', 'NaN', 'Infinity', 12345, -1, 0.
 function acceptable(f: FieldSpec, v: unknown): boolean {
   if (f.asyncOnly) return false; // any value of an async-only field is refused in a synchronous job
   switch (f.kind) {
-    case 'string': return typeof v === 'string' && f.path[0] === 'name' && v.length <= 200;
-    case 'int': return typeof v === 'number' && Number.isInteger(v) && v >= (f.min ?? -Infinity) && (f.clamps || v <= (f.max ?? Infinity));
-    case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= (f.min ?? -Infinity) && v <= (f.max ?? Infinity);
-    case 'array': return Array.isArray(v) && v.length === 0;
-    default: return false;
+    case 'string':
+      return typeof v === 'string' && f.path[0] === 'name' && v.length <= 200;
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) && v >= (f.min ?? -Infinity) && (f.clamps || v <= (f.max ?? Infinity));
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && v >= (f.min ?? -Infinity) && v <= (f.max ?? Infinity);
+    case 'array':
+      return Array.isArray(v) && v.length === 0;
+    default:
+      return false;
   }
 }
 
 export const jobWrongTypes: Generator = {
   name: 'jobs.wrong-types',
-  make: (ctx) => JOB_FIELDS.flatMap((f) => {
-    const values = [...WRONG_TYPES, ...(f.required || f.asyncOnly ? [null] : [])].filter((v) => !acceptable(f, v));
-    return values.map((v) => jobReq('jobs.wrong-types', `${f.path.join('.')} = ${short(v)}`, mutate(baseJob(ctx), f.path, v)));
-  }),
+  make: (ctx) =>
+    JOB_FIELDS.flatMap((f) => {
+      const values = [...WRONG_TYPES, ...(f.required || f.asyncOnly ? [null] : [])].filter((v) => !acceptable(f, v));
+      return values.map((v) => jobReq('jobs.wrong-types', `${f.path.join('.')} = ${short(v)}`, mutate(baseJob(ctx), f.path, v)));
+    }),
 };
 
 const HUGE: [string, unknown][] = [
-  ['1e308', 1e308], ['-1e308', -1e308], ['2**53+1', 2 ** 53 + 1], ['-(2**53+1)', -(2 ** 53 + 1)], ['-0', -0], ['0', 0], ['-1', -1],
-  ['1.5', 1.5], ['1e-308', 1e-308], ['2**31', 2 ** 31], ['2**32+1', 2 ** 32 + 1], ['"NaN"', 'NaN'], ['"Infinity"', 'Infinity'], ['"-Infinity"', '-Infinity'], ['"1e3"', '1e3'],
+  ['1e308', 1e308],
+  ['-1e308', -1e308],
+  ['2**53+1', 2 ** 53 + 1],
+  ['-(2**53+1)', -(2 ** 53 + 1)],
+  ['-0', -0],
+  ['0', 0],
+  ['-1', -1],
+  ['1.5', 1.5],
+  ['1e-308', 1e-308],
+  ['2**31', 2 ** 31],
+  ['2**32+1', 2 ** 32 + 1],
+  ['"NaN"', 'NaN'],
+  ['"Infinity"', 'Infinity'],
+  ['"-Infinity"', '-Infinity'],
+  ['"1e3"', '1e3'],
 ];
-const RAW_NUMBERS = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '123456789012345678901234567890', '0x10', '1_000', '.5', '01', '+1'];
+const RAW_NUMBERS = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '0x10',
+  '1_000',
+  '.5',
+  '01',
+  '+1',
+];
 
 export const jobNumbers: Generator = {
   name: 'jobs.huge-numbers',
@@ -71,15 +110,33 @@ export const jobNumbers: Generator = {
       // Tokens JSON does not allow, or that parse to Infinity / lose precision.
       for (const raw of RAW_NUMBERS) {
         if (f.clamps && raw === '123456789012345678901234567890') continue; // an integer, clamped to epochs: valid
-        out.push(jobReq('jobs.huge-numbers', `${f.path.join('.')} = raw ${raw}`, jsonWithRaw(mutate(baseJob(ctx), f.path, '@@RAW@@'), { '@@RAW@@': raw })));
+        out.push(
+          jobReq(
+            'jobs.huge-numbers',
+            `${f.path.join('.')} = raw ${raw}`,
+            jsonWithRaw(mutate(baseJob(ctx), f.path, '@@RAW@@'), { '@@RAW@@': raw }),
+          ),
+        );
       }
     }
     // -0 spelled literally (JSON.stringify(-0) is "0").
-    for (const p of [['training', 'epochs'], ['training', 'batchSize'], ['training', 'partitions']]) {
-      out.push(jobReq('jobs.huge-numbers', `${p.join('.')} = raw -0`, jsonWithRaw(mutate(baseJob(ctx), p, '@@RAW@@'), { '@@RAW@@': '-0' })));
+    for (const p of [
+      ['training', 'epochs'],
+      ['training', 'batchSize'],
+      ['training', 'partitions'],
+    ]) {
+      out.push(
+        jobReq('jobs.huge-numbers', `${p.join('.')} = raw -0`, jsonWithRaw(mutate(baseJob(ctx), p, '@@RAW@@'), { '@@RAW@@': '-0' })),
+      );
     }
     // Async mode, numeric async fields out of range.
-    for (const [field, v] of [['pushEvery', 0], ['pushEvery', 1e308], ['maxStaleness', -1], ['maxStaleness', 2 ** 53 + 1], ['pushEvery', 2 ** 31]] as const) {
+    for (const [field, v] of [
+      ['pushEvery', 0],
+      ['pushEvery', 1e308],
+      ['maxStaleness', -1],
+      ['maxStaleness', 2 ** 53 + 1],
+      ['pushEvery', 2 ** 31],
+    ] as const) {
       const body = mutate(mutate(baseJob(ctx), ['training', 'mode'], 'asynchronous'), ['training', field], v);
       out.push(jobReq('jobs.huge-numbers', `asynchronous training.${field} = ${v}`, body));
     }
@@ -87,7 +144,15 @@ export const jobNumbers: Generator = {
   },
 };
 
-const REQUIRED_PATHS = [['model'], ['compile'], ['compile', 'optimizer'], ['compile', 'loss'], ['datasetId'], ['training'], ['training', 'epochs']];
+const REQUIRED_PATHS = [
+  ['model'],
+  ['compile'],
+  ['compile', 'optimizer'],
+  ['compile', 'loss'],
+  ['datasetId'],
+  ['training'],
+  ['training', 'epochs'],
+];
 
 export const jobMissing: Generator = {
   name: 'jobs.missing-fields',
@@ -121,11 +186,31 @@ export const jobExtra: Generator = {
       }
     }
     // Prototype keys that would supply a required field the body leaves out.
-    out.push(jobReq('jobs.extra-fields', 'training.__proto__ supplies epochs', mutate(mutate(baseJob(ctx), ['training', 'epochs'], DELETE), ['training', '__proto__'], { epochs: 1 })));
-    out.push(jobReq('jobs.extra-fields', '__proto__ supplies training', mutate(mutate(baseJob(ctx), ['training'], DELETE), ['__proto__'], { training: { epochs: 1 } })));
-    out.push(jobReq('jobs.extra-fields', 'constructor.prototype pollution', mutate(baseJob(ctx), ['constructor'], { prototype: { polluted: true } })));
+    out.push(
+      jobReq(
+        'jobs.extra-fields',
+        'training.__proto__ supplies epochs',
+        mutate(mutate(baseJob(ctx), ['training', 'epochs'], DELETE), ['training', '__proto__'], { epochs: 1 }),
+      ),
+    );
+    out.push(
+      jobReq(
+        'jobs.extra-fields',
+        '__proto__ supplies training',
+        mutate(mutate(baseJob(ctx), ['training'], DELETE), ['__proto__'], { training: { epochs: 1 } }),
+      ),
+    );
+    out.push(
+      jobReq(
+        'jobs.extra-fields',
+        'constructor.prototype pollution',
+        mutate(baseJob(ctx), ['constructor'], { prototype: { polluted: true } }),
+      ),
+    );
     // Duplicate keys: JSON.parse keeps the last one.
-    const dup = JSON.stringify(baseJob(ctx)).replace(/^\{/, '{"datasetId":"ds-first",').replace(`"datasetId":"${ctx.datasetId}"`, '"datasetId":"../../etc"');
+    const dup = JSON.stringify(baseJob(ctx))
+      .replace(/^\{/, '{"datasetId":"ds-first",')
+      .replace(`"datasetId":"${ctx.datasetId}"`, '"datasetId":"../../etc"');
     out.push(jobReq('jobs.extra-fields', 'duplicate datasetId, last invalid', dup));
     return out;
   },
@@ -138,8 +223,10 @@ export const jobCompile: Generator = {
   make: (ctx) => {
     const b = baseJob(ctx);
     const out: HostileRequest[] = [];
-    const add = (label: string, path: string[], v: unknown) => out.push(jobReq('jobs.compile', `${path.join('.')} = ${label}`, mutate(b, path, v)));
-    for (const name of ['adamw', 'Adam2', 'nadam', 'ftrl', '', ' adam', 'adam\u0000', 'x'.repeat(10_000), ...PROTO_NAMES]) add(short(name), ['compile', 'optimizer'], name);
+    const add = (label: string, path: string[], v: unknown) =>
+      out.push(jobReq('jobs.compile', `${path.join('.')} = ${label}`, mutate(b, path, v)));
+    for (const name of ['adamw', 'Adam2', 'nadam', 'ftrl', '', ' adam', 'adam\u0000', 'x'.repeat(10_000), ...PROTO_NAMES])
+      add(short(name), ['compile', 'optimizer'], name);
     for (const name of PROTO_NAMES) add(`{className: ${short(name)}}`, ['compile', 'optimizer'], { className: name });
     add('{className: {}}', ['compile', 'optimizer'], { className: {} });
     add('{className: null}', ['compile', 'optimizer'], { className: null });
@@ -148,11 +235,20 @@ export const jobCompile: Generator = {
     add('{className: adam, config: {lr: "0.1"}}', ['compile', 'optimizer'], { className: 'adam', config: { learning_rate: '0.1' } });
     add('{className: adam, config: {lr: {}}}', ['compile', 'optimizer'], { className: 'adam', config: { learning_rate: {} } });
     add('{className: adam, config: {lr: null}}', ['compile', 'optimizer'], { className: 'adam', config: { learning_rate: null } });
-    add('{className: adam, config.__proto__}', ['compile', 'optimizer'], mutate({ className: 'adam', config: {} }, ['config', '__proto__'], { polluted: 'yes' }));
-    for (const loss of ['foo', 'Categorical_Crossentropy', '', 'categoricalCrossentropy ', 'l'.repeat(101), ...PROTO_NAMES]) add(short(loss), ['compile', 'loss'], loss);
+    add(
+      '{className: adam, config.__proto__}',
+      ['compile', 'optimizer'],
+      mutate({ className: 'adam', config: {} }, ['config', '__proto__'], { polluted: 'yes' }),
+    );
+    for (const loss of ['foo', 'Categorical_Crossentropy', '', 'categoricalCrossentropy ', 'l'.repeat(101), ...PROTO_NAMES])
+      add(short(loss), ['compile', 'loss'], loss);
     for (const m of ['foo', 'AUC', 'precision', '', ...PROTO_NAMES]) add(`[${short(m)}]`, ['compile', 'metrics'], [m]);
     add('["accuracy","foo"]', ['compile', 'metrics'], ['accuracy', 'foo']);
-    add('17 metrics', ['compile', 'metrics'], Array.from({ length: 17 }, () => 'accuracy'));
+    add(
+      '17 metrics',
+      ['compile', 'metrics'],
+      Array.from({ length: 17 }, () => 'accuracy'),
+    );
     add('[null]', ['compile', 'metrics'], [null]);
     add('[["accuracy"]]', ['compile', 'metrics'], [['accuracy']]);
     add('{0:"accuracy"}', ['compile', 'metrics'], { 0: 'accuracy' });

@@ -7,7 +7,10 @@ export interface FollowOptions {
   /** Opens the server-sent event stream (a 2xx response). */
   open: (signal: AbortSignal) => Promise<Response>;
   onEvent: (event: unknown) => void;
-  /** Reads the record every `pollMs` next to the stream: true when it is final (an event published while the stream opened could be missed). */
+  /**
+   * Reads the record every `pollMs` next to the stream: true when it is final (an event published while the stream opened
+   * could be missed).
+   */
   poll: () => Promise<boolean>;
   pollMs: number;
   /** After the stream ended short of the end: re-read the record (and show it). */

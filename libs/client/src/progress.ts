@@ -94,8 +94,9 @@ export interface TextSink {
 }
 
 /**
- * The one progress renderer (the CLI's `jobs watch`, the demo and the benches). Draws progress lines: on a terminal one line redrawn in place with \r (padded over a longer
- * previous line), otherwise one line per update so logs and pipes keep every step.
+ * The one progress renderer (the CLI's `jobs watch`, the demo and the benches). Draws progress lines: on a terminal
+ * one line redrawn in place with \r (padded over a longer previous line), otherwise one line per update so logs and
+ * pipes keep every step.
  */
 export class ProgressRenderer {
   state?: ProgressState;

@@ -1,4 +1,4 @@
-const describe = (value: unknown): string => (value instanceof Error ? value.stack ?? value.message : String(value));
+const describe = (value: unknown): string => (value instanceof Error ? (value.stack ?? value.message) : String(value));
 
 /**
  * What a service does with an error nothing caught: a stray rejection is logged with its stack and the

@@ -25,10 +25,14 @@ describe('loadEnv', () => {
     class TokenEnv extends BaseEnv {
       @MinLength(8) TOKEN: string = 'long-enough';
     }
-    expect(() => loadEnv(TokenEnv, { TOKEN: 'hunter2' })).toThrow('invalid environment: TOKEN="<redacted>": TOKEN must be longer than or equal to 8 characters');
+    expect(() => loadEnv(TokenEnv, { TOKEN: 'hunter2' })).toThrow(
+      'invalid environment: TOKEN="<redacted>": TOKEN must be longer than or equal to 8 characters',
+    );
   });
 
   it('refuses an unknown backend', () => {
-    expect(() => loadEnv(ExampleEnv, { TUSK_BACKEND: 'gpu' })).toThrow(/TUSK_BACKEND="gpu": TUSK_BACKEND must be one of the following values: auto, tensorflow, wasm, cpu/);
+    expect(() => loadEnv(ExampleEnv, { TUSK_BACKEND: 'gpu' })).toThrow(
+      /TUSK_BACKEND="gpu": TUSK_BACKEND must be one of the following values: auto, tensorflow, wasm, cpu/,
+    );
   });
 });

@@ -27,7 +27,9 @@ export function loadEnv<T extends object>(cls: ClassConstructor<T>, env: NodeJS.
   const instance = plainToInstance(cls, present, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(instance, { whitelist: false, skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.property}=${shown(e.property, env[e.property])}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    const lines = errors.map(
+      (e) => `${e.property}=${shown(e.property, env[e.property])}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+    );
     throw new EnvError(`invalid environment: ${lines.join('; ')}`);
   }
   return instance;

@@ -17,7 +17,8 @@ export interface RunningService {
 function serviceLines(name: string, logger: TuskLogger, json: boolean) {
   return {
     info: (text: string) => (json ? logger.announce(text, 'Service') : console.log(`${name}: ${text}`)),
-    error: (text: string, stack?: string) => (json ? logger.error(text, stack, 'Service') : console.error(`${name}: ${stack ? `${text}: ${stack}` : text}`)),
+    error: (text: string, stack?: string) =>
+      json ? logger.error(text, stack, 'Service') : console.error(`${name}: ${stack ? `${text}: ${stack}` : text}`),
   };
 }
 
@@ -26,7 +27,15 @@ function serviceLines(name: string, logger: TuskLogger, json: boolean) {
  * start with the service's logger (LOG_FORMAT, LOG_LEVEL), close cleanly on SIGTERM/SIGINT; any failure
  * to start is printed and exits 1. Errors that escape at run time follow the crash policy (see installCrashPolicy).
  */
-export function runService<E extends BaseEnv>({ name, envClass, start }: { name: ServiceName; envClass: ClassConstructor<E>; start: (env: E, logger: TuskLogger) => Promise<RunningService> }): void {
+export function runService<E extends BaseEnv>({
+  name,
+  envClass,
+  start,
+}: {
+  name: ServiceName;
+  envClass: ClassConstructor<E>;
+  start: (env: E, logger: TuskLogger) => Promise<RunningService>;
+}): void {
   let env: E;
   // Until the environment is valid, LOG_FORMAT is read as given (anything but json is text).
   let json = process.env.LOG_FORMAT === 'json';

@@ -37,6 +37,9 @@ describe('parseCsvRecords', () => {
     expect(records).toEqual(parseCsvRecords(text.replace(/\n/g, '\r\n')));
     expect(records.map((r) => r.line)).toEqual([1, 2, 5, 6, 7]);
     expect(records[0].fields).toEqual(['a', 'b', 'c']);
-    expect(parseCsvRecords('1,2\n3,4', 10)).toEqual([{ line: 10, fields: ['1', '2'] }, { line: 11, fields: ['3', '4'] }]);
+    expect(parseCsvRecords('1,2\n3,4', 10)).toEqual([
+      { line: 10, fields: ['1', '2'] },
+      { line: 11, fields: ['3', '4'] },
+    ]);
   });
 });

@@ -37,7 +37,9 @@ export function parseCsvRecords(text: string, firstLine = 1): CsvRecord[] {
     const c = text[i];
     if (c === '"') {
       if (field.length > 0 || quoted) {
-        throw new DatasetFormatError(`CSV line ${line}: unexpected double quote in a field (quote the whole field and escape quotes as "")`);
+        throw new DatasetFormatError(
+          `CSV line ${line}: unexpected double quote in a field (quote the whole field and escape quotes as "")`,
+        );
       }
       quoted = true;
       const startLine = line;

@@ -50,7 +50,15 @@ export function csvLayout(headerFields: string[], options: Omit<CsvOptions, 'tex
 }
 
 /** Reads data row `r` (1-based) into features[fOff..] (float32) and labels[lOff..] (float64, narrowed once the dtype is known). */
-export function readCsvRow(layout: CsvLayout, record: CsvRecord, r: number, features: Float32Array, fOff: number, labels: Float64Array, lOff: number): void {
+export function readCsvRow(
+  layout: CsvLayout,
+  record: CsvRecord,
+  r: number,
+  features: Float32Array,
+  fOff: number,
+  labels: Float64Array,
+  lOff: number,
+): void {
   const { header, featureIdx, labelIdx } = layout;
   const { line, fields } = record;
   if (fields.length !== header.length) {
@@ -101,9 +109,15 @@ export function parseCsv(options: CsvOptions): CsvData {
   if (rows === 0) throw new DatasetFormatError('CSV has a header but no data rows');
   const features = new Float32Array(rows * featureIdx.length);
   const labelValues = new Float64Array(rows * labelIdx.length);
-  for (let r = 0; r < rows; r++) readCsvRow(layout, records[r + 1], r + 1, features, r * featureIdx.length, labelValues, r * labelIdx.length);
+  for (let r = 0; r < rows; r++)
+    readCsvRow(layout, records[r + 1], r + 1, features, r * featureIdx.length, labelValues, r * labelIdx.length);
   const names = [...layout.labelNames];
-  const featurePart: CsvData['features'] = { dtype: 'float32', shape: [rows, featureIdx.length], data: features, names: layout.featureNames };
+  const featurePart: CsvData['features'] = {
+    dtype: 'float32',
+    shape: [rows, featureIdx.length],
+    data: features,
+    names: layout.featureNames,
+  };
   const numClasses = labelIdx.length === 1 ? classCount(labelValues) : undefined;
   const labels: CsvData['labels'] =
     numClasses !== undefined

@@ -50,12 +50,8 @@ describe('parseIdx', () => {
       'IDX dtype code 0x0A is not supported (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)',
     );
     expect(() => parseIdx(Uint8Array.from([0, 0, 8, 0]))).toThrow('IDX file declares 0 dimensions');
-    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 2, 0, 0, 0, 1]))).toThrow(
-      'IDX header is truncated: 2 dimensions need 12 bytes, got 8',
-    );
-    expect(() => parseIdx(idx(0x0b, [2, 2], [0, 1, 0, 2, 0]))).toThrow(
-      'IDX data is truncated: shape [2, 2] of int16 needs 8 bytes, got 5',
-    );
+    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 2, 0, 0, 0, 1]))).toThrow('IDX header is truncated: 2 dimensions need 12 bytes, got 8');
+    expect(() => parseIdx(idx(0x0b, [2, 2], [0, 1, 0, 2, 0]))).toThrow('IDX data is truncated: shape [2, 2] of int16 needs 8 bytes, got 5');
     expect(() => parseIdx(idx(0x08, [2], [1, 2, 3]))).toThrow('IDX file has 1 trailing bytes after shape [2] of uint8');
   });
 

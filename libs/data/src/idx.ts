@@ -23,7 +23,8 @@ export function maybeGunzip(bytes: Uint8Array, what: string, maxBytes = 2 ** 31 
   try {
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DatasetFormatError(`${what} file expands to more than ${maxBytes} bytes when gunzipped`, { cause: err });
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new DatasetFormatError(`${what} file expands to more than ${maxBytes} bytes when gunzipped`, { cause: err });
     throw new DatasetFormatError(`${what} file is gzip-compressed but the gzip stream is corrupt or truncated`, { cause: err });
   }
 }

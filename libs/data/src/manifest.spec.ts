@@ -34,7 +34,14 @@ describe('buildManifest', () => {
       features: { dtype: 'uint8', shape: [28, 28], scale: 1 / 255, data: new Uint8Array(784) },
       labels: { dtype: 'int32', shape: [], scale: 1, data: new Int32Array(1), numClasses: 10 },
     };
-    const manifest = buildManifest({ id: 'm', name: 'mnist', format: 'idx', seed: 1, table: idx, parts: [{ ...parts[0], index: 0, rows: 1 }] });
+    const manifest = buildManifest({
+      id: 'm',
+      name: 'mnist',
+      format: 'idx',
+      seed: 1,
+      table: idx,
+      parts: [{ ...parts[0], index: 0, rows: 1 }],
+    });
     expect(JSON.parse(JSON.stringify(manifest.features))).toEqual({ dtype: 'uint8', shape: [28, 28], scale: 1 / 255 });
     expect(Number.isNaN(Date.parse(manifest.createdAt))).toBe(false);
   });
@@ -43,8 +50,8 @@ describe('buildManifest', () => {
     expect(() => buildManifest({ id: 'd1', name: 'toy', format: 'csv', seed: 7, table, parts: [parts[0]] })).toThrow(
       'partition indexes must be 0..0, found 1 at position 0',
     );
-    expect(() => buildManifest({ id: 'd1', name: 'toy', format: 'csv', seed: 7, table, parts: [parts[1], { ...parts[0], rows: 1 }] })).toThrow(
-      'partitions hold 4 rows but the table has 5',
-    );
+    expect(() =>
+      buildManifest({ id: 'd1', name: 'toy', format: 'csv', seed: 7, table, parts: [parts[1], { ...parts[0], rows: 1 }] }),
+    ).toThrow('partitions hold 4 rows but the table has 5');
   });
 });

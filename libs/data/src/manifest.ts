@@ -32,7 +32,8 @@ export function columnSpec(column: Omit<TableColumn, 'data'>): ColumnSpec {
 export function buildManifest(args: BuildManifestArgs): DatasetManifest {
   const partitions = [...args.parts].sort((a, b) => a.index - b.index).map((p) => ({ ...p }));
   partitions.forEach((p, i) => {
-    if (p.index !== i) throw new DatasetArgumentError(`partition indexes must be 0..${partitions.length - 1}, found ${p.index} at position ${i}`);
+    if (p.index !== i)
+      throw new DatasetArgumentError(`partition indexes must be 0..${partitions.length - 1}, found ${p.index} at position ${i}`);
   });
   const partRows = partitions.reduce((sum, p) => sum + p.rows, 0);
   if (partRows !== args.table.rows) {

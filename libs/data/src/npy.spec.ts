@@ -81,9 +81,7 @@ describe('parseNpy', () => {
     expect(() => parseNpy(npy('<f4', '(2, 2)', Float32Array.from([1, 2, 3])))).toThrow(
       "NPY data is truncated: shape [2, 2] of '<f4' needs 16 bytes, got 12",
     );
-    expect(() => parseNpy(npy('<f4', '(1,)', Float32Array.from([1, 2])))).toThrow(
-      "NPY file has 4 trailing bytes after shape [1] of '<f4'",
-    );
+    expect(() => parseNpy(npy('<f4', '(1,)', Float32Array.from([1, 2])))).toThrow("NPY file has 4 trailing bytes after shape [1] of '<f4'");
     const cut = npy('<f4', '(1,)', Float32Array.from([1])).subarray(0, 40);
     expect(() => parseNpy(cut)).toThrow('NPY header is truncated: header declares 118 bytes, file has 30');
   });

@@ -61,7 +61,10 @@ function parseHeader(text: string): NpyHeader {
   if (!fortran) throw new DatasetFormatError(`NPY header has no 'fortran_order': ${text.trim()}`);
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
   if (!shapeMatch) throw new DatasetFormatError(`NPY header has no 'shape': ${text.trim()}`);
-  const parts = shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = shapeMatch[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const shape = parts.map((p) => {
     if (!/^\d+L?$/.test(p)) throw new DatasetFormatError(`NPY shape entry '${p}' is not a non-negative integer`);
     return Number.parseInt(p, 10);

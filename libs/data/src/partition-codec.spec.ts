@@ -8,13 +8,42 @@ const part = { rows: 3, features: { data: Uint8Array.from([1, 2, 3]) }, labels: 
 describe('encodePartition', () => {
   it('writes the TSKP header, padded features, then labels', () => {
     expect(Array.from(encodePartition(part))).toEqual([
-      0x54, 0x53, 0x4b, 0x50, // 'TSKP'
-      1, 0, 0, 0, // version
-      3, 0, 0, 0, // rows
-      3, 0, 0, 0, // featureBytes
-      12, 0, 0, 0, // labelBytes
-      1, 2, 3, 0, // features + 1 byte padding
-      1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 1, 0, 0, // labels int32 LE
+      0x54,
+      0x53,
+      0x4b,
+      0x50, // 'TSKP'
+      1,
+      0,
+      0,
+      0, // version
+      3,
+      0,
+      0,
+      0, // rows
+      3,
+      0,
+      0,
+      0, // featureBytes
+      12,
+      0,
+      0,
+      0, // labelBytes
+      1,
+      2,
+      3,
+      0, // features + 1 byte padding
+      1,
+      0,
+      0,
+      0,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0,
+      1,
+      0,
+      0, // labels int32 LE
     ]);
   });
 });
@@ -31,7 +60,11 @@ describe('decodePartition', () => {
 
   it('round-trips padded uint8 features, also from an unaligned buffer', () => {
     const bytes = encodePartition(part);
-    expect(decodePartition(bytes, layout)).toEqual({ rows: 3, features: Uint8Array.from([1, 2, 3]), labels: Int32Array.from([1, -1, 256]) });
+    expect(decodePartition(bytes, layout)).toEqual({
+      rows: 3,
+      features: Uint8Array.from([1, 2, 3]),
+      labels: Int32Array.from([1, -1, 256]),
+    });
     const host = new Uint8Array(bytes.length + 1);
     host.set(bytes, 1);
     const odd = decodePartition(host.subarray(1), layout);
@@ -50,9 +83,7 @@ describe('decodePartition', () => {
     const v2 = bytes.slice();
     v2[4] = 2;
     expect(() => decodePartition(v2, layout)).toThrow('partition version 2 is not supported (expected 1)');
-    expect(() => decodePartition(bytes.subarray(0, bytes.length - 1), layout)).toThrow(
-      'partition is 35 bytes but its header describes 36',
-    );
+    expect(() => decodePartition(bytes.subarray(0, bytes.length - 1), layout)).toThrow('partition is 35 bytes but its header describes 36');
     expect(() => decodePartition(bytes, { ...layout, features: { dtype: 'float32', shape: [1] } })).toThrow(
       'partition has 3 feature bytes, expected 12 for 3 rows of float32 [1]',
     );

@@ -4,14 +4,7 @@ import type { ColumnDtype } from '@tusk/contracts';
 export type RawDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'bool';
 
 /** Typed array backing a parsed file (bool is stored as 0/1 bytes, int64 as BigInt64Array). */
-export type RawTypedArray =
-  | Uint8Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Float32Array
-  | Float64Array;
+export type RawTypedArray = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
 /** A parsed n-dimensional array; shape includes the leading row dimension. */
 export interface RawArray {

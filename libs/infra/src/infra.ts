@@ -44,7 +44,13 @@ export class Infra {
   }
 
   static async connect({ name, env, onStatus }: InfraOptions): Promise<Infra> {
-    const nc = await connectNats({ url: env.NATS_URL, name, user: env.NATS_USER, pass: env.NATS_PASS, timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS });
+    const nc = await connectNats({
+      url: env.NATS_URL,
+      name,
+      user: env.NATS_USER,
+      pass: env.NATS_PASS,
+      timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS,
+    });
     const jsm = await jetstreamManager(nc);
     await ensureTaskStream(jsm);
     await ensureResultStream(jsm);

@@ -1,6 +1,14 @@
 import { NETWORK_ERROR_CODES } from '@tusk/storage';
 
-const TRANSIENT_NAMES = new Set(['StorageUnavailableError', 'TimeoutError', 'ConnectionError', 'RequestError', 'NoRespondersError', 'AbortError', 'BlobNotFoundError']);
+const TRANSIENT_NAMES = new Set([
+  'StorageUnavailableError',
+  'TimeoutError',
+  'ConnectionError',
+  'RequestError',
+  'NoRespondersError',
+  'AbortError',
+  'BlobNotFoundError',
+]);
 
 /**
  * True for errors that a retry may cure: NATS or S3 unreachable or slow for a while. Errors
@@ -15,6 +23,7 @@ export function isTransientError(err: unknown): boolean {
   if (e.code && NETWORK_ERROR_CODES.has(e.code)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
-  if (/timeout|disconnect|connection (closed|refused|reset)|socket hang up|jetstream not enabled|no responders/i.test(e.message)) return true;
+  if (/timeout|disconnect|connection (closed|refused|reset)|socket hang up|jetstream not enabled|no responders/i.test(e.message))
+    return true;
   return e.cause !== undefined && e.cause !== err && isTransientError(e.cause);
 }

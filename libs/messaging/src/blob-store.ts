@@ -38,7 +38,10 @@ async function inParallel<T>(count: number, fn: (i: number) => Promise<T>): Prom
 export class BlobStore {
   readonly chunkBytes: number;
 
-  constructor(private readonly kv: KV, maxPayload: number) {
+  constructor(
+    private readonly kv: KV,
+    maxPayload: number,
+  ) {
     this.chunkBytes = Math.max(1024, Math.min(maxPayload - PAYLOAD_HEADROOM, 4 * 1024 * 1024));
   }
 

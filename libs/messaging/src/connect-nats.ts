@@ -27,10 +27,7 @@ export async function connectNats({ url, name, user, pass, timeoutMs = 10_000 }:
 export async function natsIsHealthy(nc: NatsConnection, timeoutMs = 2_000): Promise<boolean> {
   if (nc.isClosed()) return false;
   try {
-    await Promise.race([
-      nc.flush(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
-    ]);
+    await Promise.race([nc.flush(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref())]);
     return true;
   } catch {
     return false;

@@ -24,8 +24,19 @@ export interface WeightsState extends HeadEntry {
 type Ledger = Record<string, AppliedPushes>;
 
 /** The head as stored: the ledger travels in the same value as the version, so one compare-and-set moves both. */
-const headValue = ({ version, key, stats, ledger, closed }: { version: number; key: string; stats?: PushStats; ledger?: Ledger; closed?: boolean }): string =>
-  JSON.stringify({ version, key, stats, ledger, ...(closed ? { closed } : {}) });
+const headValue = ({
+  version,
+  key,
+  stats,
+  ledger,
+  closed,
+}: {
+  version: number;
+  key: string;
+  stats?: PushStats;
+  ledger?: Ledger;
+  closed?: boolean;
+}): string => JSON.stringify({ version, key, stats, ledger, ...(closed ? { closed } : {}) });
 
 /** Someone tried to move a head the driver has closed: the job's weights are final. */
 export class HeadClosedError extends Error {
@@ -48,7 +59,10 @@ const READ_RETRIES = 5;
  * compare-and-set, so a reader never sees half a version and two writers cannot both win.
  */
 export class VersionedWeights {
-  constructor(private readonly kv: KV, private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly kv: KV,
+    private readonly blobs: BlobStore,
+  ) {}
 
   async head(jobId: string): Promise<HeadEntry | null> {
     const entry = await this.kv.get(weightsHeadKey(jobId));
@@ -80,7 +94,21 @@ export class VersionedWeights {
    * Writes `version` and moves the head to it, with the push ledger that led there. With
    * `expectedRevision` the move is a compare-and-set; without it, a plain put.
    */
-  async commit({ jobId, version, bytes, expectedRevision, stats, ledger }: { jobId: string; version: number; bytes: Uint8Array; expectedRevision?: number; stats?: PushStats; ledger?: Ledger }): Promise<{ revision: number; key: string }> {
+  async commit({
+    jobId,
+    version,
+    bytes,
+    expectedRevision,
+    stats,
+    ledger,
+  }: {
+    jobId: string;
+    version: number;
+    bytes: Uint8Array;
+    expectedRevision?: number;
+    stats?: PushStats;
+    ledger?: Ledger;
+  }): Promise<{ revision: number; key: string }> {
     const key = `${weightsKey(jobId, version)}-${randomBytes(4).toString('hex')}`;
     await this.blobs.put(key, bytes);
     const head = headValue({ version, key, stats, ledger });
@@ -95,7 +123,21 @@ export class VersionedWeights {
   }
 
   /** Rewrites the head's counters and ledger without a new version (a refused stale push), with compare-and-set. */
-  async touch({ jobId, version, key, stats, ledger, expectedRevision }: { jobId: string; version: number; key: string; stats: PushStats; ledger?: Ledger; expectedRevision: number }): Promise<number> {
+  async touch({
+    jobId,
+    version,
+    key,
+    stats,
+    ledger,
+    expectedRevision,
+  }: {
+    jobId: string;
+    version: number;
+    key: string;
+    stats: PushStats;
+    ledger?: Ledger;
+    expectedRevision: number;
+  }): Promise<number> {
     try {
       return await this.kv.update(weightsHeadKey(jobId), headValue({ version, key, stats, ledger }), expectedRevision);
     } catch (err) {

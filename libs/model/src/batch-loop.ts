@@ -8,7 +8,16 @@ import { TrainingAbortedError } from './training-errors.js';
  * and hands them to `step` (inside a tidy), whose outputs are added to `totals`. Between batches it stops on an
  * aborted signal and yields to the event loop, so heartbeats and ack extensions keep running.
  */
-export async function forEachBatch({ x, y, indices, batchSize, totals, signal, yieldEveryMs, step }: {
+export async function forEachBatch({
+  x,
+  y,
+  indices,
+  batchSize,
+  totals,
+  signal,
+  yieldEveryMs,
+  step,
+}: {
   x: tf.Tensor;
   y: tf.Tensor;
   indices: Int32Array;

@@ -5,8 +5,17 @@ import { ModelSpecError } from './model-spec-error.js';
 import { withSeededRandom } from './seeded-random.js';
 
 const SEEDABLE_INITIALIZERS = new Set([
-  'VarianceScaling', 'GlorotUniform', 'GlorotNormal', 'HeNormal', 'HeUniform', 'LeCunNormal',
-  'LeCunUniform', 'RandomNormal', 'RandomUniform', 'TruncatedNormal', 'Orthogonal',
+  'VarianceScaling',
+  'GlorotUniform',
+  'GlorotNormal',
+  'HeNormal',
+  'HeUniform',
+  'LeCunNormal',
+  'LeCunUniform',
+  'RandomNormal',
+  'RandomUniform',
+  'TruncatedNormal',
+  'Orthogonal',
 ]);
 
 /** Copies a topology with a distinct seed in every random initializer, so initial weights are reproducible. */
@@ -61,7 +70,10 @@ export async function buildModel({ topology, compile, seed }: BuildModelInput): 
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     model.dispose();
     optimizer.dispose();
-    throw new ModelSpecError('model', `Tusk trains models with one input and one output; this one has ${model.inputs.length} and ${model.outputs.length}`);
+    throw new ModelSpecError(
+      'model',
+      `Tusk trains models with one input and one output; this one has ${model.inputs.length} and ${model.outputs.length}`,
+    );
   }
   model.compile({ optimizer, loss, metrics });
   return model;

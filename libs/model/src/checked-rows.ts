@@ -5,7 +5,8 @@ export type RowIndices = Uint32Array | Int32Array | readonly number[];
 
 /** The rows as int32 gather indices, after checking them and the batch size against x and y. */
 export function checkedRows({ rows, x, y, batchSize }: { rows: RowIndices; x: tf.Tensor; y: tf.Tensor; batchSize: number }): Int32Array {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TrainingArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new TrainingArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
   const n = x.shape[0];
   if (y.shape[0] !== n) throw new TrainingArgumentError(`x has ${n} rows but y has ${y.shape[0]}`);
   const indices = Int32Array.from(rows);

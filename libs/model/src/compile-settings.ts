@@ -44,22 +44,52 @@ const num = (c: Record<string, number>, keys: string[], fallback: number): numbe
   return fallback;
 };
 const OPTIMIZERS: Record<string, OptimizerFactory> = {
-  adam: (c) => tf.train.adam(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['beta_1', 'beta1'], 0.9), num(c, ['beta_2', 'beta2'], 0.999), num(c, ['epsilon'], 1e-7)),
+  adam: (c) =>
+    tf.train.adam(
+      num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3),
+      num(c, ['beta_1', 'beta1'], 0.9),
+      num(c, ['beta_2', 'beta2'], 0.999),
+      num(c, ['epsilon'], 1e-7),
+    ),
   sgd: (c) => {
     const lr = num(c, ['learning_rate', 'learningRate', 'lr'], 0.01);
     const momentum = num(c, ['momentum'], 0);
     return momentum > 0 ? tf.train.momentum(lr, momentum, Boolean(c.nesterov ?? c.useNesterov)) : tf.train.sgd(lr);
   },
-  rmsprop: (c) => tf.train.rmsprop(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['rho', 'decay'], 0.9), num(c, ['momentum'], 0), num(c, ['epsilon'], 1e-7), Boolean(c.centered)),
-  adagrad: (c) => tf.train.adagrad(num(c, ['learning_rate', 'learningRate', 'lr'], 0.01), num(c, ['initial_accumulator_value', 'initialAccumulatorValue'], 0.1)),
-  adadelta: (c) => tf.train.adadelta(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['rho'], 0.95), num(c, ['epsilon'], 1e-7)),
-  adamax: (c) => tf.train.adamax(num(c, ['learning_rate', 'learningRate', 'lr'], 2e-3), num(c, ['beta_1', 'beta1'], 0.9), num(c, ['beta_2', 'beta2'], 0.999), num(c, ['epsilon'], 1e-7)),
+  rmsprop: (c) =>
+    tf.train.rmsprop(
+      num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3),
+      num(c, ['rho', 'decay'], 0.9),
+      num(c, ['momentum'], 0),
+      num(c, ['epsilon'], 1e-7),
+      Boolean(c.centered),
+    ),
+  adagrad: (c) =>
+    tf.train.adagrad(
+      num(c, ['learning_rate', 'learningRate', 'lr'], 0.01),
+      num(c, ['initial_accumulator_value', 'initialAccumulatorValue'], 0.1),
+    ),
+  adadelta: (c) =>
+    tf.train.adadelta(num(c, ['learning_rate', 'learningRate', 'lr'], 1e-3), num(c, ['rho'], 0.95), num(c, ['epsilon'], 1e-7)),
+  adamax: (c) =>
+    tf.train.adamax(
+      num(c, ['learning_rate', 'learningRate', 'lr'], 2e-3),
+      num(c, ['beta_1', 'beta1'], 0.9),
+      num(c, ['beta_2', 'beta2'], 0.999),
+      num(c, ['epsilon'], 1e-7),
+    ),
 };
 
 /** tfjs' name for a Keras or tfjs loss, or a ModelSpecError naming `compile.loss`. */
 export function normalizeLoss(loss: string): string {
   const found = typeof loss === 'string' && Object.hasOwn(LOSSES, loss) ? LOSSES[loss] : undefined;
-  if (!found) throw new ModelSpecError('compile.loss', `unknown loss "${loss}"; known: ${Object.keys(LOSSES).filter((k) => k.includes('_') || k.length < 5).join(', ')}`);
+  if (!found)
+    throw new ModelSpecError(
+      'compile.loss',
+      `unknown loss "${loss}"; known: ${Object.keys(LOSSES)
+        .filter((k) => k.includes('_') || k.length < 5)
+        .join(', ')}`,
+    );
   return found;
 }
 
@@ -77,8 +107,10 @@ export function makeOptimizer(spec: CompileSpec['optimizer']): tf.Optimizer {
   const config = (typeof spec === 'string' ? {} : (spec.config ?? {})) as Record<string, number>;
   const name = typeof className === 'string' ? className.toLowerCase() : '';
   const factory = Object.hasOwn(OPTIMIZERS, name) ? OPTIMIZERS[name] : undefined;
-  if (!factory) throw new ModelSpecError('compile.optimizer', `unknown optimizer "${className}"; known: ${Object.keys(OPTIMIZERS).join(', ')}`);
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ModelSpecError('compile.optimizer.config', 'must be an object');
+  if (!factory)
+    throw new ModelSpecError('compile.optimizer', `unknown optimizer "${className}"; known: ${Object.keys(OPTIMIZERS).join(', ')}`);
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new ModelSpecError('compile.optimizer.config', 'must be an object');
   for (const [k, v] of Object.entries(config)) {
     if (typeof v !== 'number' && typeof v !== 'boolean') throw new ModelSpecError(`compile.optimizer.config.${k}`, 'must be a number');
   }

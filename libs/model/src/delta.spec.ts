@@ -15,10 +15,13 @@ describe('delta averaging', () => {
     const base = Float32Array.from([0.5, -1, 2]);
     const after1 = Float32Array.from([1.5, -1, 1]);
     const after2 = Float32Array.from([0.5, 1, 2]);
-    const next = applyDelta(base, averageDeltas([
-      { delta: computeDelta(base, after1), samples: 1 },
-      { delta: computeDelta(base, after2), samples: 1 },
-    ]));
+    const next = applyDelta(
+      base,
+      averageDeltas([
+        { delta: computeDelta(base, after1), samples: 1 },
+        { delta: computeDelta(base, after2), samples: 1 },
+      ]),
+    );
     expect(Array.from(next)).toEqual([1, 0, 1.5]);
   });
 
@@ -30,7 +33,12 @@ describe('delta averaging', () => {
 
   it('refuses mismatched lengths and empty input', () => {
     expect(() => averageDeltas([])).toThrow('no deltas to average');
-    expect(() => averageDeltas([{ delta: new Float32Array(2), samples: 1 }, { delta: new Float32Array(3), samples: 1 }])).toThrow('delta has 3 values, expected 2');
+    expect(() =>
+      averageDeltas([
+        { delta: new Float32Array(2), samples: 1 },
+        { delta: new Float32Array(3), samples: 1 },
+      ]),
+    ).toThrow('delta has 3 values, expected 2');
     expect(() => applyDelta(new Float32Array(2), new Float32Array(1))).toThrow('delta has 1 values, weights have 2');
   });
 

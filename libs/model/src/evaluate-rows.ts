@@ -20,7 +20,16 @@ export interface EvaluateRowsInput {
  * model.evaluate's numbers (loss and metrics under fit's names) for the given rows, computed batch by batch as its
  * test loop does, but yielding to the event loop so a long evaluation does not starve heartbeats.
  */
-export async function evaluateRows({ model, x, y, rows, batchSize, signal, yieldEveryMs = 500, prefix = '' }: EvaluateRowsInput): Promise<Record<string, number>> {
+export async function evaluateRows({
+  model,
+  x,
+  y,
+  rows,
+  batchSize,
+  signal,
+  yieldEveryMs = 500,
+  prefix = '',
+}: EvaluateRowsInput): Promise<Record<string, number>> {
   const internals = internalsOf(model);
   const indices = checkedRows({ rows, x, y, batchSize });
   internals.makeTestFunction();

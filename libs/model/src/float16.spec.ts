@@ -3,7 +3,9 @@ import { decodeFloat16, encodeFloat16, fromHalf, toHalf } from './float16.js';
 
 describe('float16', () => {
   it('encodes known values to their IEEE half bits', () => {
-    expect([1, -2, 0.5, 65504, 0, -0, 6.103515625e-5, 5.960464477539063e-8].map(toHalf)).toEqual([0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0x8000, 0x0400, 0x0001]);
+    expect([1, -2, 0.5, 65504, 0, -0, 6.103515625e-5, 5.960464477539063e-8].map(toHalf)).toEqual([
+      0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0x8000, 0x0400, 0x0001,
+    ]);
     expect(toHalf(70000)).toBe(0x7c00);
     expect(toHalf(-Infinity)).toBe(0xfc00);
     expect(Number.isNaN(fromHalf(toHalf(NaN)))).toBe(true);

@@ -26,7 +26,13 @@ export function internalsOf(model: tf.LayersModel): LayersModelInternals {
   if (model.optimizer == null) throw new TrainingArgumentError('the model is not compiled');
   const wrapped = (model as unknown as { model?: unknown }).model;
   const m = (model instanceof tf.Sequential && wrapped ? wrapped : model) as unknown as LayersModelInternals;
-  for (const name of ['makeTrainFunction', 'makeTestFunction', 'getDedupedMetricsNames', 'checkTrainableWeightsConsistency', 'standardizeUserDataXY'] as const) {
+  for (const name of [
+    'makeTrainFunction',
+    'makeTestFunction',
+    'getDedupedMetricsNames',
+    'checkTrainableWeightsConsistency',
+    'standardizeUserDataXY',
+  ] as const) {
     if (typeof m[name] !== 'function') throw new Error(`this tfjs LayersModel has no ${name}(): the seeded training loop needs updating`);
   }
   return m;
@@ -36,7 +42,11 @@ export function internalsOf(model: tf.LayersModel): LayersModelInternals {
  * x and y as fit trains on them, after fit's own checks (so a wrong shape fails with tfjs' message, not deep in an
  * op); `release` frees the tensors standardizing made (rank-1 inputs expanded to rank 2).
  */
-export function standardizedXY({ model, x, y, batchSize }: { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor; batchSize: number }): { x: tf.Tensor; y: tf.Tensor; release: () => void } {
+export function standardizedXY({ model, x, y, batchSize }: { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor; batchSize: number }): {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  release: () => void;
+} {
   const [[sx], [sy]] = internalsOf(model).standardizeUserDataXY(x, y, false, batchSize);
   return { x: sx, y: sy, release: () => tf.dispose([sx, sy].filter((t) => t !== x && t !== y)) };
 }

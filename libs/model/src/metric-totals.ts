@@ -9,7 +9,10 @@ export class MetricTotals {
   private totals: tf.Scalar[] = [];
   private seen = 0;
 
-  constructor(private readonly names: string[], private readonly mean: 'reciprocal' | 'divide') {}
+  constructor(
+    private readonly names: string[],
+    private readonly mean: 'reciprocal' | 'divide',
+  ) {}
 
   /** Adds one batch's outputs (not disposed here). */
   add(values: tf.Scalar[], size: number): void {
@@ -22,7 +25,9 @@ export class MetricTotals {
   /** The averages by name ({} when no batch was added), and frees the totals. */
   async read(prefix = ''): Promise<Record<string, number>> {
     if (this.seen === 0) return {};
-    const means = tf.tidy(() => this.totals.map((t) => (this.mean === 'reciprocal' ? tf.mul(tf.div(1, this.seen), t) : tf.div(t, this.seen))));
+    const means = tf.tidy(() =>
+      this.totals.map((t) => (this.mean === 'reciprocal' ? tf.mul(tf.div(1, this.seen), t) : tf.div(t, this.seen))),
+    );
     try {
       const values = await Promise.all(means.map((t) => t.data()));
       return Object.fromEntries(this.names.map((name, i) => [prefix + name, values[i][0]]));

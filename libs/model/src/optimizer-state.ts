@@ -14,7 +14,11 @@ interface StateEntry {
 export async function optimizerStateBytes(optimizer: tf.Optimizer): Promise<Uint8Array> {
   const named = await optimizer.getWeights();
   try {
-    const entries: StateEntry[] = named.map(({ name, tensor }) => ({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32' }));
+    const entries: StateEntry[] = named.map(({ name, tensor }) => ({
+      name,
+      shape: tensor.shape,
+      dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
+    }));
     const header = new TextEncoder().encode(JSON.stringify(entries));
     const headerBytes = 4 + Math.ceil(header.length / 4) * 4;
     const values = named.reduce((n, { tensor }) => n + tensor.size, 0);
@@ -23,7 +27,8 @@ export async function optimizerStateBytes(optimizer: tf.Optimizer): Promise<Uint
     out.set(header, 4);
     let offset = headerBytes;
     for (const { tensor } of named) {
-      const data = tensor.dtype === 'int32' ? new Int32Array(tensor.dataSync() as Int32Array) : new Float32Array(tensor.dataSync() as Float32Array);
+      const data =
+        tensor.dtype === 'int32' ? new Int32Array(tensor.dataSync() as Int32Array) : new Float32Array(tensor.dataSync() as Float32Array);
       out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
       offset += data.byteLength;
     }

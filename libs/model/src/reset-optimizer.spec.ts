@@ -37,14 +37,23 @@ describe('resetOptimizer', () => {
 
   it('is what the next training step uses, on a Sequential and on a functional model', async () => {
     const input = tf.input({ shape: [6] });
-    const functional = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(input) as tf.SymbolicTensor });
+    const functional = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(input) as tf.SymbolicTensor,
+    });
     functional.compile({ optimizer: tf.train.adam(0.1), loss: 'categoricalCrossentropy' });
     for (const model of [tinyModel(), functional]) {
       const before = weightBits(model);
-      resetOptimizer({ model, compile: { optimizer: { className: 'sgd', config: { learning_rate: 0 } }, loss: 'categoricalCrossentropy', metrics: [] } });
+      resetOptimizer({
+        model,
+        compile: { optimizer: { className: 'sgd', config: { learning_rate: 0 } }, loss: 'categoricalCrossentropy', metrics: [] },
+      });
       await task(model, 1);
       expect(weightBits(model)).toEqual(before);
-      resetOptimizer({ model, compile: { optimizer: { className: 'sgd', config: { learning_rate: 0.1 } }, loss: 'categoricalCrossentropy', metrics: [] } });
+      resetOptimizer({
+        model,
+        compile: { optimizer: { className: 'sgd', config: { learning_rate: 0.1 } }, loss: 'categoricalCrossentropy', metrics: [] },
+      });
       await task(model, 1);
       expect(weightBits(model)).not.toEqual(before);
       disposeModel(model);
@@ -53,7 +62,13 @@ describe('resetOptimizer', () => {
 
   it('disposes the old optimizer: tensors stay flat over tasks, for every optimizer Tusk builds', async () => {
     const optimizers: CompileSpec['optimizer'][] = [
-      'adam', 'sgd', { className: 'sgd', config: { momentum: 0.9 } }, 'rmsprop', 'adagrad', 'adadelta', 'adamax',
+      'adam',
+      'sgd',
+      { className: 'sgd', config: { momentum: 0.9 } },
+      'rmsprop',
+      'adagrad',
+      'adadelta',
+      'adamax',
     ];
     for (const optimizer of optimizers) {
       const model = tinyModel({ optimizer });
@@ -73,11 +88,15 @@ describe('resetOptimizer', () => {
 
   it('refuses an uncompiled model, and keeps the old optimizer when the spec is bad', () => {
     const raw = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
-    expect(() => resetOptimizer({ model: raw, compile: { optimizer: 'adam', loss: 'mse', metrics: [] } })).toThrow('the model is not compiled');
+    expect(() => resetOptimizer({ model: raw, compile: { optimizer: 'adam', loss: 'mse', metrics: [] } })).toThrow(
+      'the model is not compiled',
+    );
     raw.dispose();
     const model = tinyModel();
     const old = model.optimizer;
-    expect(() => resetOptimizer({ model, compile: { optimizer: 'nope', loss: 'mse', metrics: [] } })).toThrow('compile.optimizer: unknown optimizer "nope"');
+    expect(() => resetOptimizer({ model, compile: { optimizer: 'nope', loss: 'mse', metrics: [] } })).toThrow(
+      'compile.optimizer: unknown optimizer "nope"',
+    );
     expect(model.optimizer).toBe(old);
     disposeModel(model);
   });

@@ -18,10 +18,11 @@ describe('withSeededRandom', () => {
   });
 
   it('seeds the tfjs random ops that take no seed: dropout masks, randomNormal, randomUniform', () => {
-    const sample = () => tf.tidy(() => {
-      const ones = tf.ones([4, 16]);
-      return [tf.dropout(ones, 0.5), tf.randomNormal([8]), tf.randomUniform([8])].map((t) => Array.from(t.dataSync()));
-    });
+    const sample = () =>
+      tf.tidy(() => {
+        const ones = tf.ones([4, 16]);
+        return [tf.dropout(ones, 0.5), tf.randomNormal([8]), tf.randomUniform([8])].map((t) => Array.from(t.dataSync()));
+      });
     const a = withSeededRandom(5, sample);
     expect(withSeededRandom(5, sample)).toEqual(a);
     expect(withSeededRandom(6, sample)).not.toEqual(a);
@@ -30,7 +31,11 @@ describe('withSeededRandom', () => {
   it('restores Math.random afterwards, also when fn throws, and nests', () => {
     const original = Math.random;
     expect(withSeededRandom(1, () => withSeededRandom(2, () => Math.random()))).toBe(withSeededRandom(2, () => Math.random()));
-    expect(() => withSeededRandom(1, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      withSeededRandom(1, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(Math.random).toBe(original);
   });
 

@@ -7,10 +7,20 @@ import { getFlatWeights } from './flat-weights.js';
 export const ADAM: CompileSpec['optimizer'] = { className: 'adam', config: { learning_rate: 0.01 } };
 
 /** A compiled 6-8-3 softmax classifier with seeded initial weights; `noisy` adds each random layer tfjs has for dense inputs. */
-export function tinyModel({ noisy = false, optimizer = ADAM }: { noisy?: boolean; optimizer?: CompileSpec['optimizer'] } = {}): tf.LayersModel {
-  const layers: tf.layers.Layer[] = [tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })];
+export function tinyModel({
+  noisy = false,
+  optimizer = ADAM,
+}: { noisy?: boolean; optimizer?: CompileSpec['optimizer'] } = {}): tf.LayersModel {
+  const layers: tf.layers.Layer[] = [
+    tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+  ];
   if (noisy) {
-    layers.push(tf.layers.dropout({ rate: 0.4 }), tf.layers.gaussianNoise({ stddev: 0.3 }), tf.layers.gaussianDropout({ rate: 0.2 }), tf.layers.alphaDropout({ rate: 0.1 }));
+    layers.push(
+      tf.layers.dropout({ rate: 0.4 }),
+      tf.layers.gaussianNoise({ stddev: 0.3 }),
+      tf.layers.gaussianDropout({ rate: 0.2 }),
+      tf.layers.alphaDropout({ rate: 0.1 }),
+    );
   }
   layers.push(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
   const model = tf.sequential({ layers });

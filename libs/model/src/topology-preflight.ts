@@ -3,7 +3,12 @@ import { ModelSpecError } from './model-spec-error.js';
 
 type Shape = (number | null)[];
 type Config = Record<string, unknown>;
-interface LayerSpec { className: string; name: string; config: Config; inbound: string[] }
+interface LayerSpec {
+  className: string;
+  name: string;
+  config: Config;
+  inbound: string[];
+}
 
 const MAX_LAYERS = 2_000;
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -30,18 +35,33 @@ function layerParams(className: string, outer: Record<string, unknown>, input: S
   const filters = Number(layer.filters ?? 0);
   const dm = Number(layer.depthMultiplier ?? 1);
   switch (className) {
-    case 'Dense': return last(input) * units + bias(units);
-    case 'Conv1D': case 'Conv2D': case 'Conv3D': case 'Conv2DTranspose': case 'Conv3DTranspose':
+    case 'Dense':
+      return last(input) * units + bias(units);
+    case 'Conv1D':
+    case 'Conv2D':
+    case 'Conv3D':
+    case 'Conv2DTranspose':
+    case 'Conv3DTranspose':
       return kernel * channelsIn * filters + bias(filters);
-    case 'DepthwiseConv2D': return kernel * channelsIn * dm + bias(channelsIn * dm);
-    case 'SeparableConv1D': case 'SeparableConv2D': return kernel * channelsIn * dm + channelsIn * dm * filters + bias(filters);
-    case 'Embedding': return Number(layer.inputDim ?? 0) * Number(layer.outputDim ?? 0);
-    case 'SimpleRNN': return last(input) * units + units * units + bias(units);
-    case 'LSTM': return 4 * (last(input) * units + units * units + bias(units));
-    case 'GRU': return 3 * (last(input) * units + units * units) + bias(3 * units * (layer.resetAfter ? 2 : 1));
-    case 'BatchNormalization': return 4 * channelsIn;
-    case 'LayerNormalization': return 2 * last(input);
-    default: return 0;
+    case 'DepthwiseConv2D':
+      return kernel * channelsIn * dm + bias(channelsIn * dm);
+    case 'SeparableConv1D':
+    case 'SeparableConv2D':
+      return kernel * channelsIn * dm + channelsIn * dm * filters + bias(filters);
+    case 'Embedding':
+      return Number(layer.inputDim ?? 0) * Number(layer.outputDim ?? 0);
+    case 'SimpleRNN':
+      return last(input) * units + units * units + bias(units);
+    case 'LSTM':
+      return 4 * (last(input) * units + units * units + bias(units));
+    case 'GRU':
+      return 3 * (last(input) * units + units * units) + bias(3 * units * (layer.resetAfter ? 2 : 1));
+    case 'BatchNormalization':
+      return 4 * channelsIn;
+    case 'LayerNormalization':
+      return 2 * last(input);
+    default:
+      return 0;
   }
 }
 
@@ -51,7 +71,12 @@ const NESTED_MODELS = new Set(['Sequential', 'Model', 'Functional']);
 function wrappedParams(spec: LayerSpec, layer: Record<string, unknown>, input: Shape): number {
   if (spec.className !== 'Bidirectional' && spec.className !== 'TimeDistributed') return layerParams(spec.className, layer, input);
   const inner = (spec.config.layer ?? {}) as Config;
-  const innerSpec: LayerSpec = { className: String(inner.class_name), name: `${spec.name}/inner`, config: (inner.config ?? {}) as Config, inbound: [] };
+  const innerSpec: LayerSpec = {
+    className: String(inner.class_name),
+    name: `${spec.name}/inner`,
+    config: (inner.config ?? {}) as Config,
+    inbound: [],
+  };
   if (NESTED_MODELS.has(innerSpec.className)) throw new ModelSpecError('model', `layer ${spec.name} wraps a nested model`);
   const innerLayer = instantiate(innerSpec);
   if (spec.className === 'Bidirectional') return 2 * wrappedParams(innerSpec, innerLayer, input);
@@ -91,12 +116,16 @@ function topologicalOrder(layers: LayerSpec[]): LayerSpec[] {
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (top.next === 0) {
-        if (state.get(top.layer.name) === 'done') { stack.pop(); continue; }
+        if (state.get(top.layer.name) === 'done') {
+          stack.pop();
+          continue;
+        }
         state.set(top.layer.name, 'visiting');
       }
       if (top.next < top.layer.inbound.length) {
         const dep = byName.get(top.layer.inbound[top.next++])!;
-        if (state.get(dep.name) === 'visiting') throw new ModelSpecError('model', `layers ${dep.name} and ${top.layer.name} feed each other: the graph has a cycle`);
+        if (state.get(dep.name) === 'visiting')
+          throw new ModelSpecError('model', `layers ${dep.name} and ${top.layer.name} feed each other: the graph has a cycle`);
         if (state.get(dep.name) !== 'done') stack.push({ layer: dep, next: 0 });
       } else {
         state.set(top.layer.name, 'done');
@@ -147,18 +176,28 @@ export function preflightTopology(topology: Config, { maxParams }: { maxParams: 
       current = shape;
       continue;
     }
-    if (NESTED_MODELS.has(spec.className)) throw new ModelSpecError('model', `layer ${spec.name} is a nested ${spec.className}; give its layers in the outer model`);
+    if (NESTED_MODELS.has(spec.className))
+      throw new ModelSpecError('model', `layer ${spec.name} is a nested ${spec.className}; give its layers in the outer model`);
     const inputs = functional ? spec.inbound.map((n) => shapes.get(n)!) : [inputShapeOf(spec.config) ?? current];
-    if (inputs.length === 0 || inputs.some((s) => !s)) throw new ModelSpecError('model', `the input shape of layer ${spec.name} is unknown: give the first layer batch_input_shape or input_shape`);
+    if (inputs.length === 0 || inputs.some((s) => !s))
+      throw new ModelSpecError(
+        'model',
+        `the input shape of layer ${spec.name} is unknown: give the first layer batch_input_shape or input_shape`,
+      );
     const layer = instantiate(spec);
     const input = inputs.length === 1 ? inputs[0]! : (inputs as Shape[]);
     params += wrappedParams(spec, layer, inputs[0]!);
-    if (!Number.isFinite(params) || params > maxParams) throw new ModelSpecError('model', `more than ${maxParams} parameters (TUSK_MAX_PARAMS) by layer ${spec.name}`);
+    if (!Number.isFinite(params) || params > maxParams)
+      throw new ModelSpecError('model', `more than ${maxParams} parameters (TUSK_MAX_PARAMS) by layer ${spec.name}`);
     let output: Shape | Shape[];
     try {
       output = layer.computeOutputShape(input);
     } catch (err) {
-      throw new ModelSpecError('model', `layer ${spec.name} (${spec.className}) cannot take input of shape ${JSON.stringify(input)}: ${(err as Error).message.split('\n')[0]}`);
+      throw new ModelSpecError(
+        'model',
+        `layer ${spec.name} (${spec.className}) cannot take input of shape ${JSON.stringify(input)}: ` +
+          `${(err as Error).message.split('\n')[0]}`,
+      );
     }
     current = (Array.isArray(output[0]) ? output[0] : output) as Shape;
     shapes.set(spec.name, current);

@@ -18,7 +18,17 @@ beforeAll(async () => {
 afterAll(() => tf.dispose(data));
 
 /** Trains a fresh tinyModel (or one given the starting weights) and returns its final weights' bits. */
-async function trained({ seed, noisy = false, start, epochs = 3 }: { seed: number; noisy?: boolean; start?: Float32Array; epochs?: number }): Promise<Uint32Array> {
+async function trained({
+  seed,
+  noisy = false,
+  start,
+  epochs = 3,
+}: {
+  seed: number;
+  noisy?: boolean;
+  start?: Float32Array;
+  epochs?: number;
+}): Promise<Uint32Array> {
   const model = tinyModel({ noisy });
   if (start) setFlatWeights(model, start);
   await trainEpochs({ model, ...data, epochs, batchSize: 8, seed });
@@ -35,7 +45,9 @@ describe('trainEpochs', () => {
     const first = tinyModel();
     const start = getFlatWeights(first);
     disposeModel(first);
-    const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    const other = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
+    });
     expect(getFlatWeights(other)).not.toEqual(start);
     other.dispose();
     expect(await trained({ seed: 42, start })).toEqual(a);
@@ -97,8 +109,12 @@ describe('trainEpochs', () => {
 
   it('refuses a split outside [0, 1) and a negative epoch count', async () => {
     const model = tinyModel();
-    await expect(trainEpochs({ model, ...data, epochs: 1, batchSize: 8, seed: 1, validationSplit: 1 })).rejects.toThrow('validationSplit must be in [0, 1), got 1');
-    await expect(trainEpochs({ model, ...data, epochs: -1, batchSize: 8, seed: 1 })).rejects.toThrow('epochs must be a non-negative integer, got -1');
+    await expect(trainEpochs({ model, ...data, epochs: 1, batchSize: 8, seed: 1, validationSplit: 1 })).rejects.toThrow(
+      'validationSplit must be in [0, 1), got 1',
+    );
+    await expect(trainEpochs({ model, ...data, epochs: -1, batchSize: 8, seed: 1 })).rejects.toThrow(
+      'epochs must be a non-negative integer, got -1',
+    );
     disposeModel(model);
   });
 

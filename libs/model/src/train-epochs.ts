@@ -33,9 +33,20 @@ export interface TrainEpochsResult {
  * permutation(trainRows, mixSeed(seed, e)), batch b of it seeded by mixSeed(seed, e, b), so the final weights are a
  * pure function of the starting weights and optimizer, the data, the settings and the seed.
  */
-export async function trainEpochs({ model, x, y, epochs, batchSize, seed, validationSplit = 0, signal, yieldEveryMs = 500 }: TrainEpochsInput): Promise<TrainEpochsResult> {
+export async function trainEpochs({
+  model,
+  x,
+  y,
+  epochs,
+  batchSize,
+  seed,
+  validationSplit = 0,
+  signal,
+  yieldEveryMs = 500,
+}: TrainEpochsInput): Promise<TrainEpochsResult> {
   if (!Number.isInteger(epochs) || epochs < 0) throw new TrainingArgumentError(`epochs must be a non-negative integer, got ${epochs}`);
-  if (!(validationSplit >= 0 && validationSplit < 1)) throw new TrainingArgumentError(`validationSplit must be in [0, 1), got ${validationSplit}`);
+  if (!(validationSplit >= 0 && validationSplit < 1))
+    throw new TrainingArgumentError(`validationSplit must be in [0, 1), got ${validationSplit}`);
   const rows = x.shape[0];
   // fit's own split point, so the held-out rows are exactly the ones fit would hold out.
   const trainRows = validationSplit > 0 ? Math.floor(rows * (1 - validationSplit)) : rows;

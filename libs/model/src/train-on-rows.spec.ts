@@ -44,11 +44,13 @@ describe('trainOnRows', () => {
     [viaFit, viaLoop].forEach(disposeModel);
   });
 
-  it('takes what fit takes: a rank-1 target for a one-unit regression gives fit\'s weights and loss', async () => {
+  it("takes what fit takes: a rank-1 target for a one-unit regression gives fit's weights and loss", async () => {
     const { x } = data;
     const target = tf.tidy(() => tf.sum(x, 1));
     const build = () => {
-      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [6], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })] });
+      const model = tf.sequential({
+        layers: [tf.layers.dense({ inputShape: [6], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })],
+      });
       model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
       return model;
     };
@@ -84,7 +86,16 @@ describe('trainOnRows', () => {
     const controller = new AbortController();
     // Runs at the first yield, after batch 0: trainOnRows runs synchronously until then.
     setImmediate(() => controller.abort(new Error('shutting down')));
-    const run = trainOnRows({ model: aborted, x, y, rows: firstRows(50), batchSize: 10, seed: 1, signal: controller.signal, yieldEveryMs: 0 });
+    const run = trainOnRows({
+      model: aborted,
+      x,
+      y,
+      rows: firstRows(50),
+      batchSize: 10,
+      seed: 1,
+      signal: controller.signal,
+      yieldEveryMs: 0,
+    });
     const err = await run.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingAbortedError);
     expect(err).toMatchObject({ message: 'aborted after 1 of 5 batches', batchesDone: 1, batches: 5, cause: new Error('shutting down') });
@@ -92,7 +103,9 @@ describe('trainOnRows', () => {
     expect(weightBits(aborted)).toEqual(weightBits(oneBatch));
     // The model is free again, and an already aborted signal stops before the first batch.
     const before = weightBits(aborted);
-    await expect(trainOnRows({ model: aborted, x, y, rows: firstRows(50), batchSize: 10, seed: 1, signal: AbortSignal.abort() })).rejects.toThrow('aborted after 0 of 5 batches');
+    await expect(
+      trainOnRows({ model: aborted, x, y, rows: firstRows(50), batchSize: 10, seed: 1, signal: AbortSignal.abort() }),
+    ).rejects.toThrow('aborted after 0 of 5 batches');
     expect(weightBits(aborted)).toEqual(before);
     [aborted, oneBatch].forEach(disposeModel);
   });
@@ -113,9 +126,13 @@ describe('trainOnRows', () => {
   it('refuses rows outside x, a bad batch size and an uncompiled model', async () => {
     const { x, y } = data;
     const model = tinyModel();
-    await expect(trainOnRows({ model, x, y, rows: [0, 50], batchSize: 4, seed: 1 })).rejects.toThrow('rows[1] = 50 is not a row of x (0..49)');
+    await expect(trainOnRows({ model, x, y, rows: [0, 50], batchSize: 4, seed: 1 })).rejects.toThrow(
+      'rows[1] = 50 is not a row of x (0..49)',
+    );
     await expect(trainOnRows({ model, x, y, rows: [0, 1.5], batchSize: 4, seed: 1 })).rejects.toThrow(TrainingArgumentError);
-    await expect(trainOnRows({ model, x, y, rows: [0], batchSize: 0, seed: 1 })).rejects.toThrow('batchSize must be a positive integer, got 0');
+    await expect(trainOnRows({ model, x, y, rows: [0], batchSize: 0, seed: 1 })).rejects.toThrow(
+      'batchSize must be a positive integer, got 0',
+    );
     await expect(trainOnRows({ model, x, y: y.slice(1), rows: [0], batchSize: 1, seed: 1 })).rejects.toThrow('x has 50 rows but y has 49');
     const narrow = x.slice([0, 0], [50, 5]);
     await expect(trainOnRows({ model, x: narrow, y, rows: [0], batchSize: 1, seed: 1 })).rejects.toThrow('each example has shape [6]');

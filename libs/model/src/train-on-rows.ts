@@ -32,7 +32,16 @@ export interface TrainPass {
  * One pass of fit's training step over the given rows, in order and in batches, with every random op of batch b
  * seeded from mixSeed(seed, b): the weights it leaves are a pure function of weights, optimizer state, data and seed.
  */
-export async function trainOnRows({ model, x, y, rows, batchSize, seed, signal, yieldEveryMs = 500 }: TrainOnRowsInput): Promise<TrainPass> {
+export async function trainOnRows({
+  model,
+  x,
+  y,
+  rows,
+  batchSize,
+  seed,
+  signal,
+  yieldEveryMs = 500,
+}: TrainOnRowsInput): Promise<TrainPass> {
   const internals = internalsOf(model);
   if (internals.isTraining) throw new ModelBusyError();
   const indices = checkedRows({ rows, x, y, batchSize });
@@ -44,7 +53,13 @@ export async function trainOnRows({ model, x, y, rows, batchSize, seed, signal, 
   internals.isTraining = true;
   try {
     const batches = await forEachBatch({
-      x: data.x, y: data.y, indices, batchSize, totals, signal, yieldEveryMs,
+      x: data.x,
+      y: data.y,
+      indices,
+      batchSize,
+      totals,
+      signal,
+      yieldEveryMs,
       step: (batch, b) => withSeededRandom(mixSeed(seed, b), () => train(batch)),
     });
     return { metrics: await totals.read(), samples: indices.length, batches };

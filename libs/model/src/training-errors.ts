@@ -8,7 +8,11 @@ export class TrainingArgumentError extends Error {
 
 /** Training or evaluation stopped between batches because its AbortSignal fired; a trained model keeps the batches done. */
 export class TrainingAbortedError extends Error {
-  constructor(readonly batchesDone: number, readonly batches: number, options?: ErrorOptions) {
+  constructor(
+    readonly batchesDone: number,
+    readonly batches: number,
+    options?: ErrorOptions,
+  ) {
     super(`aborted after ${batchesDone} of ${batches} batches`, options);
     this.name = 'TrainingAbortedError';
   }

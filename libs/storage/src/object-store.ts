@@ -38,10 +38,20 @@ export class StorageUnavailableError extends Error {
 }
 
 /** Socket error codes that mean the server could not be reached (a retry may succeed). */
-export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
-  return (e?.code !== undefined && NETWORK_ERROR_CODES.has(e.code)) || e?.name === 'TimeoutError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
+  return (
+    (e?.code !== undefined && NETWORK_ERROR_CODES.has(e.code)) || e?.name === 'TimeoutError' || (e?.$metadata?.httpStatusCode ?? 0) >= 500
+  );
 }
 
 /** The few S3 operations Tusk needs, on one bucket; path-style so MinIO, s3rver and AWS all work. */
@@ -141,8 +151,16 @@ export class ObjectStore {
    * Writes a stream of unknown length (multipart above 5 MiB, so at most queueSize + 1 parts are in memory).
    * Aborting `signal` stops it and removes what was uploaded so far.
    */
-  async putStream(key: string, body: Readable, { signal, contentType = 'application/octet-stream' }: { signal?: AbortSignal; contentType?: string } = {}): Promise<void> {
-    const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }, queueSize: 1 });
+  async putStream(
+    key: string,
+    body: Readable,
+    { signal, contentType = 'application/octet-stream' }: { signal?: AbortSignal; contentType?: string } = {},
+  ): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      queueSize: 1,
+    });
     const abort = () => void upload.abort().catch(() => undefined);
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
@@ -168,7 +186,9 @@ export class ObjectStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
+      const page = await this.call(() =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })),
+      );
       for (const obj of page.Contents ?? []) if (obj.Key) keys.push(obj.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

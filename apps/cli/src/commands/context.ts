@@ -39,7 +39,8 @@ export function optionalInt(values: OptionValues, name: string, min: number): nu
   const value = values[name];
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, not "${String(value)}"`);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}, not "${String(value)}"`);
   return n;
 }
 

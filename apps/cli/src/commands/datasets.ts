@@ -7,16 +7,17 @@ import { CliError, line, optionalInt, requireString, UsageError, type CommandCon
 /** The multipart file fields each format needs, and the CLI flag each comes from. */
 const FILES: Record<string, string[]> = { csv: ['file'], npy: ['features', 'labels'], idx: ['images', 'labels'] };
 
-
 /** `tusk datasets upload --format idx|csv|npy <files> [--partitions N] [--seed S] [--name X]` */
 export async function uploadDataset(ctx: CommandContext, values: OptionValues): Promise<number> {
   const format = requireString(values, 'format', '(csv, npy or idx)');
   const fields = FILES[format];
   if (!fields) throw new UsageError(`--format must be csv, npy or idx, not "${format}"`);
   for (const flag of ['file', 'features', 'images']) {
-    if (values[flag] !== undefined && !fields.includes(flag)) throw new UsageError(`--${flag} does not apply to --format ${format} (it takes ${fields.map((f) => `--${f}`).join(' and ')})`);
+    if (values[flag] !== undefined && !fields.includes(flag))
+      throw new UsageError(`--${flag} does not apply to --format ${format} (it takes ${fields.map((f) => `--${f}`).join(' and ')})`);
   }
-  if (format !== 'csv' && (values['label-columns'] !== undefined || values['feature-columns'] !== undefined)) throw new UsageError('--label-columns and --feature-columns apply to --format csv only');
+  if (format !== 'csv' && (values['label-columns'] !== undefined || values['feature-columns'] !== undefined))
+    throw new UsageError('--label-columns and --feature-columns apply to --format csv only');
   if (format !== 'npy' && values.scale !== undefined) throw new UsageError('--scale applies to --format npy only');
 
   const upload: DatasetUpload = { format: format as DatasetFormat };
@@ -40,7 +41,10 @@ export async function uploadDataset(ctx: CommandContext, values: OptionValues): 
   }
 
   const manifest = await ctx.client.createDataset(upload);
-  line(ctx.stdout, `${manifest.id}  ${manifest.rows} rows, ${manifest.partitions.length} partition${manifest.partitions.length === 1 ? '' : 's'}`);
+  line(
+    ctx.stdout,
+    `${manifest.id}  ${manifest.rows} rows, ${manifest.partitions.length} partition${manifest.partitions.length === 1 ? '' : 's'}`,
+  );
   return 0;
 }
 

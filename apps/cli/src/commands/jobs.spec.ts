@@ -6,8 +6,18 @@ import { watchJob } from './jobs.js';
 
 const ID = 'job-0123456789abcdef0123456789abcdef';
 const job = (status: string, round: number, extra: Record<string, unknown> = {}) => ({
-  id: ID, status, round, totalRounds: 2, startedAt: '2024-01-01T00:00:00.000Z', finishedAt: '2024-01-01T00:00:07.000Z',
-  history: Array.from({ length: round }, (_, i) => ({ round: i + 1, epoch: i + 1, metrics: { loss: 0.5 / (i + 1), accuracy: 0.8 }, seconds: 3 })),
+  id: ID,
+  status,
+  round,
+  totalRounds: 2,
+  startedAt: '2024-01-01T00:00:00.000Z',
+  finishedAt: '2024-01-01T00:00:07.000Z',
+  history: Array.from({ length: round }, (_, i) => ({
+    round: i + 1,
+    epoch: i + 1,
+    metrics: { loss: 0.5 / (i + 1), accuracy: 0.8 },
+    seconds: 3,
+  })),
   ...extra,
 });
 
@@ -36,18 +46,31 @@ describe('watchJob', () => {
     const out: string[] = [];
     const err: string[] = [];
     const client = new TuskClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, timeoutMs: 5_000 });
-    const code = await watchJob({ client, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, isTTY: false }, ID, { pollMs: 100 });
+    const code = await watchJob(
+      { client, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, isTTY: false },
+      ID,
+      { pollMs: 100 },
+    );
     return { code, stdout: out.join(''), stderr: err.join('') };
   };
 
   it('draws a line per event and exits 0 when the job succeeds', async () => {
     let done = false;
-    server = await fakeDriver(() => (done ? job('succeeded', 2) : job('running', 0)), (res) => {
-      res.write(`data: ${JSON.stringify({ status: 'running', round: 0, totalRounds: 2, progress: 0, etaSeconds: null })}\n\n`);
-      res.write(`data: ${JSON.stringify({ status: 'running', round: 1, totalRounds: 2, progress: 0.5, etaSeconds: 3, record: { epoch: 1, metrics: { loss: 0.5, accuracy: 0.8 } } })}\n\n`);
-      done = true;
-      res.end(`data: ${JSON.stringify({ status: 'succeeded', round: 2, totalRounds: 2, progress: 1, etaSeconds: 0, record: { epoch: 2, metrics: { loss: 0.25, accuracy: 0.8 } } })}\n\n`);
-    });
+    server = await fakeDriver(
+      () => (done ? job('succeeded', 2) : job('running', 0)),
+      (res) => {
+        res.write(`data: ${JSON.stringify({ status: 'running', round: 0, totalRounds: 2, progress: 0, etaSeconds: null })}\n\n`);
+        const record1 = { epoch: 1, metrics: { loss: 0.5, accuracy: 0.8 } };
+        res.write(
+          `data: ${JSON.stringify({ status: 'running', round: 1, totalRounds: 2, progress: 0.5, etaSeconds: 3, record: record1 })}\n\n`,
+        );
+        done = true;
+        const record2 = { epoch: 2, metrics: { loss: 0.25, accuracy: 0.8 } };
+        res.end(
+          `data: ${JSON.stringify({ status: 'succeeded', round: 2, totalRounds: 2, progress: 1, etaSeconds: 0, record: record2 })}\n\n`,
+        );
+      },
+    );
     expect(await run(server)).toEqual({
       code: 0,
       stderr: '',
@@ -61,10 +84,13 @@ describe('watchJob', () => {
 
   it('notices the end through the record when the stream goes silent, and exits 1 with the error', async () => {
     let polls = 0;
-    server = await fakeDriver(() => (++polls > 2 ? job('failed', 1, { error: 'worker-1 ran out of memory' }) : job('running', 1)), (res) => {
-      res.write(`data: ${JSON.stringify({ status: 'running', round: 1, totalRounds: 2, progress: 0.5, etaSeconds: 3 })}\n\n`);
-      // then nothing: the final event was lost
-    });
+    server = await fakeDriver(
+      () => (++polls > 2 ? job('failed', 1, { error: 'worker-1 ran out of memory' }) : job('running', 1)),
+      (res) => {
+        res.write(`data: ${JSON.stringify({ status: 'running', round: 1, totalRounds: 2, progress: 0.5, etaSeconds: 3 })}\n\n`);
+        // then nothing: the final event was lost
+      },
+    );
     expect(await run(server)).toEqual({
       code: 1,
       stderr: `job ${ID} failed: worker-1 ran out of memory\n`,

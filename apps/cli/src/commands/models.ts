@@ -8,7 +8,10 @@ export async function downloadModel(ctx: CommandContext, jobId: string, values: 
   const modelJson = await ctx.client.modelFile(jobId, 'model.json');
   const weights = await ctx.client.modelFile(jobId, 'weights.bin');
   await mkdir(out, { recursive: true });
-  for (const [name, bytes] of [['model.json', modelJson], ['weights.bin', weights]] as const) {
+  for (const [name, bytes] of [
+    ['model.json', modelJson],
+    ['weights.bin', weights],
+  ] as const) {
     const path = join(out, name);
     await writeFile(path, bytes);
     line(ctx.stdout, `wrote ${path} (${bytes.byteLength} bytes)`);

@@ -23,7 +23,8 @@ export function parseModel(text: string): Record<string, unknown> {
   return artifact.modelTopology ?? (parsed as Record<string, unknown>);
 }
 
-const compact = <T extends Record<string, unknown>>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const compact = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The `POST /jobs` body from the new-job form. */
 export function jobBodyOf(form: FormData): Record<string, unknown> {
@@ -39,7 +40,10 @@ export function jobBodyOf(form: FormData): Record<string, unknown> {
     compile: compact({
       optimizer: learningRate === undefined ? optimizer : { className: optimizer, config: { learning_rate: learningRate } },
       loss: text('compile.loss') ?? '',
-      metrics: text('compile.metrics')?.split(',').map((m) => m.trim()).filter(Boolean),
+      metrics: text('compile.metrics')
+        ?.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
     }),
     training: compact({
       mode: text('training.mode'),
@@ -49,8 +53,17 @@ export function jobBodyOf(form: FormData): Record<string, unknown> {
       seed: num('training.seed'),
       validationSplit: num('training.validationSplit'),
       ...(synchronous
-        ? { localEpochs: num('training.localEpochs'), optimizerState: text('training.optimizerState'), deltaEncoding: text('training.deltaEncoding') }
-        : { frequency: text('training.frequency'), pushEvery: num('training.pushEvery'), maxStaleness: num('training.maxStaleness'), stalePolicy: text('training.stalePolicy') }),
+        ? {
+            localEpochs: num('training.localEpochs'),
+            optimizerState: text('training.optimizerState'),
+            deltaEncoding: text('training.deltaEncoding'),
+          }
+        : {
+            frequency: text('training.frequency'),
+            pushEvery: num('training.pushEvery'),
+            maxStaleness: num('training.maxStaleness'),
+            stalePolicy: text('training.stalePolicy'),
+          }),
     }),
   });
 }

@@ -18,24 +18,51 @@ export function JobPage({ id }: { id: string }) {
   return (
     <section data-job-id={job.id}>
       <div class="page-head">
-        <h1>{job.spec.name} <StatusBadge status={job.status} /></h1>
+        <h1>
+          {job.spec.name} <StatusBadge status={job.status} />
+        </h1>
         <JobActions job={job} onChange={reload} />
       </div>
       <ErrorNote error={job.error ? `${job.status}: ${job.error}` : null} />
       <dl class="facts">
-        <dt>Id</dt><dd class="mono">{job.id}</dd>
-        {job.sweepId && <><dt>Sweep</dt><dd><a href={`#/sweeps/${job.sweepId}`} data-testid="sweep-link">{job.sweepId}</a></dd></>}
-        <dt>Mode</dt><dd>{job.spec.training.mode}</dd>
-        <dt>Progress</dt><dd><ProgressBar value={job.progress} /> round {job.round}/{job.totalRounds}{job.status === 'running' && job.etaSeconds !== null ? ` · ETA ${duration(job.etaSeconds)}` : ''}</dd>
-        <dt>Started</dt><dd>{time(job.startedAt)}</dd>
-        <dt>Duration</dt><dd><Elapsed start={job.startedAt} end={job.finishedAt} /></dd>
-        <dt>Backends</dt><dd>{job.backends.join(', ') || '—'}</dd>
+        <dt>Id</dt>
+        <dd class="mono">{job.id}</dd>
+        {job.sweepId && (
+          <>
+            <dt>Sweep</dt>
+            <dd>
+              <a href={`#/sweeps/${job.sweepId}`} data-testid="sweep-link">
+                {job.sweepId}
+              </a>
+            </dd>
+          </>
+        )}
+        <dt>Mode</dt>
+        <dd>{job.spec.training.mode}</dd>
+        <dt>Progress</dt>
+        <dd>
+          <ProgressBar value={job.progress} /> round {job.round}/{job.totalRounds}
+          {job.status === 'running' && job.etaSeconds !== null ? ` · ETA ${duration(job.etaSeconds)}` : ''}
+        </dd>
+        <dt>Started</dt>
+        <dd>{time(job.startedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>
+          <Elapsed start={job.startedAt} end={job.finishedAt} />
+        </dd>
+        <dt>Backends</dt>
+        <dd>{job.backends.join(', ') || '—'}</dd>
       </dl>
       <h2>Metrics</h2>
       <MetricCharts job={job} />
       <h2>Workers</h2>
       <WorkerThroughput job={job} />
-      {!synchronous && (<><h2>Pushes</h2><PushStatsPanel job={job} /></>)}
+      {!synchronous && (
+        <>
+          <h2>Pushes</h2>
+          <PushStatsPanel job={job} />
+        </>
+      )}
       <h2>Evaluate</h2>
       <EvaluatePanel job={job} />
       <div class="columns">
@@ -45,7 +72,9 @@ export function JobPage({ id }: { id: string }) {
         </div>
         <div>
           <h2>Spec</h2>
-          <pre class="mono spec" data-testid="spec">{JSON.stringify(spec, null, 2)}</pre>
+          <pre class="mono spec" data-testid="spec">
+            {JSON.stringify(spec, null, 2)}
+          </pre>
         </div>
       </div>
       <h2>Events</h2>

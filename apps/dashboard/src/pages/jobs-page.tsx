@@ -16,7 +16,9 @@ export function JobsPage() {
     <section>
       <div class="page-head">
         <h1>Jobs</h1>
-        <a class="button" href="#/new">New job</a>
+        <a class="button" href="#/new">
+          New job
+        </a>
       </div>
       <ErrorNote error={error} />
       {jobs && rows.length === 0 && <p class="muted">No jobs yet. Upload a dataset and submit one.</p>}
@@ -24,12 +26,23 @@ export function JobsPage() {
         <table class="table" data-testid="jobs-table">
           <thead>
             <tr>
-              <th>Name</th><th>Mode</th><th>Status</th><th>Progress</th><th>Round</th>
-              {shown.map((m) => <th key={m}>{m}</th>)}
-              <th>Started</th><th>Duration</th>
+              <th>Name</th>
+              <th>Mode</th>
+              <th>Status</th>
+              <th>Progress</th>
+              <th>Round</th>
+              {shown.map((m) => (
+                <th key={m}>{m}</th>
+              ))}
+              <th>Started</th>
+              <th>Duration</th>
             </tr>
           </thead>
-          <tbody>{rows.map((job) => <JobRow key={job.id} job={job} metrics={shown} now={now} />)}</tbody>
+          <tbody>
+            {rows.map((job) => (
+              <JobRow key={job.id} job={job} metrics={shown} now={now} />
+            ))}
+          </tbody>
         </table>
       )}
     </section>
@@ -40,12 +53,27 @@ function JobRow({ job, metrics, now }: { job: JobSummary; metrics: string[]; now
   const running = job.status === 'running';
   return (
     <tr data-job-id={job.id}>
-      <td><a href={`#/jobs/${job.id}`}>{job.name}</a></td>
+      <td>
+        <a href={`#/jobs/${job.id}`}>{job.name}</a>
+      </td>
       <td>{job.mode}</td>
-      <td><StatusBadge status={job.status} /></td>
-      <td><ProgressBar value={job.progress} label={running && job.etaSeconds !== null ? `${Math.round(job.progress * 100)}% · ETA ${duration(job.etaSeconds)}` : undefined} /></td>
-      <td>{job.round}/{job.totalRounds}</td>
-      {metrics.map((m) => <td key={m} class="num">{metric(job.lastMetrics[m])}</td>)}
+      <td>
+        <StatusBadge status={job.status} />
+      </td>
+      <td>
+        <ProgressBar
+          value={job.progress}
+          label={running && job.etaSeconds !== null ? `${Math.round(job.progress * 100)}% · ETA ${duration(job.etaSeconds)}` : undefined}
+        />
+      </td>
+      <td>
+        {job.round}/{job.totalRounds}
+      </td>
+      {metrics.map((m) => (
+        <td key={m} class="num">
+          {metric(job.lastMetrics[m])}
+        </td>
+      ))}
       <td>{time(job.startedAt)}</td>
       <td>{duration(elapsed(job.startedAt, job.finishedAt, now))}</td>
     </tr>

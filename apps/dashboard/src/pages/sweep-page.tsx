@@ -10,7 +10,9 @@ import { SweepChart } from './sweep/sweep-chart.js';
 
 const samplerText = (s: SweepRecord['spec']['sampler']) => (s.type === 'random' ? `random (seed ${s.seed})` : 'grid');
 const schedulerText = (s: SweepRecord['spec']['scheduler']) =>
-  s.type === 'asha' ? `ASHA: grace period ${s.gracePeriod}, reduction factor ${s.reductionFactor}, at most ${s.maxRounds} rounds` : 'none (every trial runs to the end)';
+  s.type === 'asha'
+    ? `ASHA: grace period ${s.gracePeriod}, reduction factor ${s.reductionFactor}, at most ${s.maxRounds} rounds`
+    : 'none (every trial runs to the end)';
 
 /** One sweep: the leaderboard, every trial's metric curve on one chart, the spec, and a cancel button. */
 export function SweepPage({ id }: { id: string }) {
@@ -21,19 +23,49 @@ export function SweepPage({ id }: { id: string }) {
   return (
     <section data-sweep-id={sweep.id}>
       <div class="page-head">
-        <h1>{sweep.spec.name} <StatusBadge status={sweep.status} /></h1>
+        <h1>
+          {sweep.spec.name} <StatusBadge status={sweep.status} />
+        </h1>
         <CancelSweep sweep={sweep} onChange={reload} />
       </div>
       <ErrorNote error={sweep.error ? `${sweep.status}: ${sweep.error}` : null} />
       <dl class="facts">
-        <dt>Id</dt><dd class="mono">{sweep.id}</dd>
-        <dt>Metric</dt><dd>{sweep.spec.metric} ({sweep.spec.mode === 'max' ? 'maximised' : 'minimised'})</dd>
-        <dt>Trials</dt><dd data-testid="trials-done">{trialsDone(sweep)}/{trialsTotal(sweep)} done, at most {sweep.spec.maxConcurrentTrials} at once</dd>
-        <dt>Best</dt><dd>{best ? <>trial {best.index}: {metric(best.best)}{best.jobId && <> · <a href={`#/jobs/${best.jobId}`}>{best.jobId}</a></>}</> : '—'}</dd>
-        <dt>Sampler</dt><dd>{samplerText(sweep.spec.sampler)}</dd>
-        <dt>Scheduler</dt><dd>{schedulerText(sweep.spec.scheduler)}</dd>
-        <dt>Created</dt><dd>{time(sweep.createdAt)}</dd>
-        <dt>Duration</dt><dd><Elapsed start={sweep.createdAt} end={sweep.finishedAt} /></dd>
+        <dt>Id</dt>
+        <dd class="mono">{sweep.id}</dd>
+        <dt>Metric</dt>
+        <dd>
+          {sweep.spec.metric} ({sweep.spec.mode === 'max' ? 'maximised' : 'minimised'})
+        </dd>
+        <dt>Trials</dt>
+        <dd data-testid="trials-done">
+          {trialsDone(sweep)}/{trialsTotal(sweep)} done, at most {sweep.spec.maxConcurrentTrials} at once
+        </dd>
+        <dt>Best</dt>
+        <dd>
+          {best ? (
+            <>
+              trial {best.index}: {metric(best.best)}
+              {best.jobId && (
+                <>
+                  {' '}
+                  · <a href={`#/jobs/${best.jobId}`}>{best.jobId}</a>
+                </>
+              )}
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
+        <dt>Sampler</dt>
+        <dd>{samplerText(sweep.spec.sampler)}</dd>
+        <dt>Scheduler</dt>
+        <dd>{schedulerText(sweep.spec.scheduler)}</dd>
+        <dt>Created</dt>
+        <dd>{time(sweep.createdAt)}</dd>
+        <dt>Duration</dt>
+        <dd>
+          <Elapsed start={sweep.createdAt} end={sweep.finishedAt} />
+        </dd>
       </dl>
       <h2>Curves</h2>
       <SweepChart sweep={sweep} jobs={jobs} />
@@ -43,7 +75,9 @@ export function SweepPage({ id }: { id: string }) {
       <div class="columns">
         <div>
           <h2>Search space</h2>
-          <pre class="mono spec" data-testid="sweep-spec">{JSON.stringify(spec, null, 2)}</pre>
+          <pre class="mono spec" data-testid="sweep-spec">
+            {JSON.stringify(spec, null, 2)}
+          </pre>
         </div>
         <div>
           <h2>Base job</h2>
@@ -72,7 +106,9 @@ function CancelSweep({ sweep, onChange }: { sweep: SweepRecord; onChange: () => 
   };
   return (
     <div class="actions">
-      <button class="danger" disabled={sweep.status !== 'running' || busy} onClick={cancel}>Cancel sweep</button>
+      <button class="danger" disabled={sweep.status !== 'running' || busy} onClick={cancel}>
+        Cancel sweep
+      </button>
       <ErrorNote error={error} />
     </div>
   );

@@ -13,13 +13,28 @@ export function SweepsPage() {
     <section>
       <h1>Sweeps</h1>
       <ErrorNote error={error} />
-      {sweeps && rows.length === 0 && <p class="muted">No sweeps yet. Submit one with <code>tusk sweep submit sweep.json</code> or <code>POST /sweeps</code>.</p>}
+      {sweeps && rows.length === 0 && (
+        <p class="muted">
+          No sweeps yet. Submit one with <code>tusk sweep submit sweep.json</code> or <code>POST /sweeps</code>.
+        </p>
+      )}
       {rows.length > 0 && (
         <table class="table" data-testid="sweeps-table">
           <thead>
-            <tr><th>Name</th><th>Status</th><th>Trials done</th><th>Metric</th><th>Best</th><th>Created</th></tr>
+            <tr>
+              <th>Name</th>
+              <th>Status</th>
+              <th>Trials done</th>
+              <th>Metric</th>
+              <th>Best</th>
+              <th>Created</th>
+            </tr>
           </thead>
-          <tbody>{rows.map((s) => <SweepRow key={s.id} sweep={s} />)}</tbody>
+          <tbody>
+            {rows.map((s) => (
+              <SweepRow key={s.id} sweep={s} />
+            ))}
+          </tbody>
         </table>
       )}
     </section>
@@ -30,10 +45,18 @@ function SweepRow({ sweep }: { sweep: SweepRecord }) {
   const best = bestTrialOf(sweep);
   return (
     <tr data-sweep-id={sweep.id}>
-      <td><a href={`#/sweeps/${sweep.id}`}>{sweep.spec.name}</a></td>
-      <td><StatusBadge status={sweep.status} /></td>
-      <td class="num">{trialsDone(sweep)}/{trialsTotal(sweep)}</td>
-      <td>{sweep.spec.metric} ({sweep.spec.mode})</td>
+      <td>
+        <a href={`#/sweeps/${sweep.id}`}>{sweep.spec.name}</a>
+      </td>
+      <td>
+        <StatusBadge status={sweep.status} />
+      </td>
+      <td class="num">
+        {trialsDone(sweep)}/{trialsTotal(sweep)}
+      </td>
+      <td>
+        {sweep.spec.metric} ({sweep.spec.mode})
+      </td>
       <td class="num">{metric(best?.best)}</td>
       <td>{time(sweep.createdAt)}</td>
     </tr>

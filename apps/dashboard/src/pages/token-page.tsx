@@ -20,14 +20,18 @@ export function TokenPage({ hadToken, onSaved }: { hadToken: boolean; onSaved: (
   return (
     <main class="narrow">
       <h1>Tusk</h1>
-      <p>This driver requires its API token (<code>TUSK_API_TOKEN</code>).</p>
+      <p>
+        This driver requires its API token (<code>TUSK_API_TOKEN</code>).
+      </p>
       <form onSubmit={submit}>
         <label>
           API token
           <input name="token" type="password" autoFocus value={token} onInput={(e) => setToken(e.currentTarget.value)} />
         </label>
         {error && <p class="error">{error}</p>}
-        <button type="submit" disabled={!token.trim()}>Open the dashboard</button>
+        <button type="submit" disabled={!token.trim()}>
+          Open the dashboard
+        </button>
       </form>
     </main>
   );

@@ -33,22 +33,42 @@ export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   };
   return (
     <form class="grid-form" onSubmit={submit} data-testid="upload-form">
-      <Field label="Name" name="name" error={apiError}><input name="name" /></Field>
+      <Field label="Name" name="name" error={apiError}>
+        <input name="name" />
+      </Field>
       <Field label="Format" name="format" error={apiError}>
         <select name="format" value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
-          <option value="csv">CSV</option><option value="npy">NumPy .npy (features + labels)</option><option value="idx">IDX (MNIST-style images + labels)</option>
+          <option value="csv">CSV</option>
+          <option value="npy">NumPy .npy (features + labels)</option>
+          <option value="idx">IDX (MNIST-style images + labels)</option>
         </select>
       </Field>
       {FILES[format].map((role) => (
-        <Field key={role} label={`File: ${role}`} name={role} error={apiError}><input type="file" name={role} required /></Field>
+        <Field key={role} label={`File: ${role}`} name={role} error={apiError}>
+          <input type="file" name={role} required />
+        </Field>
       ))}
-      {format === 'csv' && <Field label="Label column(s)" name="labelColumns" error={apiError} hint="comma-separated"><input name="labelColumns" placeholder="label" /></Field>}
-      {format === 'npy' && <Field label="Scale" name="scale" error={apiError} hint="e.g. 0.00392 for 1/255"><input name="scale" /></Field>}
-      <Field label="Partitions" name="partitions" error={apiError}><input name="partitions" type="number" min={1} placeholder="4" /></Field>
-      <Field label="Seed" name="seed" error={apiError}><input name="seed" type="number" min={0} /></Field>
+      {format === 'csv' && (
+        <Field label="Label column(s)" name="labelColumns" error={apiError} hint="comma-separated">
+          <input name="labelColumns" placeholder="label" />
+        </Field>
+      )}
+      {format === 'npy' && (
+        <Field label="Scale" name="scale" error={apiError} hint="e.g. 0.00392 for 1/255">
+          <input name="scale" />
+        </Field>
+      )}
+      <Field label="Partitions" name="partitions" error={apiError}>
+        <input name="partitions" type="number" min={1} placeholder="4" />
+      </Field>
+      <Field label="Seed" name="seed" error={apiError}>
+        <input name="seed" type="number" min={0} />
+      </Field>
       <OtherErrors error={error} fields={FIELDS} />
       <div class="form-actions">
-        <button type="submit" disabled={progress !== null}>Upload</button>
+        <button type="submit" disabled={progress !== null}>
+          Upload
+        </button>
         {progress !== null && <ProgressBar value={progress} label={progress < 1 ? `${Math.round(progress * 100)}%` : 'partitioning…'} />}
       </div>
     </form>

@@ -7,7 +7,10 @@ import { IS_PUBLIC } from './public.decorator.js';
 /** Requires `Authorization: Bearer <TUSK_API_TOKEN>` when a token is configured. */
 @Injectable()
 export class TokenGuard implements CanActivate {
-  constructor(@Inject(DriverEnv) private readonly env: DriverEnv, @Inject(Reflector) private readonly reflector: Reflector) {}
+  constructor(
+    @Inject(DriverEnv) private readonly env: DriverEnv,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.env.TUSK_API_TOKEN;

@@ -15,11 +15,28 @@ const MAX_CAS_RETRIES = 20;
  * (compare-and-set on the entry's revision), retrying on a lost race. Stamps `updatedAt`. With `onlyIfChanged`,
  * a change that leaves the record as it was writes nothing (`changed: false`).
  */
-export async function casUpdate<T extends { updatedAt: string }>(options: { kv: KV; key: string; what: string; change: (record: T) => T | void }): Promise<T> {
+export async function casUpdate<T extends { updatedAt: string }>(options: {
+  kv: KV;
+  key: string;
+  what: string;
+  change: (record: T) => T | void;
+}): Promise<T> {
   return (await casChange(options)).record;
 }
 
-export async function casChange<T extends { updatedAt: string }>({ kv, key, what, change, onlyIfChanged = false }: { kv: KV; key: string; what: string; change: (record: T) => T | void; onlyIfChanged?: boolean }): Promise<{ record: T; changed: boolean }> {
+export async function casChange<T extends { updatedAt: string }>({
+  kv,
+  key,
+  what,
+  change,
+  onlyIfChanged = false,
+}: {
+  kv: KV;
+  key: string;
+  what: string;
+  change: (record: T) => T | void;
+  onlyIfChanged?: boolean;
+}): Promise<{ record: T; changed: boolean }> {
   for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
     const entry = await kv.get(key);
     if (!entry || entry.operation !== 'PUT') throw new Error(`${what} not found`);

@@ -15,12 +15,38 @@ export class EvaluationFailedError extends Error {
  * Evaluates one weights version on a dataset, one task per dataset part on the workers, and
  * averages the metrics by samples. Used by `POST /jobs/:id/evaluate` and for validation rounds.
  */
-export async function evaluateOnWorkers({ groups, collector, jobId, round, manifest, weightsKey, evaluationId, batchSize, signal }: {
-  groups: TaskGroups; collector: ResultCollector; jobId: string; round: number; manifest: DatasetManifest; weightsKey: string;
-  evaluationId: string; batchSize: number; signal: AbortSignal;
+export async function evaluateOnWorkers({
+  groups,
+  collector,
+  jobId,
+  round,
+  manifest,
+  weightsKey,
+  evaluationId,
+  batchSize,
+  signal,
+}: {
+  groups: TaskGroups;
+  collector: ResultCollector;
+  jobId: string;
+  round: number;
+  manifest: DatasetManifest;
+  weightsKey: string;
+  evaluationId: string;
+  batchSize: number;
+  signal: AbortSignal;
 }): Promise<{ samples: number; metrics: Record<string, number> }> {
   const tasks: TaskMessage[] = manifest.partitions.map((part) => ({
-    jobId, kind: 'evaluate', round, partition: part.index, datasetId: manifest.id, evaluationId, weightsKey, epochs: 0, batchSize, seed: 0,
+    jobId,
+    kind: 'evaluate',
+    round,
+    partition: part.index,
+    datasetId: manifest.id,
+    evaluationId,
+    weightsKey,
+    epochs: 0,
+    batchSize,
+    seed: 0,
   }));
   const results = await groups.run({ tasks, collector, signal });
   collector.forget(ResultCollector.groupOf(tasks[0]));

@@ -30,20 +30,37 @@ export class Evaluator {
     const manifest = await this.datasets.manifestForJob(dto.datasetId);
     const trained = await this.datasets.manifestForJob(job.spec.datasetId);
     if (product(manifest.features.shape) !== product(trained.features.shape)) {
-      throw new UnprocessableEntityException({ statusCode: 422, field: 'datasetId', message: `datasetId: features of shape [${manifest.features.shape}] do not fit a model trained on [${trained.features.shape}]` });
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        field: 'datasetId',
+        message: `datasetId: features of shape [${manifest.features.shape}] do not fit a model trained on [${trained.features.shape}]`,
+      });
     }
     const id = `ev-${randomBytes(8).toString('hex')}`;
     const collector = new ResultCollector({
-      js: this.infra.js, jsm: this.infra.jsm, jobId, replayTimeoutMs: this.env.TUSK_REQUEST_TIMEOUT_MS * 2, keep: (r) => r.evaluationId === id,
+      js: this.infra.js,
+      jsm: this.infra.jsm,
+      jobId,
+      replayTimeoutMs: this.env.TUSK_REQUEST_TIMEOUT_MS * 2,
+      keep: (r) => r.evaluationId === id,
     });
     await collector.start();
     try {
       const { samples, metrics } = await evaluateOnWorkers({
-        groups: this.groups, collector, jobId, round: job.round, manifest, weightsKey: weightsKey(jobId, job.round), evaluationId: id,
-        batchSize: dto.batchSize ?? 256, signal: new AbortController().signal,
+        groups: this.groups,
+        collector,
+        jobId,
+        round: job.round,
+        manifest,
+        weightsKey: weightsKey(jobId, job.round),
+        evaluationId: id,
+        batchSize: dto.batchSize ?? 256,
+        signal: new AbortController().signal,
       });
       const record: EvaluationRecord = { id, datasetId: manifest.id, status: 'succeeded', samples, metrics };
-      await this.jobs.update(jobId, (j) => { j.evaluations = [...(j.evaluations ?? []), record]; });
+      await this.jobs.update(jobId, (j) => {
+        j.evaluations = [...(j.evaluations ?? []), record];
+      });
       return record;
     } catch (err) {
       if (err instanceof EvaluationFailedError) throw new BadGatewayException(err.message);

@@ -50,11 +50,18 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
     const unheld: TaskMessage[] = [];
     for (const task of missing) {
       const claimed = (claims.get(task.partition) ?? []).filter((c) => !reassigned.has(c.seq));
-      if (claimed.length > 0) lastHolders.set(task.partition, claimed.map((c) => `${c.workerId}${c.silent ? ' (silent)' : ''}`));
+      if (claimed.length > 0)
+        lastHolders.set(
+          task.partition,
+          claimed.map((c) => `${c.workerId}${c.silent ? ' (silent)' : ''}`),
+        );
       if (claimed.some((c) => !c.silent)) {
         lastMove = now;
       } else if (claimed.length > 0) {
-        logger.warn(`${claimed.map((c) => c.workerId).join(', ')} stopped heartbeating while holding ${taskId(task)}; reassigning it`, jobContext(task));
+        logger.warn(
+          `${claimed.map((c) => c.workerId).join(', ')} stopped heartbeating while holding ${taskId(task)}; reassigning it`,
+          jobContext(task),
+        );
         await dispatcher.reassign({ task, seqs: claimed.map((c) => c.seq), collector });
         for (const c of claimed) reassigned.add(c.seq);
       } else {
@@ -64,14 +71,24 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
     if (unheld.length > 0 && now - lastLostCheck >= LOST_CHECK_MS) {
       lastLostCheck = now;
       const republished = await dispatcher.republishLost({ tasks: unheld, collector });
-      if (republished > 0) logger.warn(`${republished} task(s) of ${group} were neither answered nor queued; published again`, jobContext({ jobId: first.jobId, round: first.round }));
+      if (republished > 0)
+        logger.warn(
+          `${republished} task(s) of ${group} were neither answered nor queued; published again`,
+          jobContext({ jobId: first.jobId, round: first.round }),
+        );
     }
     const pool = liveness.pool(first.jobId);
     // Tasks waiting their turn behind other jobs' work are queued, not stalled.
     if (unheld.length > 0 && pool.live > 0 && pool.busyElsewhere === pool.live) lastMove = now;
     if (now - lastMove > stallTimeoutMs) {
       const workers = [...new Set(missing.flatMap((t) => lastHolders.get(t.partition) ?? []))];
-      throw new JobStalledError({ group, partitions: missing.map((t) => t.partition), workers, seconds: Math.round(stallTimeoutMs / 1000), liveWorkers: pool.live });
+      throw new JobStalledError({
+        group,
+        partitions: missing.map((t) => t.partition),
+        workers,
+        seconds: Math.round(stallTimeoutMs / 1000),
+        liveWorkers: pool.live,
+      });
     }
     await collector.changed(POLL_MS, signal);
   }

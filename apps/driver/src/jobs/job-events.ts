@@ -11,7 +11,17 @@ export function progressOf(job: JobRecord): { progress: number; etaSeconds: numb
 }
 
 export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRecord, progress = progressOf(job)): JobEvent {
-  return { jobId: job.id, type, status: job.status, round: job.round, totalRounds: job.totalRounds, ...progress, record, error: job.error, at: new Date().toISOString() };
+  return {
+    jobId: job.id,
+    type,
+    status: job.status,
+    round: job.round,
+    totalRounds: job.totalRounds,
+    ...progress,
+    record,
+    error: job.error,
+    at: new Date().toISOString(),
+  };
 }
 
 /** Publishes progress on `tusk.events.<job>` for the SSE endpoint and the CLI. */

@@ -3,9 +3,24 @@ export class JobStalledError extends Error {
   /** Waiting longer is what the stall timeout already did: never retried as an outage. */
   readonly transient = false;
 
-  constructor({ group, partitions, workers, seconds, liveWorkers }: { group: string; partitions: number[]; workers: string[]; seconds: number; liveWorkers: number }) {
+  constructor({
+    group,
+    partitions,
+    workers,
+    seconds,
+    liveWorkers,
+  }: {
+    group: string;
+    partitions: number[];
+    workers: string[];
+    seconds: number;
+    liveWorkers: number;
+  }) {
     const held = workers.length > 0 ? `last held by ${workers.join(', ')}` : `no worker took them (${liveWorkers} live worker(s))`;
-    super(`stalled: nothing moved for ${seconds} s (TUSK_STALL_TIMEOUT_S); ${group} partitions [${partitions.join(', ')}] have no result, ${held}`);
+    super(
+      `stalled: nothing moved for ${seconds} s (TUSK_STALL_TIMEOUT_S); ` +
+        `${group} partitions [${partitions.join(', ')}] have no result, ${held}`,
+    );
     this.name = 'JobStalledError';
   }
 }

@@ -3,9 +3,18 @@ import { progressOf } from './job-events.js';
 
 export function summaryOf(job: JobRecord): JobSummary {
   return {
-    id: job.id, name: job.spec.name, mode: job.spec.training.mode, datasetId: job.spec.datasetId,
-    status: job.status, error: job.error, round: job.round, totalRounds: job.totalRounds, ...progressOf(job),
+    id: job.id,
+    name: job.spec.name,
+    mode: job.spec.training.mode,
+    datasetId: job.spec.datasetId,
+    status: job.status,
+    error: job.error,
+    round: job.round,
+    totalRounds: job.totalRounds,
+    ...progressOf(job),
     lastMetrics: job.history.at(-1)?.metrics ?? {},
-    createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
   };
 }

@@ -1,6 +1,13 @@
 import type { DatasetManifest, JobSpec } from '@tusk/contracts';
 import {
-  buildModel, compileSettingsInModel, countParams, kerasCompileSpec, kerasToTfjsTopology, ModelSpecError, normalizeLoss, preflightTopology,
+  buildModel,
+  compileSettingsInModel,
+  countParams,
+  kerasCompileSpec,
+  kerasToTfjsTopology,
+  ModelSpecError,
+  normalizeLoss,
+  preflightTopology,
 } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
@@ -27,19 +34,36 @@ function checkOutput(units: number, manifest: DatasetManifest, loss: string): st
  * Checks a job against its dataset and the configured limits before anything is stored or queued,
  * building the model once to catch unknown layers, shapes that do not fit and oversized models.
  */
-export async function validateJob({ dto, manifest, validation, env }: { dto: CreateJobDto; manifest: DatasetManifest; validation?: DatasetManifest; env: DriverEnv }): Promise<{ spec: JobSpec; params: number }> {
+export async function validateJob({
+  dto,
+  manifest,
+  validation,
+  env,
+}: {
+  dto: CreateJobDto;
+  manifest: DatasetManifest;
+  validation?: DatasetManifest;
+  env: DriverEnv;
+}): Promise<{ spec: JobSpec; params: number }> {
   const t = dto.training;
   const mode = t.mode ?? 'synchronous';
   const asyncOnly = (['frequency', 'pushEvery', 'maxStaleness', 'stalePolicy'] as const).find((k) => t[k] !== undefined);
-  if (mode === 'synchronous' && asyncOnly) throw new ModelSpecError(`training.${asyncOnly}`, 'applies to asynchronous and hogwild jobs only');
-  if (t.deltaEncoding === 'float16' && mode !== 'synchronous') throw new ModelSpecError('training.deltaEncoding', 'float16 deltas apply to synchronous jobs only');
-  if (t.localEpochs !== undefined && mode !== 'synchronous') throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
-  if (t.optimizerState !== undefined && mode !== 'synchronous') throw new ModelSpecError('training.optimizerState', 'applies to synchronous jobs only');
-  if (t.epochs > env.TUSK_MAX_EPOCHS) throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
+  if (mode === 'synchronous' && asyncOnly)
+    throw new ModelSpecError(`training.${asyncOnly}`, 'applies to asynchronous and hogwild jobs only');
+  if (t.deltaEncoding === 'float16' && mode !== 'synchronous')
+    throw new ModelSpecError('training.deltaEncoding', 'float16 deltas apply to synchronous jobs only');
+  if (t.localEpochs !== undefined && mode !== 'synchronous')
+    throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
+  if (t.optimizerState !== undefined && mode !== 'synchronous')
+    throw new ModelSpecError('training.optimizerState', 'applies to synchronous jobs only');
+  if (t.epochs > env.TUSK_MAX_EPOCHS)
+    throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
   const partitions = t.partitions ?? available;
-  if (partitions > available) throw new ModelSpecError('training.partitions', `the dataset has ${available} partitions; a job can use at most that many`);
-  if (partitions > env.TUSK_MAX_PARTITIONS) throw new ModelSpecError('training.partitions', `at most ${env.TUSK_MAX_PARTITIONS} (TUSK_MAX_PARTITIONS)`);
+  if (partitions > available)
+    throw new ModelSpecError('training.partitions', `the dataset has ${available} partitions; a job can use at most that many`);
+  if (partitions > env.TUSK_MAX_PARTITIONS)
+    throw new ModelSpecError('training.partitions', `at most ${env.TUSK_MAX_PARTITIONS} (TUSK_MAX_PARTITIONS)`);
   const localEpochs = Math.min(t.localEpochs ?? 1, t.epochs);
   const compile = kerasCompileSpec(dto.compile ?? compileSettingsInModel(dto.model));
   const seed = t.seed ?? 42;
@@ -51,21 +75,27 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
   const model = await buildModel({ topology, compile, seed });
   try {
     const params = countParams(model);
-    if (params > env.TUSK_MAX_PARAMS) throw new ModelSpecError('model', `${params} parameters is over the limit of ${env.TUSK_MAX_PARAMS} (TUSK_MAX_PARAMS)`);
-    if (model.inputs[0].dtype !== 'float32') throw new ModelSpecError('model', `the model's input must be float32, not ${model.inputs[0].dtype}`);
+    if (params > env.TUSK_MAX_PARAMS)
+      throw new ModelSpecError('model', `${params} parameters is over the limit of ${env.TUSK_MAX_PARAMS} (TUSK_MAX_PARAMS)`);
+    if (model.inputs[0].dtype !== 'float32')
+      throw new ModelSpecError('model', `the model's input must be float32, not ${model.inputs[0].dtype}`);
     const inputShape = model.inputs[0].shape.slice(1);
     if (inputShape.some((d) => d === null)) throw new ModelSpecError('model', `the input shape [${inputShape}] must be fully defined`);
     if (product(inputShape as number[]) !== product(manifest.features.shape)) {
-      throw new ModelSpecError('model', `the model's input shape [${inputShape}] does not fit the dataset's features of shape [${manifest.features.shape}]`);
+      throw new ModelSpecError(
+        'model',
+        `the model's input shape [${inputShape}] does not fit the dataset's features of shape [${manifest.features.shape}]`,
+      );
     }
     const outputShape = model.outputs[0].shape;
     const units = outputShape[outputShape.length - 1] ?? 0;
     const outputProblem = checkOutput(units, manifest, normalizeLoss(compile.loss));
     if (outputProblem) throw new ModelSpecError('model', outputProblem);
     if (validation) {
-      const problem = product(validation.features.shape) !== product(manifest.features.shape)
-        ? `its features of shape [${validation.features.shape}] differ from the training data's [${manifest.features.shape}]`
-        : checkOutput(units, validation, normalizeLoss(compile.loss));
+      const problem =
+        product(validation.features.shape) !== product(manifest.features.shape)
+          ? `its features of shape [${validation.features.shape}] differ from the training data's [${manifest.features.shape}]`
+          : checkOutput(units, validation, normalizeLoss(compile.loss));
       if (problem) throw new ModelSpecError('training.validationDatasetId', problem);
     }
     const spec: JobSpec = {
@@ -74,11 +104,26 @@ export async function validateJob({ dto, manifest, validation, env }: { dto: Cre
       compile,
       datasetId: manifest.id,
       training: {
-        mode, epochs: t.epochs, batchSize: t.batchSize ?? 32, partitions, localEpochs, validationSplit: t.validationSplit ?? 0, seed,
+        mode,
+        epochs: t.epochs,
+        batchSize: t.batchSize ?? 32,
+        partitions,
+        localEpochs,
+        validationSplit: t.validationSplit ?? 0,
+        seed,
         ...(validation ? { validationDatasetId: validation.id } : {}),
         deltaEncoding: t.deltaEncoding ?? 'float32',
         ...(mode === 'synchronous' ? { optimizerState: t.optimizerState ?? DEFAULT_OPTIMIZER_STATE } : {}),
-        ...(mode === 'synchronous' ? {} : { async: { frequency: t.frequency ?? 'epoch', pushEvery: t.pushEvery ?? 1, maxStaleness: t.maxStaleness ?? null, stalePolicy: t.stalePolicy ?? 'reject' } }),
+        ...(mode === 'synchronous'
+          ? {}
+          : {
+              async: {
+                frequency: t.frequency ?? 'epoch',
+                pushEvery: t.pushEvery ?? 1,
+                maxStaleness: t.maxStaleness ?? null,
+                stalePolicy: t.stalePolicy ?? 'reject',
+              },
+            }),
       },
     };
     return { spec, params };

@@ -1,8 +1,34 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Logger, NotFoundException, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Logger,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Res,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { eventSubject, FINAL_STATUSES, modelJsonKey, modelWeightsKey, type EvaluationRecord, type JobEvent, type JobLogLine, type JobRecord, type JobSummary } from '@tusk/contracts';
+import {
+  eventSubject,
+  FINAL_STATUSES,
+  modelJsonKey,
+  modelWeightsKey,
+  type EvaluationRecord,
+  type JobEvent,
+  type JobLogLine,
+  type JobRecord,
+  type JobSummary,
+} from '@tusk/contracts';
 import { EventStream } from '../infra/event-stream.js';
 import { CreateJobDto } from './dto/create-job.dto.js';
 import { EvaluateDto, PredictDto } from './dto/evaluate.dto.js';
@@ -16,7 +42,12 @@ import { JobsService } from './jobs.service.js';
 import { JobIdPipe } from './job-id.pipe.js';
 import { summaryOf } from './job-summary.js';
 import {
-  EvaluationRecordResponse, JobDetailResponse, JobRecordResponse, JobSummaryResponse, ModelJsonResponse, PredictionsResponse,
+  EvaluationRecordResponse,
+  JobDetailResponse,
+  JobRecordResponse,
+  JobSummaryResponse,
+  ModelJsonResponse,
+  PredictionsResponse,
 } from './responses/job-record.response.js';
 import { JobLogLineResponse } from './responses/job-log-line.response.js';
 

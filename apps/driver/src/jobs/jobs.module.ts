@@ -19,7 +19,22 @@ import { StateGauges } from '../metrics/state-gauges.js';
 @Module({
   imports: [DatasetsModule],
   controllers: [JobsController],
-  providers: [JobStore, JobEvents, WorkerLiveness, TaskDispatcher, TaskGroups, Rounds, TrainingLoop, JobsService, Evaluator, Predictor, StateGauges, JobLogs, TrainingHooks, ModelArtifacts],
+  providers: [
+    JobStore,
+    JobEvents,
+    WorkerLiveness,
+    TaskDispatcher,
+    TaskGroups,
+    Rounds,
+    TrainingLoop,
+    JobsService,
+    Evaluator,
+    Predictor,
+    StateGauges,
+    JobLogs,
+    TrainingHooks,
+    ModelArtifacts,
+  ],
   exports: [JobsService, JobStore, TrainingHooks],
 })
 export class JobsModule {}

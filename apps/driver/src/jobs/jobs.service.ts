@@ -1,4 +1,12 @@
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { FINAL_STATUSES, type JobRecord, type JobSpec } from '@tusk/contracts';
 import { ModelSpecError } from '@tusk/model';
@@ -27,13 +35,27 @@ export class JobsService {
   async create(dto: CreateJobDto, { id = newJobId(), sweepId }: { id?: string; sweepId?: string } = {}): Promise<JobRecord> {
     const active = (await this.jobs.list()).filter((j) => !FINAL_STATUSES.includes(j.status)).length;
     if (active >= this.env.TUSK_MAX_ACTIVE_JOBS) {
-      throw new HttpException(`${active} jobs are queued or running, the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException(
+        `${active} jobs are queued or running, ` +
+          `the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     const { spec, params } = await this.check(dto);
     const now = new Date().toISOString();
     const record: JobRecord = {
-      id, ...(sweepId ? { sweepId } : {}), spec, status: 'queued', createdAt: now, updatedAt: now, round: 0,
-      totalRounds: spec.training.mode === 'synchronous' ? Math.ceil(spec.training.epochs / spec.training.localEpochs) : 1, params, history: [], backends: [], modelReady: false,
+      id,
+      ...(sweepId ? { sweepId } : {}),
+      spec,
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+      round: 0,
+      totalRounds: spec.training.mode === 'synchronous' ? Math.ceil(spec.training.epochs / spec.training.localEpochs) : 1,
+      params,
+      history: [],
+      backends: [],
+      modelReady: false,
     };
     await this.jobs.create(record);
     this.events.publish(record, 'status');
@@ -49,7 +71,8 @@ export class JobsService {
     try {
       return await validateJob({ dto, manifest, validation, env: this.env });
     } catch (err) {
-      if (err instanceof ModelSpecError) throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
+      if (err instanceof ModelSpecError)
+        throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
       throw err;
     }
   }

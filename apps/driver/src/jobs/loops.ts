@@ -3,7 +3,11 @@ export class Loops {
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
 
   /** Starts `run` unless a loop for `id` runs; `ended` runs once it has ended, whichever way. */
-  start(id: string, run: (signal: AbortSignal) => Promise<void>, { onError, ended }: { onError: (err: unknown) => void; ended?: () => void }): void {
+  start(
+    id: string,
+    run: (signal: AbortSignal) => Promise<void>,
+    { onError, ended }: { onError: (err: unknown) => void; ended?: () => void },
+  ): void {
     if (this.running.has(id)) return;
     const abort = new AbortController();
     const done = run(abort.signal)

@@ -33,7 +33,9 @@ export async function outlastOutages<T>({
   } catch (err) {
     // A transient error that comes out was the last one allowed: the outage outlasted TUSK_OUTAGE_LIMIT_S.
     if (isTransientError(err) && !signal.aborted)
-      throw new Error(`NATS or S3 stayed unreachable for more than ${limitS} s (TUSK_OUTAGE_LIMIT_S): ${(err as Error).message}`);
+      throw new Error(`NATS or S3 stayed unreachable for more than ${limitS} s (TUSK_OUTAGE_LIMIT_S): ${(err as Error).message}`, {
+        cause: err,
+      });
     throw err;
   }
 }

@@ -10,11 +10,18 @@ import { DriverEnv } from '../driver-env.js';
 export class Predictor {
   private readonly models: LRUCache<string, Promise<tf.LayersModel>>;
 
-  constructor(@Inject(Infra) private readonly infra: Infra, @Inject(DriverEnv) env: DriverEnv) {
+  constructor(
+    @Inject(Infra) private readonly infra: Infra,
+    @Inject(DriverEnv) env: DriverEnv,
+  ) {
     this.models = new LRUCache({
       max: env.TUSK_PREDICT_CACHE_MODELS,
       // An evicted model's weights are freed; a load that failed has nothing to free.
-      dispose: (model) => void model.then((m) => m.dispose(), () => undefined),
+      dispose: (model) =>
+        void model.then(
+          (m) => m.dispose(),
+          () => undefined,
+        ),
     });
   }
 
@@ -26,7 +33,11 @@ export class Predictor {
     instances.forEach((instance, i) => {
       const values = Array.isArray(instance) ? (instance as unknown[]).flat(Infinity) : [instance];
       if (values.length !== size || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-        throw new UnprocessableEntityException({ statusCode: 422, field: `instances[${i}]`, message: `instances[${i}]: expected ${size} finite numbers (input shape [${inputShape}])` });
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          field: `instances[${i}]`,
+          message: `instances[${i}]: expected ${size} finite numbers (input shape [${inputShape}])`,
+        });
       }
       flat.set(values as number[], i * size);
     });
@@ -54,9 +65,19 @@ export class Predictor {
 
   private async load(jobId: string): Promise<tf.LayersModel> {
     const [json, weights] = await Promise.all([
-      this.infra.store.getJson<{ modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }>(modelJsonKey(jobId)),
+      this.infra.store.getJson<{ modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }>(
+        modelJsonKey(jobId),
+      ),
       this.infra.store.getBytes(modelWeightsKey(jobId)),
-    ]).catch(() => { throw new NotFoundException(`job ${jobId} has no model yet`); });
-    return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(weights).buffer }));
+    ]).catch(() => {
+      throw new NotFoundException(`job ${jobId} has no model yet`);
+    });
+    return tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: new Uint8Array(weights).buffer,
+      }),
+    );
   }
 }

@@ -131,7 +131,12 @@ export class ResultCollector {
   /** Waits until a result arrives or `ms` pass, whichever is first. */
   changed(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
-      const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); this.wakers.delete(done); resolve(); };
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.wakers.delete(done);
+        resolve();
+      };
       const timer = setTimeout(done, ms);
       this.wakers.add(done);
       signal?.addEventListener('abort', done, { once: true });

@@ -11,7 +11,19 @@ export function weightedMetrics(results: Pick<ResultMessage, 'samples' | 'metric
 }
 
 /** The history entry of one averaged round. */
-export function roundRecord({ round, epoch, epochsTrained, results, seconds }: { round: number; epoch: number; epochsTrained: number; results: ResultMessage[]; seconds: number }): RoundRecord {
+export function roundRecord({
+  round,
+  epoch,
+  epochsTrained,
+  results,
+  seconds,
+}: {
+  round: number;
+  epoch: number;
+  epochsTrained: number;
+  results: ResultMessage[];
+  seconds: number;
+}): RoundRecord {
   const samples = results.reduce((n, r) => n + r.samples, 0);
   const workers: WorkerRoundStat[] = results.map((r) => ({
     workerId: r.workerId,

@@ -1,7 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
-  datasetManifestKey, deltasPrefix, optimizerStateKey, optimizerStatesPrefix, WEIGHTS_BUCKET, weightsKey, type DatasetManifest, type JobRecord, type PushStats, type ResultMessage, type TaskMessage,
+  datasetManifestKey,
+  deltasPrefix,
+  optimizerStateKey,
+  optimizerStatesPrefix,
+  WEIGHTS_BUCKET,
+  weightsKey,
+  type DatasetManifest,
+  type JobRecord,
+  type PushStats,
+  type ResultMessage,
+  type TaskMessage,
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
@@ -19,9 +29,13 @@ import { VersionCurve } from './version-curve.js';
 const ASYNC_PROGRESS_MS = 2_000;
 
 /** The seed of one partition's task in one round: a pure function of the job's seed, so reruns match. */
-export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number => mixSeed(seed, round, partition);
+export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number =>
+  mixSeed(seed, round, partition);
 
-/** Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round (`optimizerState: "partition"`). */
+/**
+ * Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round
+ * (`optimizerState: "partition"`).
+ */
 function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
   if (job.spec.training.optimizerState !== 'partition' || job.round === 0) return undefined;
   const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
@@ -56,9 +70,16 @@ export class Rounds {
     const epochsThisRound = synchronous ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
     const started = Date.now();
     const tasks: TaskMessage[] = Array.from({ length: training.partitions }, (_, partition) => ({
-      jobId: job.id, kind: 'train', round, partition, datasetId: job.spec.datasetId,
-      weightsKey: weightsKey(job.id, round), epochs: epochsThisRound, batchSize: training.batchSize,
-      seed: taskSeed({ seed: training.seed, round, partition }), optimizerKey: previousOptimizerState(job, partition),
+      jobId: job.id,
+      kind: 'train',
+      round,
+      partition,
+      datasetId: job.spec.datasetId,
+      weightsKey: weightsKey(job.id, round),
+      epochs: epochsThisRound,
+      batchSize: training.batchSize,
+      seed: taskSeed({ seed: training.seed, round, partition }),
+      optimizerKey: previousOptimizerState(job, partition),
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
     const results = await this.groups.run({ tasks, collector, signal, moved: asyncRound?.moved }).finally(() => asyncRound?.stop());
@@ -99,14 +120,21 @@ export class Rounds {
     // Counted only by the update that recorded it: a round redone after a restart or an outage counts once.
     if (recorded) this.metrics.roundCompleted({ mode: training.mode, seconds: record.seconds });
     this.events.publish(updated, 'round', record);
-    const shown = Object.entries(record.metrics).map(([name, value]) => `${name}=${value.toFixed(4)}`).join(' ');
-    this.logger.log(`round ${round} done (${round + 1}/${job.totalRounds}) in ${record.seconds.toFixed(1)} s: ${shown}`, { jobId: job.id, round });
+    const shown = Object.entries(record.metrics)
+      .map(([name, value]) => `${name}=${value.toFixed(4)}`)
+      .join(' ');
+    this.logger.log(`round ${round} done (${round + 1}/${job.totalRounds}) in ${record.seconds.toFixed(1)} s: ${shown}`, {
+      jobId: job.id,
+      round,
+    });
     collector.forget(ResultCollector.groupOf(tasks[0]));
     // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote.
     await Promise.all([
       purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(job.id, round) }),
       // This round's tasks started from the previous round's optimizer states: those are spent now.
-      ...(round > 0 ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })] : []),
+      ...(round > 0
+        ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })]
+        : []),
       this.infra.blobs.delete(weightsKey(job.id, round)),
     ]).catch((err) => this.logger.warn(`cleanup of round ${round} failed: ${err}`, { jobId: job.id, round }));
     return updated;
@@ -116,12 +144,18 @@ export class Rounds {
   private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
     const ordered = [...results].sort((a, b) => a.partition - b.partition);
-    const deltas = await Promise.all(ordered.map(async (r) => {
-      if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
-      const bytes = await this.infra.blobs.get(r.deltaKey);
-      this.metrics.deltaReceived(bytes.byteLength);
-      return { delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes), samples: r.samples, partition: r.partition };
-    }));
+    const deltas = await Promise.all(
+      ordered.map(async (r) => {
+        if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
+        const bytes = await this.infra.blobs.get(r.deltaKey);
+        this.metrics.deltaReceived(bytes.byteLength);
+        return {
+          delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes),
+          samples: r.samples,
+          partition: r.partition,
+        };
+      }),
+    );
     const poisoned = deltas.find((d) => hasNonFinite(d.delta));
     if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
     return float32ToBytes(applyDelta(base, averageDeltas(deltas)));
@@ -133,7 +167,10 @@ export class Rounds {
    * and the pushes' curve points received since the last tick go into the record (`stop()` stores the rest).
    */
   private async followPushes(job: JobRecord, started: number): Promise<{ moved: () => Promise<boolean>; stop: () => Promise<void> }> {
-    const expected = expectedPushes(job.spec.training, await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)));
+    const expected = expectedPushes(
+      job.spec.training,
+      await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(job.spec.datasetId)),
+    );
     // Listening before any task is published, so the first push's point is not missed.
     const curve = new VersionCurve({ nc: this.infra.nc, jobs: this.jobs, jobId: job.id, round: job.round });
     let version = 0;
@@ -161,13 +198,25 @@ export class Rounds {
   }
 
   /** Metrics of weights version `version` on the job's validation dataset, as `val_*`; none without one. */
-  private async validate(job: JobRecord, version: number, collector: ResultCollector, signal: AbortSignal): Promise<Record<string, number>> {
+  private async validate(
+    job: JobRecord,
+    version: number,
+    collector: ResultCollector,
+    signal: AbortSignal,
+  ): Promise<Record<string, number>> {
     const datasetId = job.spec.training.validationDatasetId;
     if (!datasetId) return {};
     const manifest = await this.infra.store.getJson<DatasetManifest>(datasetManifestKey(datasetId));
     const { metrics } = await evaluateOnWorkers({
-      groups: this.groups, collector, jobId: job.id, round: version, manifest, weightsKey: weightsKey(job.id, version),
-      evaluationId: validationId(version), batchSize: 256, signal,
+      groups: this.groups,
+      collector,
+      jobId: job.id,
+      round: version,
+      manifest,
+      weightsKey: weightsKey(job.id, version),
+      evaluationId: validationId(version),
+      batchSize: 256,
+      signal,
     });
     return Object.fromEntries(Object.entries(metrics).map(([name, value]) => [`val_${name}`, value]));
   }

@@ -15,8 +15,26 @@ export class TaskGroups {
     @Inject(DriverEnv) private readonly env: DriverEnv,
   ) {}
 
-  async run({ tasks, collector, signal, moved }: { tasks: TaskMessage[]; collector: ResultCollector; signal: AbortSignal; moved?: () => Promise<boolean> }): Promise<ResultMessage[]> {
+  async run({
+    tasks,
+    collector,
+    signal,
+    moved,
+  }: {
+    tasks: TaskMessage[];
+    collector: ResultCollector;
+    signal: AbortSignal;
+    moved?: () => Promise<boolean>;
+  }): Promise<ResultMessage[]> {
     await this.dispatcher.dispatch({ tasks, collector });
-    return watchGroup({ tasks, collector, dispatcher: this.dispatcher, liveness: this.liveness, stallTimeoutMs: this.env.TUSK_STALL_TIMEOUT_S * 1000, signal, moved });
+    return watchGroup({
+      tasks,
+      collector,
+      dispatcher: this.dispatcher,
+      liveness: this.liveness,
+      stallTimeoutMs: this.env.TUSK_STALL_TIMEOUT_S * 1000,
+      signal,
+      moved,
+    });
   }
 }

@@ -1,7 +1,16 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  deltasPrefix, FINAL_STATUSES, optimizerStatesPrefix, jobTasksFilter, modelJsonKey, modelWeightsKey, pushBlobsPrefix, TASKS_STREAM,
-  WEIGHTS_BUCKET, weightsKey, type JobRecord,
+  deltasPrefix,
+  FINAL_STATUSES,
+  optimizerStatesPrefix,
+  jobTasksFilter,
+  modelJsonKey,
+  modelWeightsKey,
+  pushBlobsPrefix,
+  TASKS_STREAM,
+  WEIGHTS_BUCKET,
+  weightsKey,
+  type JobRecord,
 } from '@tusk/contracts';
 import { jobContext } from '@tusk/config';
 import { Infra } from '@tusk/infra';
@@ -57,7 +66,8 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
 
   start(jobId: string): void {
     this.loops.start(jobId, (signal) => this.run(jobId, signal), {
-      onError: (err) => this.logger.error(`the training loop ended unexpectedly: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId }),
+      onError: (err) =>
+        this.logger.error(`the training loop ended unexpectedly: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId }),
       ended: () => this.hooks.ended(jobId),
     });
   }
@@ -70,13 +80,19 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async run(jobId: string, signal: AbortSignal): Promise<void> {
-    const retrying = <T>(what: string, step: () => Promise<T>) => outlastOutages({ what, job: { jobId }, limitS: this.env.TUSK_OUTAGE_LIMIT_S, signal, logger: this.logger, step });
+    const retrying = <T>(what: string, step: () => Promise<T>) =>
+      outlastOutages({ what, job: { jobId }, limitS: this.env.TUSK_OUTAGE_LIMIT_S, signal, logger: this.logger, step });
     // The round the loop has reached: results of earlier rounds are late, and their blobs can go.
     const progress = { round: 0 };
     const collector = new ResultCollector({
-      js: this.infra.js, jsm: this.infra.jsm, jobId, replayTimeoutMs: this.env.TUSK_REQUEST_TIMEOUT_MS * 2,
+      js: this.infra.js,
+      jsm: this.infra.jsm,
+      jobId,
+      replayTimeoutMs: this.env.TUSK_REQUEST_TIMEOUT_MS * 2,
       keep: (r) => neededForTraining(r, progress.round),
-      onStray: (r) => { if (r.deltaKey) void this.infra.blobs.delete(r.deltaKey).catch(() => undefined); },
+      onStray: (r) => {
+        if (r.deltaKey) void this.infra.blobs.delete(r.deltaKey).catch(() => undefined);
+      },
     });
     try {
       let job = await retrying('reading the job', () => this.jobs.get(jobId));
@@ -151,7 +167,10 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
   private async fail(jobId: string, reason: string, signal: AbortSignal): Promise<void> {
     this.logger.error(`failed: ${reason}`, { jobId });
     await untilDone({
-      what: 'recording its failure', job: { jobId }, signal, logger: this.logger,
+      what: 'recording its failure',
+      job: { jobId },
+      signal,
+      logger: this.logger,
       step: async () => {
         const failed = await this.jobs.update(jobId, (j) => {
           if (FINAL_STATUSES.includes(j.status)) return;
@@ -165,14 +184,17 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async purgeTasks(jobId: string): Promise<void> {
-    await this.infra.jsm.streams.purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) }).catch((err) => this.logger.warn(`purging its tasks failed: ${err}`, { jobId }));
+    await this.infra.jsm.streams
+      .purge(TASKS_STREAM, { filter: jobTasksFilter(jobId) })
+      .catch((err) => this.logger.warn(`purging its tasks failed: ${err}`, { jobId }));
   }
 
   /** Deltas, optimizer states and pushed blobs of a job that has ended: nothing will read them again. */
   private async sweepBlobs(jobId: string): Promise<void> {
     for (const prefix of [deltasPrefix(jobId), optimizerStatesPrefix(jobId), pushBlobsPrefix(jobId)]) {
-      await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) => this.logger.warn(`sweeping ${prefix} failed: ${err}`, { jobId }));
+      await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) =>
+        this.logger.warn(`sweeping ${prefix} failed: ${err}`, { jobId }),
+      );
     }
   }
-
 }

@@ -29,10 +29,12 @@ export class VersionCurve {
   private writing: Promise<void> | null = null;
 
   constructor(private readonly options: { nc: NatsConnection; jobs: JobStore; jobId: string; round: number }) {
-    this.subscription = options.nc.subscribe(eventSubject(options.jobId), { callback: (err, msg) => {
-      const point = err ? null : pointIn(msg);
-      if (point) this.received.push(point);
-    } });
+    this.subscription = options.nc.subscribe(eventSubject(options.jobId), {
+      callback: (err, msg) => {
+        const point = err ? null : pointIn(msg);
+        if (point) this.received.push(point);
+      },
+    });
   }
 
   /** Stores the points received since the last write; skipped while a write is still running (at most one at a time). */
@@ -41,22 +43,33 @@ export class VersionCurve {
     const fresh = this.received;
     this.received = [];
     const { jobs, jobId, round } = this.options;
-    this.writing = jobs.update(jobId, (job) => {
-      if (job.round !== round) return; // the round is over: a late write must not touch the next one
-      job.versions = fitVersionPoints([...(job.versions ?? []), ...fresh]);
-    }).then(() => undefined, (err: unknown) => {
-      this.received = [...fresh, ...this.received]; // tried again with the next write
-      this.logger.warn(`job ${jobId}: ${fresh.length} version points not stored yet: ${(err as Error).message}`);
-    }).finally(() => {
-      this.writing = null;
-    });
+    this.writing = jobs
+      .update(jobId, (job) => {
+        if (job.round !== round) return; // the round is over: a late write must not touch the next one
+        job.versions = fitVersionPoints([...(job.versions ?? []), ...fresh]);
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.received = [...fresh, ...this.received]; // tried again with the next write
+          this.logger.warn(`job ${jobId}: ${fresh.length} version points not stored yet: ${(err as Error).message}`);
+        },
+      )
+      .finally(() => {
+        this.writing = null;
+      });
     return this.writing;
   }
 
-  /** Takes in every event NATS delivered up to now (a flush round trip, not waited for long while NATS is away), stops listening, and stores the rest. */
+  /**
+   * Takes in every event NATS delivered up to now (a flush round trip, not waited for long while NATS is away), stops
+   * listening, and stores the rest.
+   */
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const giveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_FLUSH_MS); });
+    const giveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_FLUSH_MS);
+    });
     await Promise.race([this.options.nc.flush().catch(() => undefined), giveUp]).finally(() => clearTimeout(timer));
     this.subscription.unsubscribe();
     await this.writing;

@@ -3,7 +3,12 @@ import { MAX_VERSION_POINTS, type VersionPoint } from '@tusk/contracts';
 import { fitVersionPoints, thinVersionPoints } from './version-thinning.js';
 
 const point = (version: number, outcome: VersionPoint['outcome'] = 'applied'): VersionPoint => ({
-  version, at: '2026-01-01T00:00:00.000Z', partition: version % 2, staleness: 0, outcome, metrics: { loss: 1 / (1 + version) },
+  version,
+  at: '2026-01-01T00:00:00.000Z',
+  partition: version % 2,
+  staleness: 0,
+  outcome,
+  metrics: { loss: 1 / (1 + version) },
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => point(from + i));
 const versionsOf = (points: VersionPoint[]) => points.map((p) => p.version);

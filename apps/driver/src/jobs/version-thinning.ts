@@ -36,9 +36,13 @@ export function thinVersionPoints(points: readonly VersionPoint[], max = MAX_VER
   return kept;
 }
 
-/** The curve as the record keeps it: thinned to MAX_VERSION_POINTS, then further while its JSON is over MAX_VERSION_BYTES (long metric names). */
+/**
+ * The curve as the record keeps it: thinned to MAX_VERSION_POINTS, then further while its JSON is over MAX_VERSION_BYTES
+ * (long metric names).
+ */
 export function fitVersionPoints(points: readonly VersionPoint[], maxBytes = MAX_VERSION_BYTES): VersionPoint[] {
   let kept = thinVersionPoints(points);
-  while (kept.length > 2 && JSON.stringify(kept).length > maxBytes) kept = thinVersionPoints(kept, Math.max(2, Math.floor(kept.length / 2)));
+  while (kept.length > 2 && JSON.stringify(kept).length > maxBytes)
+    kept = thinVersionPoints(kept, Math.max(2, Math.floor(kept.length / 2)));
   return kept;
 }

@@ -19,10 +19,30 @@ export class DriverMetrics {
 
   constructor(@Inject(Registry) registry: Registry) {
     const registers = [registry];
-    this.rounds = new Counter({ name: 'tusk_rounds_total', help: 'Rounds recorded in a job history (an asynchronous or hogwild job is one round).', labelNames: ['mode'], registers });
-    this.roundDuration = new Histogram({ name: 'tusk_round_duration_seconds', help: 'Time from publishing a round\'s tasks to having every result.', labelNames: ['mode'], buckets: ROUND_SECONDS_BUCKETS, registers });
-    this.deltaBytes = new Counter({ name: 'tusk_delta_received_bytes_total', help: 'Delta bytes read to average synchronous rounds.', registers });
-    this.reassignments = new Counter({ name: 'tusk_task_reassignments_total', help: 'Tasks the driver published again: taken from a silent worker, or lost from the queue.', labelNames: ['reason'], registers });
+    this.rounds = new Counter({
+      name: 'tusk_rounds_total',
+      help: 'Rounds recorded in a job history (an asynchronous or hogwild job is one round).',
+      labelNames: ['mode'],
+      registers,
+    });
+    this.roundDuration = new Histogram({
+      name: 'tusk_round_duration_seconds',
+      help: "Time from publishing a round's tasks to having every result.",
+      labelNames: ['mode'],
+      buckets: ROUND_SECONDS_BUCKETS,
+      registers,
+    });
+    this.deltaBytes = new Counter({
+      name: 'tusk_delta_received_bytes_total',
+      help: 'Delta bytes read to average synchronous rounds.',
+      registers,
+    });
+    this.reassignments = new Counter({
+      name: 'tusk_task_reassignments_total',
+      help: 'Tasks the driver published again: taken from a silent worker, or lost from the queue.',
+      labelNames: ['reason'],
+      registers,
+    });
     // Every known series exists from the start at 0, so rate() and increase() see the first event.
     for (const mode of TRAINING_MODES) {
       this.rounds.inc({ mode }, 0);

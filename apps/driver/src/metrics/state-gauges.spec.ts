@@ -7,7 +7,14 @@ const never = <T>() => new Promise<T>(() => undefined);
 
 describe('state gauges', () => {
   it('counts jobs by status, every status present', () => {
-    expect(countByStatus(['succeeded', 'running', 'succeeded', 'failed'])).toEqual({ queued: 0, running: 1, succeeded: 2, failed: 1, cancelled: 0, stopped: 0 });
+    expect(countByStatus(['succeeded', 'running', 'succeeded', 'failed'])).toEqual({
+      queued: 0,
+      running: 1,
+      succeeded: 2,
+      failed: 1,
+      cancelled: 0,
+      stopped: 0,
+    });
   });
 
   it('reads its sources at each scrape', async () => {
@@ -26,10 +33,17 @@ describe('state gauges', () => {
   it('leaves a gauge out of the scrape, not stale, when its source fails or does not answer in time', async () => {
     const registry = new Registry();
     let fail = false;
-    registerStateGauges(registry, {
-      jobStatuses: async () => { if (fail) throw new Error('nats down'); return ['queued']; },
-      pendingTasks: () => (fail ? never() : Promise.resolve({ waiting: 1, held: 0 })),
-    }, { timeoutMs: 50 });
+    registerStateGauges(
+      registry,
+      {
+        jobStatuses: async () => {
+          if (fail) throw new Error('nats down');
+          return ['queued'];
+        },
+        pendingTasks: () => (fail ? never() : Promise.resolve({ waiting: 1, held: 0 })),
+      },
+      { timeoutMs: 50 },
+    );
     expect(await registry.metrics()).toContain('tusk_jobs{status="queued"} 1');
     fail = true;
     const text = await registry.metrics();

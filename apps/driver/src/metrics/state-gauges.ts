@@ -35,7 +35,10 @@ export function countByStatus(statuses: JobStatus[]): Record<JobStatus, number> 
 export function registerStateGauges(registry: Registry, sources: StateSources, { timeoutMs = SCRAPE_READ_TIMEOUT_MS } = {}): void {
   const logger = new Logger('StateGauges');
   new Gauge({
-    name: 'tusk_jobs', help: 'Jobs in the jobs bucket, by status.', labelNames: ['status'], registers: [registry],
+    name: 'tusk_jobs',
+    help: 'Jobs in the jobs bucket, by status.',
+    labelNames: ['status'],
+    registers: [registry],
     async collect() {
       this.reset();
       try {
@@ -47,7 +50,10 @@ export function registerStateGauges(registry: Registry, sources: StateSources, {
     },
   });
   new Gauge({
-    name: 'tusk_tasks_pending', help: 'Tasks in the task queue: waiting for a worker, or held by one and not yet acked.', labelNames: ['state'], registers: [registry],
+    name: 'tusk_tasks_pending',
+    help: 'Tasks in the task queue: waiting for a worker, or held by one and not yet acked.',
+    labelNames: ['state'],
+    registers: [registry],
     async collect() {
       this.reset();
       try {

@@ -22,7 +22,17 @@ function quantile(values: number[], q: number): number {
  * 1/reductionFactor of every value recorded at this rung so far, this one included. The first trials to reach a
  * rung always go on; a value that is not a number always stops.
  */
-export function ashaDecision({ value, recorded, reductionFactor, mode }: { value: number; recorded: number[]; reductionFactor: number; mode: 'min' | 'max' }): 'continue' | 'stop' {
+export function ashaDecision({
+  value,
+  recorded,
+  reductionFactor,
+  mode,
+}: {
+  value: number;
+  recorded: number[];
+  reductionFactor: number;
+  mode: 'min' | 'max';
+}): 'continue' | 'stop' {
   if (!Number.isFinite(value)) return 'stop';
   const all = [...recorded.filter(Number.isFinite), value].map((v) => (mode === 'max' ? v : -v));
   const cutoff = quantile(all, 1 - 1 / reductionFactor);

@@ -30,7 +30,8 @@ export function bestTrialOf(sweep: SweepRecord): number | undefined {
 /** What a running sweep becomes once its trials stand as they do: still running, or its final status and why. */
 export function outcomeOf(sweep: SweepRecord): { status: SweepRecord['status']; error?: string } {
   const failed = sweep.trials.filter((t) => t.status === 'failed').length;
-  if (failed > sweep.spec.maxFailedTrials) return { status: 'failed', error: `${failed} trials failed, more than maxFailedTrials (${sweep.spec.maxFailedTrials})` };
+  if (failed > sweep.spec.maxFailedTrials)
+    return { status: 'failed', error: `${failed} trials failed, more than maxFailedTrials (${sweep.spec.maxFailedTrials})` };
   if (sweep.trials.some((t) => t.status === 'pending' || isActive(t))) return { status: 'running' };
   if (sweep.trials.every((t) => t.best === undefined)) return { status: 'failed', error: `no trial recorded ${sweep.spec.metric}` };
   return { status: 'succeeded' };

@@ -6,7 +6,10 @@ export type TrialParams = Record<string, ParamValue>;
 
 /** A space or sampler that cannot be searched, with the request field it names. */
 export class SpaceError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = 'SpaceError';
   }
@@ -26,17 +29,21 @@ export function checkSpace(space: Record<string, unknown>): Record<string, Param
     const d = space[key] as Partial<ParamDomain> & { values?: unknown; min?: unknown; max?: unknown };
     if (!d || typeof d !== 'object') throw new SpaceError(field, 'must be an object with a type');
     if (d.type === 'choice') {
-      if (!Array.isArray(d.values) || d.values.length === 0 || d.values.length > 1000) throw new SpaceError(field, 'choice needs 1 to 1000 values');
+      if (!Array.isArray(d.values) || d.values.length === 0 || d.values.length > 1000)
+        throw new SpaceError(field, 'choice needs 1 to 1000 values');
       if (!d.values.every((v) => ['number', 'string', 'boolean'].includes(typeof v) && (typeof v !== 'number' || Number.isFinite(v)))) {
         throw new SpaceError(field, 'choice values must be numbers, strings or booleans');
       }
       continue;
     }
-    if (!['uniform', 'loguniform', 'int'].includes(String(d.type))) throw new SpaceError(field, 'type must be choice, uniform, loguniform or int');
-    if (typeof d.min !== 'number' || typeof d.max !== 'number' || !Number.isFinite(d.min) || !Number.isFinite(d.max)) throw new SpaceError(field, 'min and max must be finite numbers');
+    if (!['uniform', 'loguniform', 'int'].includes(String(d.type)))
+      throw new SpaceError(field, 'type must be choice, uniform, loguniform or int');
+    if (typeof d.min !== 'number' || typeof d.max !== 'number' || !Number.isFinite(d.min) || !Number.isFinite(d.max))
+      throw new SpaceError(field, 'min and max must be finite numbers');
     if (d.min > d.max) throw new SpaceError(field, 'min must not exceed max');
     if (d.type === 'loguniform' && d.min <= 0) throw new SpaceError(field, 'loguniform needs min > 0');
-    if (d.type === 'int' && (!Number.isInteger(d.min) || !Number.isInteger(d.max))) throw new SpaceError(field, 'int needs whole min and max');
+    if (d.type === 'int' && (!Number.isInteger(d.min) || !Number.isInteger(d.max)))
+      throw new SpaceError(field, 'int needs whole min and max');
   }
   return space as Record<string, ParamDomain>;
 }
@@ -58,10 +65,14 @@ export function gridSize(space: Record<string, ParamDomain>): number {
 
 function draw(d: ParamDomain, rand: () => number): ParamValue {
   switch (d.type) {
-    case 'choice': return d.values[Math.floor(rand() * d.values.length)];
-    case 'uniform': return d.min + rand() * (d.max - d.min);
-    case 'loguniform': return Math.exp(Math.log(d.min) + rand() * (Math.log(d.max) - Math.log(d.min)));
-    case 'int': return d.min + Math.floor(rand() * (d.max - d.min + 1));
+    case 'choice':
+      return d.values[Math.floor(rand() * d.values.length)];
+    case 'uniform':
+      return d.min + rand() * (d.max - d.min);
+    case 'loguniform':
+      return Math.exp(Math.log(d.min) + rand() * (Math.log(d.max) - Math.log(d.min)));
+    case 'int':
+      return d.min + Math.floor(rand() * (d.max - d.min + 1));
   }
 }
 

@@ -6,15 +6,28 @@ import { checkSpace, gridSize, sampleTrials, SpaceError, type TrialParams } from
 const DEFAULT_MAX_TRIALS = 10;
 const DEFAULT_MAX_FAILED_TRIALS = 3;
 
-const badRequest = (field: string, message: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', field, message: message.startsWith(field) ? message : `${field}: ${message}` });
-export const unprocessable = (field: string, message: string) => new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message: message.startsWith(field) ? message : `${field}: ${message}` });
+const badRequest = (field: string, message: string) =>
+  new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    field,
+    message: message.startsWith(field) ? message : `${field}: ${message}`,
+  });
+export const unprocessable = (field: string, message: string) =>
+  new UnprocessableEntityException({
+    statusCode: 422,
+    error: 'Unprocessable Entity',
+    field,
+    message: message.startsWith(field) ? message : `${field}: ${message}`,
+  });
 
 function schedulerOf(dto: CreateSweepDto): SweepScheduler {
   const s = dto.scheduler;
   if (!s || s.type === 'none') return { type: 'none' };
   if (s.maxRounds === undefined) throw badRequest('scheduler.maxRounds', 'ASHA needs maxRounds (the rounds of a trial never stopped)');
   const asha = { type: 'asha' as const, gracePeriod: s.gracePeriod ?? 1, reductionFactor: s.reductionFactor ?? 3, maxRounds: s.maxRounds };
-  if (asha.gracePeriod >= asha.maxRounds) throw badRequest('scheduler.gracePeriod', `must be below maxRounds (${asha.maxRounds}), or no trial is ever stopped`);
+  if (asha.gracePeriod >= asha.maxRounds)
+    throw badRequest('scheduler.gracePeriod', `must be below maxRounds (${asha.maxRounds}), or no trial is ever stopped`);
   return asha;
 }
 
@@ -50,7 +63,11 @@ export function planSweep(dto: CreateSweepDto): { spec: SweepSpec; trials: Trial
 export function checkMetric(metric: string, compiledMetrics: string[], validates: boolean): void {
   const base = metric.replace(/^val_/, '');
   if (base !== 'loss' && !compiledMetrics.includes(base)) {
-    throw unprocessable('metric', `the trials' rounds record loss${compiledMetrics.map((m) => `, ${m}`).join('')} (and val_ of each with validation), not ${metric}`);
+    throw unprocessable(
+      'metric',
+      `the trials' rounds record loss${compiledMetrics.map((m) => `, ${m}`).join('')} (and val_ of each with validation), not ${metric}`,
+    );
   }
-  if (metric.startsWith('val_') && !validates) throw unprocessable('metric', `${metric} needs training.validationSplit or training.validationDatasetId in baseJob`);
+  if (metric.startsWith('val_') && !validates)
+    throw unprocessable('metric', `${metric} needs training.validationSplit or training.validationDatasetId in baseJob`);
 }

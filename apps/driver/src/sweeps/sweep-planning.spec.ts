@@ -11,12 +11,23 @@ describe('search space', () => {
 
   it('walks a grid in key order, the last key fastest, up to the trial count', () => {
     expect(gridSize(space)).toBe(6);
-    expect(sampleTrials(space, { type: 'grid' }, 100).map((p) => Object.values(p))).toEqual([[0.1, 16], [0.1, 17], [0.1, 18], [0.01, 16], [0.01, 17], [0.01, 18]]);
+    expect(sampleTrials(space, { type: 'grid' }, 100).map((p) => Object.values(p))).toEqual([
+      [0.1, 16],
+      [0.1, 17],
+      [0.1, 18],
+      [0.01, 16],
+      [0.01, 17],
+      [0.01, 18],
+    ]);
     expect(sampleTrials(space, { type: 'grid' }, 2)).toHaveLength(2);
   });
 
   it('draws random trials from the seed: the same seed the same trials, within the bounds', () => {
-    const random = checkSpace({ 'compile.optimizer.config.learning_rate': { type: 'loguniform', min: 1e-4, max: 1e-1 }, 'training.epochs': { type: 'int', min: 1, max: 3 }, 'training.validationSplit': { type: 'uniform', min: 0.1, max: 0.2 } });
+    const random = checkSpace({
+      'compile.optimizer.config.learning_rate': { type: 'loguniform', min: 1e-4, max: 1e-1 },
+      'training.epochs': { type: 'int', min: 1, max: 3 },
+      'training.validationSplit': { type: 'uniform', min: 0.1, max: 0.2 },
+    });
     const a = sampleTrials(random, { type: 'random', seed: 5 }, 50);
     expect(sampleTrials(random, { type: 'random', seed: 5 }, 50)).toEqual(a);
     expect(sampleTrials(random, { type: 'random', seed: 6 }, 50)).not.toEqual(a);
@@ -44,7 +55,9 @@ describe('search space', () => {
     expect(field(() => checkSpace({ 'training.lr': { type: 'loguniform', min: 0, max: 1 } }))).toBe('space.training.lr');
     expect(field(() => checkSpace({ 'spec.x': { type: 'choice', values: [1] } }))).toBe('space.spec.x');
     expect(field(() => checkSpace({}))).toBe('space');
-    expect(field(() => sampleTrials(checkSpace({ 'training.validationSplit': { type: 'uniform', min: 0, max: 0.5 } }), { type: 'grid' }, 4))).toBe('space.training.validationSplit');
+    expect(
+      field(() => sampleTrials(checkSpace({ 'training.validationSplit': { type: 'uniform', min: 0, max: 0.5 } }), { type: 'grid' }, 4)),
+    ).toBe('space.training.validationSplit');
   });
 });
 
@@ -57,15 +70,35 @@ describe('trial bodies', () => {
   };
 
   it('sets paths, fills placeholders with typed values, numbers the name and gives ASHA trials maxRounds rounds', () => {
-    const body = trialBody({ baseJob, params: { 'model.units': 32, 'compile.optimizer.config.learning_rate': 0.01, 'training.batchSize': 64 }, scheduler: { type: 'asha', gracePeriod: 1, reductionFactor: 3, maxRounds: 9 }, name: 'lr', index: 3 });
-    expect(body).toMatchObject({ name: 'lr #3', compile: { optimizer: { className: 'adam', config: { learning_rate: 0.01 } } }, training: { batchSize: 64, epochs: 18, localEpochs: 2 } });
+    const body = trialBody({
+      baseJob,
+      params: { 'model.units': 32, 'compile.optimizer.config.learning_rate': 0.01, 'training.batchSize': 64 },
+      scheduler: { type: 'asha', gracePeriod: 1, reductionFactor: 3, maxRounds: 9 },
+      name: 'lr',
+      index: 3,
+    });
+    expect(body).toMatchObject({
+      name: 'lr #3',
+      compile: { optimizer: { className: 'adam', config: { learning_rate: 0.01 } } },
+      training: { batchSize: 64, epochs: 18, localEpochs: 2 },
+    });
     expect((body.model as typeof baseJob.model).config.layers[0].config.units).toBe(32);
     expect(baseJob.model.config.layers[0].config.units).toBe('{{units}}');
   });
 
   it('refuses a placeholder the model lacks and a path through a non-object', () => {
-    expect(() => trialBody({ baseJob, params: { 'model.filters': 8 }, scheduler: { type: 'none' }, name: 's', index: 0 })).toThrow(/space.model.filters: baseJob.model has no "\{\{filters\}\}"/);
-    expect(() => trialBody({ baseJob: { ...baseJob, compile: { optimizer: 'adam' } }, params: { 'compile.optimizer.config.learning_rate': 1 }, scheduler: { type: 'none' }, name: 's', index: 0 })).toThrow(/space.compile.optimizer.config.learning_rate/);
+    expect(() => trialBody({ baseJob, params: { 'model.filters': 8 }, scheduler: { type: 'none' }, name: 's', index: 0 })).toThrow(
+      /space.model.filters: baseJob.model has no "\{\{filters\}\}"/,
+    );
+    expect(() =>
+      trialBody({
+        baseJob: { ...baseJob, compile: { optimizer: 'adam' } },
+        params: { 'compile.optimizer.config.learning_rate': 1 },
+        scheduler: { type: 'none' },
+        name: 's',
+        index: 0,
+      }),
+    ).toThrow(/space.compile.optimizer.config.learning_rate/);
   });
 });
 

@@ -1,4 +1,14 @@
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { JobRecord, SweepRecord } from '@tusk/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { validateJobBody } from '../jobs/dto/validate-job-body.js';
@@ -139,7 +149,13 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
     const id = trialJobId(sweep.id, index);
     const existing = await this.jobStore.get(id);
     if (existing) return existing;
-    const body = trialBody({ baseJob: sweep.spec.baseJob, params: sweep.trials[index].params, scheduler: sweep.spec.scheduler, name: sweep.spec.name, index });
+    const body = trialBody({
+      baseJob: sweep.spec.baseJob,
+      params: sweep.trials[index].params,
+      scheduler: sweep.spec.scheduler,
+      name: sweep.spec.name,
+      index,
+    });
     try {
       const job = await this.jobs.create(await validateJobBody(body), { id, sweepId: sweep.id });
       this.logger.log(`sweep ${sweep.id}: trial ${index} started as ${id}`, { jobId: id });
@@ -159,7 +175,8 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
     const sweep = await this.store.get(id);
     for (const trial of sweep?.trials.filter(isActive) ?? []) {
       await this.jobs.cancel(trial.jobId!).catch((err) => {
-        if (!(err instanceof ConflictException)) this.logger.warn(`sweep ${id}: cancelling trial ${trial.index} failed: ${(err as Error).message}`);
+        if (!(err instanceof ConflictException))
+          this.logger.warn(`sweep ${id}: cancelling trial ${trial.index} failed: ${(err as Error).message}`);
       });
     }
     if (sweep) {
@@ -193,7 +210,11 @@ export class SweepRunner implements OnModuleInit, OnApplicationBootstrap, Before
       decision = ashaDecision({ value, recorded, reductionFactor: scheduler.reductionFactor, mode });
       trial.rungs.push({ round: job.round, value, decision });
     });
-    if (decision === 'stop') this.logger.log(`sweep ${sweep.id}: ASHA stops this trial at round ${job.round} (${metric} ${value})`, { jobId: job.id, round: job.round });
+    if (decision === 'stop')
+      this.logger.log(`sweep ${sweep.id}: ASHA stops this trial at round ${job.round} (${metric} ${value})`, {
+        jobId: job.id,
+        round: job.round,
+      });
     return decision;
   }
 }

@@ -22,7 +22,10 @@ export class SweepStore {
   async update(id: string, change: (record: SweepRecord) => SweepRecord | void): Promise<SweepRecord> {
     let statusBefore: SweepRecord['status'] | undefined;
     const { record, changed } = await casChange<SweepRecord>({
-      kv: this.infra.buckets.jobs, key: sweepRecordKey(id), what: `sweep ${id}`, onlyIfChanged: true,
+      kv: this.infra.buckets.jobs,
+      key: sweepRecordKey(id),
+      what: `sweep ${id}`,
+      onlyIfChanged: true,
       change: (current) => {
         statusBefore = current.status;
         return change(current);

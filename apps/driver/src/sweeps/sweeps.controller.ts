@@ -12,7 +12,10 @@ import { SweepRecordResponse } from './responses/sweep-record.response.js';
 export class SweepsController {
   private readonly logger = new Logger(SweepsController.name);
 
-  constructor(@Inject(SweepsService) private readonly sweeps: SweepsService, @Inject(EventStream) private readonly eventStream: EventStream) {}
+  constructor(
+    @Inject(SweepsService) private readonly sweeps: SweepsService,
+    @Inject(EventStream) private readonly eventStream: EventStream,
+  ) {}
 
   @ApiCreatedResponse({ type: SweepRecordResponse })
   @Post()

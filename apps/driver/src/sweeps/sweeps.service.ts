@@ -14,7 +14,9 @@ export const newSweepId = (): string => `sweep-${randomBytes(16).toString('hex')
 
 /** The field a refused trial body names, as the sweep's request sees it: the space key that set it, or `baseJob.<field>`. */
 function sweepField(field: string, spaceKeys: string[]): string {
-  const key = spaceKeys.find((k) => k === field || k.startsWith(`${field}.`) || field.startsWith(`${k}.`) || (field === 'model' && k.startsWith('model.')));
+  const key = spaceKeys.find(
+    (k) => k === field || k.startsWith(`${field}.`) || field.startsWith(`${k}.`) || (field === 'model' && k.startsWith('model.')),
+  );
   return key ? `space.${key}` : `baseJob.${field}`;
 }
 
@@ -46,8 +48,17 @@ export class SweepsService {
       try {
         const job = await validateJobBody(body);
         const { spec: jobSpec } = await this.jobs.check(job);
-        if (index === 0) checkMetric(spec.metric, jobSpec.compile.metrics ?? [], jobSpec.training.validationSplit > 0 || !!jobSpec.training.validationDatasetId);
-        if (spec.scheduler.type === 'asha' && jobSpec.training.mode !== 'synchronous') throw unprocessable('scheduler', `ASHA decides between rounds, and ${about} is ${jobSpec.training.mode} (one round): use synchronous trials or scheduler none`);
+        if (index === 0)
+          checkMetric(
+            spec.metric,
+            jobSpec.compile.metrics ?? [],
+            jobSpec.training.validationSplit > 0 || !!jobSpec.training.validationDatasetId,
+          );
+        if (spec.scheduler.type === 'asha' && jobSpec.training.mode !== 'synchronous')
+          throw unprocessable(
+            'scheduler',
+            `ASHA decides between rounds, and ${about} is ${jobSpec.training.mode} (one round): use synchronous trials or scheduler none`,
+          );
       } catch (err) {
         if (err instanceof JobBodyError) throw unprocessable(sweepField(err.field, keys), `${about}: ${err.message}`);
         if (err instanceof HttpException && err.getStatus() === 422) {
@@ -60,7 +71,11 @@ export class SweepsService {
     }
     const now = new Date().toISOString();
     const record: SweepRecord = {
-      id: newSweepId(), spec, status: 'running', createdAt: now, updatedAt: now,
+      id: newSweepId(),
+      spec,
+      status: 'running',
+      createdAt: now,
+      updatedAt: now,
       trials: trials.map((params, index) => ({ index, params, status: 'pending', roundsRun: 0, rungs: [] })),
     };
     await this.store.create(record);

@@ -14,7 +14,8 @@ function fillPlaceholders(node: unknown, values: Map<string, unknown>, used: Set
     return node;
   }
   if (Array.isArray(node)) return node.map((n) => fillPlaceholders(n, values, used));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fillPlaceholders(v, values, used)]));
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fillPlaceholders(v, values, used)]));
   return node;
 }
 
@@ -26,7 +27,10 @@ function setPath(body: Json, key: string, value: unknown): void {
     const next = node[part];
     if (next === undefined) node[part] = {};
     else if (!next || typeof next !== 'object' || Array.isArray(next)) {
-      throw new SpaceError(`space.${key}`, `baseJob's ${part} is ${JSON.stringify(next)}, not an object (write the optimizer as { "className": ..., "config": {} })`);
+      throw new SpaceError(
+        `space.${key}`,
+        `baseJob's ${part} is ${JSON.stringify(next)}, not an object (write the optimizer as { "className": ..., "config": {} })`,
+      );
     }
     node = node[part] as Json;
   }
@@ -37,9 +41,25 @@ function setPath(body: Json, key: string, value: unknown): void {
  * The `POST /jobs` body of one trial: the base job with the trial's values set, its name numbered, and with
  * ASHA every trial given `maxRounds` rounds (epochs = maxRounds × localEpochs).
  */
-export function trialBody({ baseJob, params, scheduler, name, index }: { baseJob: Json; params: TrialParams; scheduler: SweepScheduler; name: string; index: number }): Json {
+export function trialBody({
+  baseJob,
+  params,
+  scheduler,
+  name,
+  index,
+}: {
+  baseJob: Json;
+  params: TrialParams;
+  scheduler: SweepScheduler;
+  name: string;
+  index: number;
+}): Json {
   const body = structuredClone(baseJob);
-  const placeholders = new Map(Object.entries(params).filter(([k]) => k.startsWith('model.')).map(([k, v]) => [k.slice(6), v as unknown]));
+  const placeholders = new Map(
+    Object.entries(params)
+      .filter(([k]) => k.startsWith('model.'))
+      .map(([k, v]) => [k.slice(6), v as unknown]),
+  );
   if (placeholders.size > 0) {
     const used = new Set<string>();
     body.model = fillPlaceholders(body.model, placeholders, used);

@@ -15,9 +15,23 @@ export class PushMetrics {
 
   constructor(@Inject(Registry) registry: Registry) {
     const registers = [registry];
-    this.pushes = new Counter({ name: 'tusk_pushes_total', help: 'Pushes answered, by outcome (stale_rejected and refused are the rejected ones).', labelNames: ['outcome'], registers });
-    this.staleness = new Histogram({ name: 'tusk_push_staleness_versions', help: 'Versions the weights had moved past a push\'s base version when it was decided.', buckets: STALENESS_BUCKETS, registers });
-    this.deltaBytes = new Counter({ name: 'tusk_delta_received_bytes_total', help: 'Delta bytes read to apply pushes (inline or from a blob).', registers });
+    this.pushes = new Counter({
+      name: 'tusk_pushes_total',
+      help: 'Pushes answered, by outcome (stale_rejected and refused are the rejected ones).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.staleness = new Histogram({
+      name: 'tusk_push_staleness_versions',
+      help: "Versions the weights had moved past a push's base version when it was decided.",
+      buckets: STALENESS_BUCKETS,
+      registers,
+    });
+    this.deltaBytes = new Counter({
+      name: 'tusk_delta_received_bytes_total',
+      help: 'Delta bytes read to apply pushes (inline or from a blob).',
+      registers,
+    });
     for (const outcome of PUSH_OUTCOMES) this.pushes.inc({ outcome }, 0);
   }
 

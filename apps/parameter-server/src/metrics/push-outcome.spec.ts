@@ -19,6 +19,8 @@ describe('pushOutcome', () => {
   });
 
   it('measures staleness only for pushes decided against the weights', () => {
-    expect(['applied', 'scaled', 'stale_rejected', 'duplicate', 'busy', 'refused', 'failed'].filter((o) => measuredStaleness(o as never))).toEqual(['applied', 'scaled', 'stale_rejected']);
+    expect(
+      ['applied', 'scaled', 'stale_rejected', 'duplicate', 'busy', 'refused', 'failed'].filter((o) => measuredStaleness(o as never)),
+    ).toEqual(['applied', 'scaled', 'stale_rejected']);
   });
 });

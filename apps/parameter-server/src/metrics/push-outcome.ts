@@ -17,4 +17,5 @@ export function pushOutcome(reply: PushReply): PushOutcome {
 }
 
 /** Whether the reply's staleness was measured against the weights (a new push decided now, not a copy or a refusal). */
-export const measuredStaleness = (outcome: PushOutcome): boolean => outcome === 'applied' || outcome === 'scaled' || outcome === 'stale_rejected';
+export const measuredStaleness = (outcome: PushOutcome): boolean =>
+  outcome === 'applied' || outcome === 'scaled' || outcome === 'stale_rejected';

@@ -37,15 +37,17 @@ export class AsynchronousWeights extends JobWeights {
   /** Runs `task` after every earlier one; an unexpected error drops this copy and sends the rest to a fresh one. */
   private serially<T>(task: () => Promise<T>): Promise<T> {
     this.notStarted += 1;
-    const next = this.queue.then(() => {
-      this.notStarted -= 1;
-      if (this.discarded) throw new WeightsDiscardedError(this.jobId);
-      return task();
-    }).catch((err: unknown) => {
-      if (err instanceof WeightsDiscardedError) throw err;
-      this.discard(err);
-      throw new WeightsDiscardedError(this.jobId);
-    });
+    const next = this.queue
+      .then(() => {
+        this.notStarted -= 1;
+        if (this.discarded) throw new WeightsDiscardedError(this.jobId);
+        return task();
+      })
+      .catch((err: unknown) => {
+        if (err instanceof WeightsDiscardedError) throw err;
+        this.discard(err);
+        throw new WeightsDiscardedError(this.jobId);
+      });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -97,14 +99,28 @@ export class AsynchronousWeights extends JobWeights {
     const expectedRevision = this.persisted.revision;
     try {
       if (next) {
-        const { revision, key } = await this.versions.commit({ jobId: this.jobId, version, bytes: float32ToBytes(next), expectedRevision, stats: full, ledger });
+        const { revision, key } = await this.versions.commit({
+          jobId: this.jobId,
+          version,
+          bytes: float32ToBytes(next),
+          expectedRevision,
+          stats: full,
+          ledger,
+        });
         const superseded = this.persisted.key;
         this.spare = this.weights;
         this.weights = next;
         this.persisted = { version, key, revision, stats: full, ledger };
         void this.versions.prune(superseded).catch(() => undefined);
       } else {
-        const revision = await this.versions.touch({ jobId: this.jobId, version, key: this.persisted.key, stats: full, ledger, expectedRevision });
+        const revision = await this.versions.touch({
+          jobId: this.jobId,
+          version,
+          key: this.persisted.key,
+          stats: full,
+          ledger,
+          expectedRevision,
+        });
         this.persisted = { ...this.persisted, revision, stats: full, ledger };
       }
       this.version = version;

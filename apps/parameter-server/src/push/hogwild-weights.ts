@@ -52,7 +52,14 @@ export class HogwildWeights extends JobWeights {
       for (let i = 0; i < w.length; i++) w[i] += decision.scale * delta[i];
       this.version += 1;
     }
-    const pending: PendingPush = { stream: push.stream, step: push.step, delta: decision.accept ? push.delta : null, scale: decision.scale, staleness, stale: decision.stale };
+    const pending: PendingPush = {
+      stream: push.stream,
+      step: push.step,
+      delta: decision.accept ? push.delta : null,
+      scale: decision.scale,
+      staleness,
+      stale: decision.stale,
+    };
     return this.afterWrite(pending);
   }
 
@@ -105,12 +112,18 @@ export class HogwildWeights extends JobWeights {
     const answers: LedgerAnswer[] = [];
     const replies = batch.map(({ push: p }) => {
       if (!p) return null;
-      const reply: PushReply = p.delta ? { accepted: true, version: ++version, staleness: p.staleness, scale: p.scale } : { accepted: false, version, staleness: p.staleness, scale: 0 };
+      const reply: PushReply = p.delta
+        ? { accepted: true, version: ++version, staleness: p.staleness, scale: p.scale }
+        : { accepted: false, version, staleness: p.staleness, scale: 0 };
       stats = countAnswer(stats, { accepted: !!p.delta, stale: p.stale });
       answers.push({ stream: p.stream, step: p.step, reply });
       return reply;
     });
-    if (version !== this.version) throw new Error(`job ${this.jobId}: memory is ${this.version - this.persisted.version} pushes ahead of KV, but ${version - this.persisted.version} are pending`);
+    if (version !== this.version)
+      throw new Error(
+        `job ${this.jobId}: memory is ${this.version - this.persisted.version} pushes ahead of KV, ` +
+          `but ${version - this.persisted.version} are pending`,
+      );
     const ledger = recordAnswers(this.persisted.ledger, answers);
     const full = withCounts(stats, counts, version);
     const expectedRevision = this.persisted.revision;
@@ -122,7 +135,14 @@ export class HogwildWeights extends JobWeights {
         void this.versions.prune(this.persisted.key).catch(() => undefined);
         this.persisted = { version, key, revision, stats: full, ledger };
       } else {
-        const revision = await this.versions.touch({ jobId: this.jobId, version, key: this.persisted.key, stats: full, ledger, expectedRevision });
+        const revision = await this.versions.touch({
+          jobId: this.jobId,
+          version,
+          key: this.persisted.key,
+          stats: full,
+          ledger,
+          expectedRevision,
+        });
         this.persisted = { ...this.persisted, revision, stats: full, ledger };
       }
     } catch (err) {

@@ -56,7 +56,10 @@ export abstract class JobWeights {
   /** Admitted pushes by id until answered: a copy arriving meanwhile waits for the same outcome. */
   private readonly inflight = new Map<string, { stream: string; step: number; outcome: Promise<PushReply> }>();
 
-  constructor(private readonly options: JobWeightsOptions, state: WeightsState) {
+  constructor(
+    private readonly options: JobWeightsOptions,
+    state: WeightsState,
+  ) {
     this.jobId = options.jobId;
     this.spec = options.spec;
     this.versions = options.versions;
@@ -73,8 +76,9 @@ export abstract class JobWeights {
     const idKey = `${input.stream}#${input.step}`;
     const running = this.inflight.get(idKey);
     if (running) return this.copyOf(running.outcome);
-    const known = answeredBefore({ ledger: this.persisted.ledger, stream: input.stream, step: input.step, version: this.version })
-      ?? this.olderThanInFlight(input);
+    const known =
+      answeredBefore({ ledger: this.persisted.ledger, stream: input.stream, step: input.step, version: this.version }) ??
+      this.olderThanInFlight(input);
     if (known) return this.duplicate(known);
     if (this.inflight.size >= this.options.maxQueue) {
       this.unsaved.busy += 1;
@@ -163,4 +167,11 @@ export abstract class JobWeights {
 }
 
 /** The head part of a read. */
-export const headOf = ({ version, key, revision, stats, ledger, closed }: WeightsState | HeadEntry): HeadEntry => ({ version, key, revision, stats, ledger, closed });
+export const headOf = ({ version, key, revision, stats, ledger, closed }: WeightsState | HeadEntry): HeadEntry => ({
+  version,
+  key,
+  revision,
+  stats,
+  ledger,
+  closed,
+});

@@ -11,7 +11,7 @@ describe('push ledger', () => {
     { stream: '0/5-1', step: 2, reply: reply(3) },
   ]);
 
-  it('keeps the last step, its reply and how many of the stream\'s pushes moved the weights', () => {
+  it("keeps the last step, its reply and how many of the stream's pushes moved the weights", () => {
     expect(ledger).toEqual({
       '0/5-1': { step: 2, applied: 2, reply: reply(3) },
       '1/6-1': { step: 0, applied: 1, reply: reply(2) },
@@ -24,7 +24,13 @@ describe('push ledger', () => {
   });
 
   it('answers an older step as a duplicate that was not accepted (nobody waits for it)', () => {
-    expect(answeredBefore({ ledger, stream: '0/5-1', step: 0, version: 9 })).toEqual({ accepted: false, version: 9, staleness: 0, scale: 0, duplicate: true });
+    expect(answeredBefore({ ledger, stream: '0/5-1', step: 0, version: 9 })).toEqual({
+      accepted: false,
+      version: 9,
+      staleness: 0,
+      scale: 0,
+      duplicate: true,
+    });
   });
 
   it('says a later step, or a stream it never saw, is new', () => {
@@ -34,10 +40,12 @@ describe('push ledger', () => {
     expect(answeredBefore({ ledger: undefined, stream: '0/5-1', step: 0, version: 9 })).toBeNull();
   });
 
-  it('stores only the reply\'s outcome, leaves the old ledger untouched and refuses a step out of order', () => {
+  it("stores only the reply's outcome, leaves the old ledger untouched and refuses a step out of order", () => {
     const next = recordAnswers(ledger, [{ stream: '1/6-1', step: 1, reply: { ...reply(4), duplicate: true, busy: false } }]);
     expect(next['1/6-1']).toEqual({ step: 1, applied: 2, reply: reply(4) });
     expect(ledger['1/6-1'].step).toBe(0);
-    expect(() => recordAnswers(ledger, [{ stream: '0/5-1', step: 2, reply: reply(4) }])).toThrow('push ledger: step 2 of stream 0/5-1 answered after step 2');
+    expect(() => recordAnswers(ledger, [{ stream: '0/5-1', step: 2, reply: reply(4) }])).toThrow(
+      'push ledger: step 2 of stream 0/5-1 answered after step 2',
+    );
   });
 });

@@ -14,7 +14,17 @@ export interface LedgerAnswer {
  * What the ledger already answered for step `step` of `stream`, or null when the push is new. A stream's
  * pushes arrive in step order (a worker waits for each reply), so any step up to the last one is a copy.
  */
-export function answeredBefore({ ledger, stream, step, version }: { ledger: PushLedger | undefined; stream: string; step: number; version: number }): PushReply | null {
+export function answeredBefore({
+  ledger,
+  stream,
+  step,
+  version,
+}: {
+  ledger: PushLedger | undefined;
+  stream: string;
+  step: number;
+  version: number;
+}): PushReply | null {
   const entry = ledger && Object.hasOwn(ledger, stream) ? ledger[stream] : undefined;
   if (!entry || step > entry.step) return null;
   if (step === entry.step) return { ...entry.reply, duplicate: true };
@@ -22,12 +32,16 @@ export function answeredBefore({ ledger, stream, step, version }: { ledger: Push
   return { accepted: false, version, staleness: 0, scale: 0, duplicate: true };
 }
 
-/** The ledger after `answers` (in the order they were answered); a new object, so the persisted one stays as it was until the write succeeds. */
+/**
+ * The ledger after `answers` (in the order they were answered); a new object, so the persisted one stays as it was until
+ * the write succeeds.
+ */
 export function recordAnswers(ledger: PushLedger | undefined, answers: readonly LedgerAnswer[]): PushLedger {
   const next: Record<string, AppliedPushes> = { ...ledger };
   for (const { stream, step, reply } of answers) {
     const previous = Object.hasOwn(next, stream) ? next[stream] : undefined;
-    if (previous && step <= previous.step) throw new Error(`push ledger: step ${step} of stream ${stream} answered after step ${previous.step}`);
+    if (previous && step <= previous.step)
+      throw new Error(`push ledger: step ${step} of stream ${stream} answered after step ${previous.step}`);
     const { accepted, version, staleness, scale } = reply;
     next[stream] = { step, applied: (previous?.applied ?? 0) + (accepted ? 1 : 0), reply: { accepted, version, staleness, scale } };
   }

@@ -4,14 +4,20 @@ import { parsePushMetrics } from './push-metrics.js';
 
 describe('formatPushMetrics', () => {
   it('writes finite values with 6 significant digits and leaves out the others', () => {
-    expect(formatPushMetrics({ loss: 0.123456789, accuracy: 0.875, tiny: 1.234567e-9, nan: NaN, inf: Infinity })).toBe('loss=0.123457,accuracy=0.875,tiny=1.23457e-9');
+    expect(formatPushMetrics({ loss: 0.123456789, accuracy: 0.875, tiny: 1.234567e-9, nan: NaN, inf: Infinity })).toBe(
+      'loss=0.123457,accuracy=0.875,tiny=1.23457e-9',
+    );
     expect(formatPushMetrics({})).toBe('');
   });
 });
 
 describe('parsePushMetrics', () => {
   it('reads what the worker writes', () => {
-    expect(parsePushMetrics(formatPushMetrics({ loss: 0.4123456, accuracy: 0.88, mse: -2e-7 }))).toEqual({ loss: 0.412346, accuracy: 0.88, mse: -2e-7 });
+    expect(parsePushMetrics(formatPushMetrics({ loss: 0.4123456, accuracy: 0.88, mse: -2e-7 }))).toEqual({
+      loss: 0.412346,
+      accuracy: 0.88,
+      mse: -2e-7,
+    });
   });
 
   it('is empty without a header', () => {

@@ -26,7 +26,8 @@ const MAX_ATTEMPT_LENGTH = 40;
 function wholeNumber(headers: MsgHdrs | undefined, name: string, what: string): number {
   const raw = headers?.get(name) ?? '';
   const value = Number(raw);
-  if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(value)) throw new PushRefusedError(`header ${name} must be ${what}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(value))
+    throw new PushRefusedError(`header ${name} must be ${what}, got ${JSON.stringify(raw.slice(0, 40))}`);
   return value;
 }
 
@@ -36,7 +37,10 @@ export function parsePushRequest({ jobId, headers }: { jobId: string; headers: M
   const partition = wholeNumber(headers, PUSH_HEADERS.partition, 'a partition number');
   const step = wholeNumber(headers, PUSH_HEADERS.step, 'a step number');
   const attempt = headers?.get(PUSH_HEADERS.attempt) ?? '';
-  if (attempt.length > MAX_ATTEMPT_LENGTH || !ATTEMPT_ID_PATTERN.test(attempt)) throw new PushRefusedError(`header ${PUSH_HEADERS.attempt} must be a task attempt id (<seq>-<delivery>), got ${JSON.stringify(attempt.slice(0, 40))}`);
+  if (attempt.length > MAX_ATTEMPT_LENGTH || !ATTEMPT_ID_PATTERN.test(attempt))
+    throw new PushRefusedError(
+      `header ${PUSH_HEADERS.attempt} must be a task attempt id (<seq>-<delivery>), got ${JSON.stringify(attempt.slice(0, 40))}`,
+    );
   const request: PushRequest = { partition, attempt, step, stream: pushStreamKey({ partition, attempt }), baseVersion };
   const deltaKey = headers?.get(PUSH_HEADERS.deltaKey);
   if (deltaKey) {

@@ -9,7 +9,15 @@ export interface UnsavedCounts {
 export const noCounts = (): UnsavedCounts => ({ duplicates: 0, busy: 0 });
 export const hasCounts = (c: UnsavedCounts): boolean => c.duplicates > 0 || c.busy > 0;
 
-export const initialStats = (version: number): PushStats => ({ pushes: 0, stale: 0, rejected: 0, scaled: 0, duplicates: 0, busy: 0, version });
+export const initialStats = (version: number): PushStats => ({
+  pushes: 0,
+  stale: 0,
+  rejected: 0,
+  scaled: 0,
+  duplicates: 0,
+  busy: 0,
+  version,
+});
 
 /** The stats after one new push was answered: applied (maybe scaled for staleness) or rejected as stale. */
 export function countAnswer(stats: PushStats, { accepted, stale }: { accepted: boolean; stale: boolean }): PushStats {

@@ -53,8 +53,16 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
    * Answers one push; never throws. `afterReply` is called once the reply is sent, with the version event to
    * publish then, if the push moved the weights.
    */
-  async answer({ subject, headers, data, afterReply }: {
-    subject: string; headers?: MsgHdrs; data: Uint8Array; afterReply: (publish: () => void) => void;
+  async answer({
+    subject,
+    headers,
+    data,
+    afterReply,
+  }: {
+    subject: string;
+    headers?: MsgHdrs;
+    data: Uint8Array;
+    afterReply: (publish: () => void) => void;
   }): Promise<PushReply> {
     const jobId = subject.split('.')[2];
     let request: PushRequest | undefined;
@@ -104,11 +112,17 @@ export class PushService implements OnApplicationBootstrap, OnApplicationShutdow
     const existing = this.jobs.get(jobId);
     if (existing) return existing;
     const entry: Promise<JobWeights> = this.load(jobId, (err) => {
-      this.logger.error(`dropped this replica's in-memory weights after an error; the next push reloads them from KV: ${(err as Error)?.message ?? err}`, (err as Error)?.stack, { jobId });
+      this.logger.error(
+        `dropped this replica's in-memory weights after an error; the next push reloads them from KV: ${(err as Error)?.message ?? err}`,
+        (err as Error)?.stack,
+        { jobId },
+      );
       if (this.jobs.get(jobId) === entry) this.jobs.delete(jobId);
     });
     this.jobs.set(jobId, entry);
-    entry.catch(() => { if (this.jobs.get(jobId) === entry) this.jobs.delete(jobId); });
+    entry.catch(() => {
+      if (this.jobs.get(jobId) === entry) this.jobs.delete(jobId);
+    });
     return entry;
   }
 

@@ -17,7 +17,13 @@ const point = (reply: PushReply, h = withMetrics) => versionPointOf({ request, r
 describe('versionPointOf', () => {
   it('records an applied push with its version, worker, staleness and valid metrics', () => {
     expect(point({ accepted: true, version: 12, staleness: 1, scale: 1 })).toEqual({
-      version: 12, at: '2026-01-01T00:00:00.000Z', partition: 2, workerId: 'host-42', staleness: 1, outcome: 'applied', metrics: { loss: 0.25, accuracy: 0.9 },
+      version: 12,
+      at: '2026-01-01T00:00:00.000Z',
+      partition: 2,
+      workerId: 'host-42',
+      staleness: 1,
+      outcome: 'applied',
+      metrics: { loss: 0.25, accuracy: 0.9 },
     });
   });
 
@@ -43,7 +49,15 @@ describe('versionEventOf', () => {
   it('is a running event of round 0 of 1 carrying the point, with progress left to the driver', () => {
     const p = point({ accepted: true, version: 12, staleness: 0, scale: 1 })!;
     expect(versionEventOf({ jobId: 'j1', point: p })).toEqual({
-      jobId: 'j1', type: 'version', status: 'running', round: 0, totalRounds: 1, progress: 0, etaSeconds: null, point: p, at: p.at,
+      jobId: 'j1',
+      type: 'version',
+      status: 'running',
+      round: 0,
+      totalRounds: 1,
+      progress: 0,
+      etaSeconds: null,
+      point: p,
+      at: p.at,
     });
   });
 });

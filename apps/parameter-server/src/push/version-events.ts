@@ -9,7 +9,17 @@ import type { PushRequest } from './push-request.js';
 const WORKER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The curve point of a push this replica answered; null when the answer moved nothing new (duplicate, busy, refused, failed). */
-export function versionPointOf({ request, reply, headers, at = new Date() }: { request: PushRequest; reply: PushReply; headers: MsgHdrs | undefined; at?: Date }): VersionPoint | null {
+export function versionPointOf({
+  request,
+  reply,
+  headers,
+  at = new Date(),
+}: {
+  request: PushRequest;
+  reply: PushReply;
+  headers: MsgHdrs | undefined;
+  at?: Date;
+}): VersionPoint | null {
   if (reply.error !== undefined || reply.busy || reply.duplicate) return null;
   const workerId = headers?.get(PUSH_HEADERS.workerId) ?? '';
   return {
@@ -28,7 +38,15 @@ export function versionPointOf({ request, reply, headers, at = new Date() }: { r
  * pushes; the progress and ETA are the driver's to tell (its `progress` events), so they stay at 0 and unknown here.
  */
 export const versionEventOf = ({ jobId, point }: { jobId: string; point: VersionPoint }): JobEvent => ({
-  jobId, type: 'version', status: 'running', round: 0, totalRounds: 1, progress: 0, etaSeconds: null, point, at: point.at,
+  jobId,
+  type: 'version',
+  status: 'running',
+  round: 0,
+  totalRounds: 1,
+  progress: 0,
+  etaSeconds: null,
+  point,
+  at: point.at,
 });
 
 /** Publishes a `version` event on `tusk.events.<job>` for each push answered: the driver keeps the curve, clients draw it live. */

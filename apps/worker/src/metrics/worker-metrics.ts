@@ -10,9 +10,21 @@ export class WorkerMetrics {
 
   constructor(@Inject(Registry) registry: Registry) {
     const registers = [registry];
-    this.samplesPerSecond = new Gauge({ name: 'tusk_worker_samples_per_second', help: 'Samples per second of the last task this worker finished (epochs included).', registers });
-    this.deltaBytes = new Counter({ name: 'tusk_delta_sent_bytes_total', help: 'Delta bytes this worker produced: synchronous deltas stored, asynchronous pushes sent.', registers });
-    this.redeliveries = new Counter({ name: 'tusk_task_redeliveries_total', help: 'Tasks this worker received that had been delivered before (a retry, or another worker went silent).', registers });
+    this.samplesPerSecond = new Gauge({
+      name: 'tusk_worker_samples_per_second',
+      help: 'Samples per second of the last task this worker finished (epochs included).',
+      registers,
+    });
+    this.deltaBytes = new Counter({
+      name: 'tusk_delta_sent_bytes_total',
+      help: 'Delta bytes this worker produced: synchronous deltas stored, asynchronous pushes sent.',
+      registers,
+    });
+    this.redeliveries = new Counter({
+      name: 'tusk_task_redeliveries_total',
+      help: 'Tasks this worker received that had been delivered before (a retry, or another worker went silent).',
+      registers,
+    });
   }
 
   taskFinished(samplesPerSecond: number): void {

@@ -63,9 +63,19 @@ export class TaskFailureFilter implements RpcExceptionFilter<unknown> {
       this.logger.error(`${task.kind} task failed for good after ${delivery} attempt(s): ${reason}`, jobContext(task));
       try {
         await this.results.publish({
-          jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId,
-          workerId: this.identity.id, attempt, backend: this.identity.backend, ok: false,
-          error: `${reason} (after ${delivery} attempt(s))`, samples: 0, metrics: {}, seconds: 0,
+          jobId: task.jobId,
+          kind: task.kind,
+          round: task.round,
+          partition: task.partition,
+          evaluationId: task.evaluationId,
+          workerId: this.identity.id,
+          attempt,
+          backend: this.identity.backend,
+          ok: false,
+          error: `${reason} (after ${delivery} attempt(s))`,
+          samples: 0,
+          metrics: {},
+          seconds: 0,
         });
         ctx.term(reason);
       } catch {

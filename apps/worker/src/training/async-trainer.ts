@@ -15,7 +15,17 @@ export interface AsyncOutcome {
 }
 
 /** Row ranges of one epoch: the whole partition (frequency `epoch`) or every `pushEvery` batches. */
-export function stepRanges({ rows, batchSize, frequency, pushEvery }: { rows: number; batchSize: number; frequency: 'epoch' | 'batch'; pushEvery: number }): [number, number][] {
+export function stepRanges({
+  rows,
+  batchSize,
+  frequency,
+  pushEvery,
+}: {
+  rows: number;
+  batchSize: number;
+  frequency: 'epoch' | 'batch';
+  pushEvery: number;
+}): [number, number][] {
   const step = frequency === 'epoch' ? rows : Math.max(1, pushEvery) * batchSize;
   const out: [number, number][] = [];
   for (let start = 0; start < rows; start += step) out.push([start, Math.min(rows, start + step)]);
@@ -27,7 +37,21 @@ export function stepRanges({ rows, batchSize, frequency, pushEvery }: { rows: nu
  * push the delta. A delta refused as too stale is recomputed from fresh weights. Shuffles and dropout
  * draw from the task's seed and the optimizer starts fresh with the task, as in synchronous training.
  */
-export async function trainAsynchronously({ model, data, job, task, ps, signal }: { model: tf.LayersModel; data: PartitionTensors; job: JobRecord; task: TaskMessage; ps: ParameterServerClient; signal?: AbortSignal }): Promise<AsyncOutcome> {
+export async function trainAsynchronously({
+  model,
+  data,
+  job,
+  task,
+  ps,
+  signal,
+}: {
+  model: tf.LayersModel;
+  data: PartitionTensors;
+  job: JobRecord;
+  task: TaskMessage;
+  ps: ParameterServerClient;
+  signal?: AbortSignal;
+}): Promise<AsyncOutcome> {
   const spec = job.spec.training.async!;
   resetOptimizer({ model, compile: job.spec.compile });
   let metrics: Record<string, number> = {};
@@ -40,7 +64,15 @@ export async function trainAsynchronously({ model, data, job, task, ps, signal }
       for (let attempt = 0; ; attempt++) {
         const { version, weights } = await ps.pull();
         setFlatWeights(model, weights);
-        const pass = await trainOnRows({ model, x: data.x, y: data.y, rows: order.subarray(start, end), batchSize: task.batchSize, seed: mixSeed(task.seed, epoch, step), signal });
+        const pass = await trainOnRows({
+          model,
+          x: data.x,
+          y: data.y,
+          rows: order.subarray(start, end),
+          batchSize: task.batchSize,
+          seed: mixSeed(task.seed, epoch, step),
+          signal,
+        });
         // The pass's own averages (what fit logs for it): this push's point on the job's per-version curve.
         metrics = Object.fromEntries(Object.entries(pass.metrics).map(([k, v]) => [k.replace(/^acc$/, 'accuracy'), v]));
         const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version, metrics);

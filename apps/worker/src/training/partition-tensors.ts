@@ -13,8 +13,18 @@ export interface PartitionTensors {
 }
 
 /** Concatenated rows of several encoded partitions, as the model's input and the loss's target tensors. */
-export function partitionTensors({ parts, manifest, inputShape, outputUnits, loss }: {
-  parts: Uint8Array[]; manifest: DatasetManifest; inputShape: number[]; outputUnits: number; loss: string;
+export function partitionTensors({
+  parts,
+  manifest,
+  inputShape,
+  outputUnits,
+  loss,
+}: {
+  parts: Uint8Array[];
+  manifest: DatasetManifest;
+  inputShape: number[];
+  outputUnits: number;
+  loss: string;
 }): PartitionTensors {
   const decoded = parts.map((p) => decodePartition(p, manifest));
   const rows = decoded.reduce((n, d) => n + d.rows, 0);

@@ -111,7 +111,10 @@ export class ParameterServerClient {
       }
       if (answer?.busy) {
         busySince ??= Date.now();
-        if (Date.now() - busySince > BUSY_LIMIT_TIMEOUTS * timeoutMs) throw new ParameterServerBusyError(`the parameter server stayed busy for ${Math.round((Date.now() - busySince) / 1000)} s and did not take ${what}`);
+        if (Date.now() - busySince > BUSY_LIMIT_TIMEOUTS * timeoutMs)
+          throw new ParameterServerBusyError(
+            `the parameter server stayed busy for ${Math.round((Date.now() - busySince) / 1000)} s and did not take ${what}`,
+          );
         await sleep(busyDelay * (0.5 + Math.random() / 2));
         busyDelay = Math.min(BUSY_BACKOFF_MS.max, busyDelay * 2);
         continue;
@@ -122,7 +125,8 @@ export class ParameterServerClient {
       // Sending it again cannot change the answer (a malformed delta, a finished job): the task fails for good.
       if (answer && !answer.retryable) throw new PermanentTaskError(`parameter server refused the push: ${answer.error}`);
       if (answer) lastError = answer.error;
-      if (++failures >= PUSH_ATTEMPTS) throw new Error(`no parameter server answered ${what} after ${PUSH_ATTEMPTS} attempts: ${String(lastError)}`);
+      if (++failures >= PUSH_ATTEMPTS)
+        throw new Error(`no parameter server answered ${what} after ${PUSH_ATTEMPTS} attempts: ${String(lastError)}`);
       await sleep(250 * 2 ** (failures - 1));
     }
   }

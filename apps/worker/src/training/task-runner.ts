@@ -1,11 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  datasetManifestKey, deltaKey, FINAL_STATUSES, jobRecordKey, optimizerStateKey, JOBS_BUCKET, type DatasetManifest, type JobRecord, type ResultMessage, type TaskMessage,
+  datasetManifestKey,
+  deltaKey,
+  FINAL_STATUSES,
+  jobRecordKey,
+  optimizerStateKey,
+  JOBS_BUCKET,
+  type DatasetManifest,
+  type JobRecord,
+  type ResultMessage,
+  type TaskMessage,
 } from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import {
-  bytesToFloat32, computeDelta, encodeFloat16, evaluateRows, float32ToBytes, getFlatWeights, loadOptimizerState, normalizeLoss, optimizerStateBytes, resetOptimizer,
-  setFlatWeights, trainEpochs,
+  bytesToFloat32,
+  computeDelta,
+  encodeFloat16,
+  evaluateRows,
+  float32ToBytes,
+  getFlatWeights,
+  loadOptimizerState,
+  normalizeLoss,
+  optimizerStateBytes,
+  resetOptimizer,
+  setFlatWeights,
+  trainEpochs,
 } from '@tusk/model';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { trainAsynchronously } from './async-trainer.js';
@@ -15,10 +34,10 @@ import { partitionTensors, type PartitionTensors } from './partition-tensors.js'
 import { ParameterServerClient } from './ps-client.js';
 import { ObsoleteTaskError, PermanentTaskError } from './task-errors.js';
 
-
 /** tfjs says `acc`; Keras users read `accuracy`. */
 const metricName = (name: string) => name.replace(/^acc$/, 'accuracy').replace(/^val_acc$/, 'val_accuracy');
-const kerasNames = (metrics: Record<string, number>) => Object.fromEntries(Object.entries(metrics).map(([name, value]) => [metricName(name), value]));
+const kerasNames = (metrics: Record<string, number>) =>
+  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [metricName(name), value]));
 const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
 /** Trains or evaluates one partition: loads weights and data (cached), runs tfjs, stores the delta. */
@@ -27,7 +46,14 @@ export class TaskRunner {
   private readonly partitions: PartitionCache;
   private readonly manifests = new Map<string, DatasetManifest>();
 
-  constructor(private readonly infra: Infra, private readonly workerId: string, private readonly backend: string, cacheBytes: number, private readonly pushTimeoutMs = 30_000, private readonly metrics?: WorkerMetrics) {
+  constructor(
+    private readonly infra: Infra,
+    private readonly workerId: string,
+    private readonly backend: string,
+    cacheBytes: number,
+    private readonly pushTimeoutMs = 30_000,
+    private readonly metrics?: WorkerMetrics,
+  ) {
     this.partitions = new PartitionCache(cacheBytes);
   }
 
@@ -36,14 +62,35 @@ export class TaskRunner {
     const started = performance.now();
     const job = await this.job(task.jobId);
     if (task.kind === 'train' && (FINAL_STATUSES.includes(job.status) || task.round < job.round)) {
-      throw new ObsoleteTaskError(FINAL_STATUSES.includes(job.status) ? `job ${job.id} is ${job.status}` : `round ${task.round} is already done`);
+      throw new ObsoleteTaskError(
+        FINAL_STATUSES.includes(job.status) ? `job ${job.id} is ${job.status}` : `round ${task.round} is already done`,
+      );
     }
     const model = await this.models.get(job);
     const manifest = await this.manifest(task.datasetId);
     const data = await this.data({ task, job, manifest, model });
-    const common = { jobId: task.jobId, kind: task.kind, round: task.round, partition: task.partition, evaluationId: task.evaluationId, workerId: this.workerId, attempt, backend: this.backend, ok: true, samples: data.rows };
+    const common = {
+      jobId: task.jobId,
+      kind: task.kind,
+      round: task.round,
+      partition: task.partition,
+      evaluationId: task.evaluationId,
+      workerId: this.workerId,
+      attempt,
+      backend: this.backend,
+      ok: true,
+      samples: data.rows,
+    };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
-      const ps = new ParameterServerClient({ infra: this.infra, jobId: task.jobId, partition: task.partition, attempt, workerId: this.workerId, timeoutMs: this.pushTimeoutMs, metrics: this.metrics });
+      const ps = new ParameterServerClient({
+        infra: this.infra,
+        jobId: task.jobId,
+        partition: task.partition,
+        attempt,
+        workerId: this.workerId,
+        timeoutMs: this.pushTimeoutMs,
+        metrics: this.metrics,
+      });
       const outcome = await trainAsynchronously({ model, data, job, task, ps, signal });
       const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
@@ -59,8 +106,14 @@ export class TaskRunner {
     resetOptimizer({ model, compile: job.spec.compile });
     if (task.optimizerKey) await loadOptimizerState(model.optimizer, await this.infra.blobs.get(task.optimizerKey));
     const trained = await trainEpochs({
-      model, x: data.x, y: data.y, epochs: task.epochs, batchSize: task.batchSize, seed: task.seed,
-      validationSplit: job.spec.training.validationSplit, signal,
+      model,
+      x: data.x,
+      y: data.y,
+      epochs: task.epochs,
+      batchSize: task.batchSize,
+      seed: task.seed,
+      validationSplit: job.spec.training.validationSplit,
+      signal,
     });
     const delta = computeDelta(base, getFlatWeights(model));
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
@@ -73,10 +126,28 @@ export class TaskRunner {
       optimizerKey = optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
       await this.infra.blobs.put(optimizerKey, await optimizerStateBytes(model.optimizer));
     }
-    return { ...common, samples: trained.trainRows, deltaKey: key, deltaEncoding, optimizerKey, metrics: kerasNames(trained.metrics), seconds: (performance.now() - started) / 1000 };
+    return {
+      ...common,
+      samples: trained.trainRows,
+      deltaKey: key,
+      deltaEncoding,
+      optimizerKey,
+      metrics: kerasNames(trained.metrics),
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 
-  private async data({ task, job, manifest, model }: { task: TaskMessage; job: JobRecord; manifest: DatasetManifest; model: tf.LayersModel }): Promise<PartitionTensors> {
+  private async data({
+    task,
+    job,
+    manifest,
+    model,
+  }: {
+    task: TaskMessage;
+    job: JobRecord;
+    manifest: DatasetManifest;
+    model: tf.LayersModel;
+  }): Promise<PartitionTensors> {
     // A training task covers dataset parts p, p+P, p+2P...; an evaluation task covers exactly one part.
     const stride = task.kind === 'train' ? job.spec.training.partitions : manifest.partitions.length;
     const parts = manifest.partitions.filter((p) => p.index % stride === task.partition);

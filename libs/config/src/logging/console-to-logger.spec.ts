@@ -12,13 +12,22 @@ describe('routeConsoleTo', () => {
   it('turns console output into JSON records, one line each', () => {
     const lines: string[] = [];
     for (const stream of [process.stdout, process.stderr]) {
-      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(...String(chunk).split('\n').filter(Boolean)) > 0);
+      jest
+        .spyOn(stream, 'write')
+        .mockImplementation((chunk: string | Uint8Array) => lines.push(...String(chunk).split('\n').filter(Boolean)) > 0);
     }
     routeConsoleTo(new TuskLogger({ service: 'worker', format: 'json', level: 'log', instance: 'worker-1' }));
     console.warn('\n====\nHi, looks like you are running TensorFlow.js in Node.js %s\n====', 'cpu');
     console.error('bad', { code: 7 });
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { time: expect.any(String), level: 'warn', service: 'worker', instance: 'worker-1', context: 'console', message: '====\nHi, looks like you are running TensorFlow.js in Node.js cpu\n====' },
+      {
+        time: expect.any(String),
+        level: 'warn',
+        service: 'worker',
+        instance: 'worker-1',
+        context: 'console',
+        message: '====\nHi, looks like you are running TensorFlow.js in Node.js cpu\n====',
+      },
       { time: expect.any(String), level: 'error', service: 'worker', instance: 'worker-1', context: 'console', message: 'bad { code: 7 }' },
     ]);
   });

@@ -2,28 +2,59 @@ import { describe, expect, it } from '@jest/globals';
 import { jobContext, jobLogLine, jsonLogRecord, messageText, type LogCall } from './log-record.js';
 
 const call = (fields: Partial<LogCall> = {}): LogCall => ({
-  time: new Date('2025-03-01T12:00:00.123Z'), level: 'log', service: 'worker', instance: 'worker-1', context: 'TaskLoop', message: 'trained', ...fields,
+  time: new Date('2025-03-01T12:00:00.123Z'),
+  level: 'log',
+  service: 'worker',
+  instance: 'worker-1',
+  context: 'TaskLoop',
+  message: 'trained',
+  ...fields,
 });
 
 describe('jsonLogRecord', () => {
   it('writes time, level, service, instance, context, message and the job fields, in that order', () => {
     const record = jsonLogRecord(call({ params: { jobId: 'job-1', round: 2, partition: 0 } }));
-    expect(record).toEqual({ time: '2025-03-01T12:00:00.123Z', level: 'log', service: 'worker', instance: 'worker-1', context: 'TaskLoop', message: 'trained', jobId: 'job-1', round: 2, partition: 0 });
+    expect(record).toEqual({
+      time: '2025-03-01T12:00:00.123Z',
+      level: 'log',
+      service: 'worker',
+      instance: 'worker-1',
+      context: 'TaskLoop',
+      message: 'trained',
+      jobId: 'job-1',
+      round: 2,
+      partition: 0,
+    });
     expect(Object.keys(record)).toEqual(['time', 'level', 'service', 'instance', 'context', 'message', 'jobId', 'round', 'partition']);
   });
 
   it('leaves out what a line does not have', () => {
-    expect(jsonLogRecord(call({ context: '', level: 'warn' }))).toEqual({ time: '2025-03-01T12:00:00.123Z', level: 'warn', service: 'worker', instance: 'worker-1', message: 'trained' });
+    expect(jsonLogRecord(call({ context: '', level: 'warn' }))).toEqual({
+      time: '2025-03-01T12:00:00.123Z',
+      level: 'warn',
+      service: 'worker',
+      instance: 'worker-1',
+      message: 'trained',
+    });
   });
 
   it('keeps an error stack passed beside the message, or the stack of an Error message', () => {
     expect(jsonLogRecord(call({ level: 'error', stack: 'Error: x\n    at f (a.js:1:2)' })).stack).toBe('Error: x\n    at f (a.js:1:2)');
     const err = new Error('disk full');
-    expect(jsonLogRecord(call({ level: 'error', message: 'disk full', error: err }))).toMatchObject({ level: 'error', message: 'disk full', stack: err.stack });
+    expect(jsonLogRecord(call({ level: 'error', message: 'disk full', error: err }))).toMatchObject({
+      level: 'error',
+      message: 'disk full',
+      stack: err.stack,
+    });
   });
 
   it('adds other params without letting them override its own fields', () => {
-    expect(jsonLogRecord(call({ params: { jobId: 'job-1', samples: 120, level: 'debug', message: 'spoofed' } }))).toMatchObject({ level: 'log', message: 'trained', jobId: 'job-1', samples: 120 });
+    expect(jsonLogRecord(call({ params: { jobId: 'job-1', samples: 120, level: 'debug', message: 'spoofed' } }))).toMatchObject({
+      level: 'log',
+      message: 'trained',
+      jobId: 'job-1',
+      samples: 120,
+    });
   });
 });
 
@@ -38,7 +69,15 @@ describe('messageText', () => {
 describe('jobLogLine', () => {
   it('turns a line about a job into a JobLogLine', () => {
     expect(jobLogLine(call({ level: 'warn', params: { jobId: 'job-1', round: 3, partition: 1 } }))).toEqual({
-      at: '2025-03-01T12:00:00.123Z', level: 'warn', service: 'worker', instance: 'worker-1', context: 'TaskLoop', jobId: 'job-1', round: 3, partition: 1, message: 'trained',
+      at: '2025-03-01T12:00:00.123Z',
+      level: 'warn',
+      service: 'worker',
+      instance: 'worker-1',
+      context: 'TaskLoop',
+      jobId: 'job-1',
+      round: 3,
+      partition: 1,
+      message: 'trained',
     });
   });
 

@@ -74,7 +74,14 @@ export function jobLogLine(call: LogCall): JobLogLine | null {
   const level = PUBLISHED[call.level];
   const { jobId, round, partition } = call.params ?? {};
   if (!level || typeof jobId !== 'string') return null;
-  const line: JobLogLine = { at: call.time.toISOString(), level, service: call.service, instance: call.instance, jobId, message: messageText(call.message) };
+  const line: JobLogLine = {
+    at: call.time.toISOString(),
+    level,
+    service: call.service,
+    instance: call.instance,
+    jobId,
+    message: messageText(call.message),
+  };
   if (call.context) line.context = call.context;
   if (typeof round === 'number') line.round = round;
   if (typeof partition === 'number') line.partition = partition;

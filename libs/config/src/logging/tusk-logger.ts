@@ -53,7 +53,14 @@ export class TuskLogger extends ConsoleLogger {
     super.printMessages([message], context, 'log', 'stdout');
   }
 
-  protected override printMessages(messages: unknown[], context = '', logLevel: NestLogLevel = 'log', writeStreamType?: 'stdout' | 'stderr', errorStack?: unknown, params?: Record<string, unknown>): void {
+  protected override printMessages(
+    messages: unknown[],
+    context = '',
+    logLevel: NestLogLevel = 'log',
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+    params?: Record<string, unknown>,
+  ): void {
     if (this.printedLevels.has(logLevel)) super.printMessages(messages, context, logLevel, writeStreamType, errorStack, params);
     if (!this.jobLineSink || this.sinking || !params) return;
     const line = jobLogLine(this.call({ message: this.resolveMessage(messages[0]), context, level: logLevel, params }));
@@ -70,9 +77,21 @@ export class TuskLogger extends ConsoleLogger {
   }
 
   /** One JSON object per line, with Tusk's fields instead of Nest's (`pid`, epoch `timestamp`, nested `params`). */
-  protected override printAsJson(message: unknown, options: { context: string; logLevel: NestLogLevel; writeStreamType?: 'stdout' | 'stderr'; errorStack?: unknown; error?: Error; params?: Record<string, unknown> }): void {
+  protected override printAsJson(
+    message: unknown,
+    options: {
+      context: string;
+      logLevel: NestLogLevel;
+      writeStreamType?: 'stdout' | 'stderr';
+      errorStack?: unknown;
+      error?: Error;
+      params?: Record<string, unknown>;
+    },
+  ): void {
     const stack = typeof options.errorStack === 'string' ? options.errorStack : undefined;
-    const record = jsonLogRecord(this.call({ message, context: options.context, level: options.logLevel, params: options.params, stack, error: options.error }));
+    const record = jsonLogRecord(
+      this.call({ message, context: options.context, level: options.logLevel, params: options.params, stack, error: options.error }),
+    );
     process[options.writeStreamType ?? 'stdout'].write(`${this.stringifyJsonLogObject(record)}\n`);
   }
 

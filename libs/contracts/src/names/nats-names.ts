@@ -37,20 +37,52 @@ export const psPushSubject = (jobId: string): string => `${PS_SUBJECT_PREFIX}.${
  * One delivery of a task: the task message's stream sequence and its delivery count. A copy the driver
  * publishes again has a new sequence, so every delivery of every copy has an id of its own.
  */
-export const attemptId = ({ streamSeq, deliveryCount }: { streamSeq: number; deliveryCount: number }): string => `${streamSeq}-${deliveryCount}`;
+export const attemptId = ({ streamSeq, deliveryCount }: { streamSeq: number; deliveryCount: number }): string =>
+  `${streamSeq}-${deliveryCount}`;
 export const ATTEMPT_ID_PATTERN = /^\d+-\d+$/;
 
 /** KV keys of weight versions and of deltas in the weights bucket. */
 export const weightsKey = (jobId: string, version: number | 'final'): string => `w.${jobId}.${version}`;
 /** A delta is keyed by the attempt that wrote it, so a late or duplicate write never mixes with the one the driver reads. */
-export const deltaKey = ({ jobId, round, partition, attempt }: { jobId: string; round: number; partition: number; attempt: string }): string => `d.${jobId}.${round}.${partition}.${attempt}`;
+export const deltaKey = ({
+  jobId,
+  round,
+  partition,
+  attempt,
+}: {
+  jobId: string;
+  round: number;
+  partition: number;
+  attempt: string;
+}): string => `d.${jobId}.${round}.${partition}.${attempt}`;
 /** Every delta blob (heads and chunks) of one round, or of the whole job without `round`. */
 export const deltasPrefix = (jobId: string, round?: number): string => (round === undefined ? `d.${jobId}.` : `d.${jobId}.${round}.`);
 /** A partition's optimizer state at the end of a round, written by one attempt (`optimizerState: "partition"`). */
-export const optimizerStateKey = ({ jobId, round, partition, attempt }: { jobId: string; round: number; partition: number; attempt: string }): string => `o.${jobId}.${round}.${partition}.${attempt}`;
-export const optimizerStatesPrefix = (jobId: string, round?: number): string => (round === undefined ? `o.${jobId}.` : `o.${jobId}.${round}.`);
+export const optimizerStateKey = ({
+  jobId,
+  round,
+  partition,
+  attempt,
+}: {
+  jobId: string;
+  round: number;
+  partition: number;
+  attempt: string;
+}): string => `o.${jobId}.${round}.${partition}.${attempt}`;
+export const optimizerStatesPrefix = (jobId: string, round?: number): string =>
+  round === undefined ? `o.${jobId}.` : `o.${jobId}.${round}.`;
 /** A push too large for one message waits here; the key carries the push id. */
-export const pushBlobKey = ({ jobId, partition, attempt, step }: { jobId: string; partition: number; attempt: string; step: number }): string => `p.${jobId}.${partition}.${attempt}.${step}`;
+export const pushBlobKey = ({
+  jobId,
+  partition,
+  attempt,
+  step,
+}: {
+  jobId: string;
+  partition: number;
+  attempt: string;
+  step: number;
+}): string => `p.${jobId}.${partition}.${attempt}.${step}`;
 export const pushBlobsPrefix = (jobId: string): string => `p.${jobId}.`;
 export const jobRecordKey = (jobId: string): string => `job.${jobId}`;
 export const workerHeartbeatKey = (workerId: string): string => `worker.${workerId}`;

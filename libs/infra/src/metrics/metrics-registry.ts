@@ -14,4 +14,3 @@ export function createMetricsRegistry({ service, labels = {} }: { service: TuskS
   collectDefaultMetrics({ register: registry });
   return registry;
 }
-

@@ -14,7 +14,10 @@ export interface RecordOptions {
 
 /** What `emit`/`send` take when a message needs more than its body: a dedupe id, headers, a timeout. */
 export class JetStreamRecord<T = unknown> {
-  constructor(readonly data: T, readonly options: RecordOptions = {}) {}
+  constructor(
+    readonly data: T,
+    readonly options: RecordOptions = {},
+  ) {}
 }
 
 const unwrapRecord = (data: unknown): { body: unknown; options: RecordOptions } =>
@@ -37,7 +40,10 @@ export class JetStreamClientProxy extends ClientProxy {
 
   /** A core-NATS request to `subject`, resolved with the reply decoded from JSON; what `send` runs. */
   async requestReply<R>(subject: string, data: unknown, options: RecordOptions = {}): Promise<R> {
-    const reply = await this.connection().nc.request(subject, encodeReply(data), { timeout: options.timeoutMs ?? 5_000, headers: options.headers });
+    const reply = await this.connection().nc.request(subject, encodeReply(data), {
+      timeout: options.timeoutMs ?? 5_000,
+      headers: options.headers,
+    });
     return reply.json<R>();
   }
 

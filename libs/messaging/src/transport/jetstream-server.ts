@@ -63,10 +63,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           this.logger.log(`pulling ${pattern} from ${extras.jetstream.stream}/${extras.jetstream.consumer}`);
         } else {
           const queue = extras.queue;
-          this.subscriptions.push(connection.nc.subscribe(pattern, { queue, callback: (err, msg) => {
-            if (err) return this.logger.error(`subscription to ${pattern}: ${err.message}`);
-            this.track(this.request(handler, extras, msg));
-          } }));
+          this.subscriptions.push(
+            connection.nc.subscribe(pattern, {
+              queue,
+              callback: (err, msg) => {
+                if (err) return this.logger.error(`subscription to ${pattern}: ${err.message}`);
+                this.track(this.request(handler, extras, msg));
+              },
+            }),
+          );
           this.logger.log(`serving ${pattern}${queue ? ` in queue group ${queue}` : ''}`);
         }
       }
@@ -148,7 +153,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     // Tell the server we are alive while a long handler runs, well inside the ack wait.
     const keepAlive = setInterval(() => msg.working(), Math.max(1_000, this.options.ackWaitMs / 3));
     const seq = msg.info.streamSequence;
-    const goneCheck = setInterval(() => void this.abortIfGone(connection, extras.jetstream!.stream, seq, abort), this.options.goneCheckMs ?? 3_000);
+    const goneCheck = setInterval(
+      () => void this.abortIfGone(connection, extras.jetstream!.stream, seq, abort),
+      this.options.goneCheckMs ?? 3_000,
+    );
     try {
       await lastValueFrom(this.transformToObservable(await handler(data, ctx)), { defaultValue: undefined });
       if (!ctx.outcome) {
@@ -169,7 +177,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (ctx.getSignal().aborted) return ctx.leave();
     if (isOutcomeError(err) && err.outcome === 'term') return ctx.term(err.message);
     const delayMs = isOutcomeError(err) && err.delayMs !== undefined ? err.delayMs : retryBackoffMs(ctx.getDeliveryCount());
-    this.logger.warn(`message on ${ctx.getSubject()} (delivery ${ctx.getDeliveryCount()}) failed: ${errorText(err)}; retrying in ${delayMs} ms`);
+    this.logger.warn(
+      `message on ${ctx.getSubject()} (delivery ${ctx.getDeliveryCount()}) failed: ${errorText(err)}; retrying in ${delayMs} ms`,
+    );
     ctx.nak(delayMs);
   }
 

@@ -89,8 +89,9 @@ function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
  * (Conv2D, DepthwiseConv2D, SeparableConv2D, Conv1D, Conv2DTranspose, Embedding), a correct MaxPoolGrad
  * in place of wasm's broken one, and faster versions of slow wasm kernels unless
  * `replaceSlowKernels: false`. Idempotent: missing kernels already present (from wasm or an earlier call)
- * are left alone, and kernels this module installed are never installed twice. Call it after `import '@tensorflow/tfjs-backend-wasm'`, e.g. right after
- * `tf.setBackend('wasm')`; it is harmless when wasm is never used. Returns the kernel names it registered.
+ * are left alone, and kernels this module installed are never installed twice. Call it after
+ * `import '@tensorflow/tfjs-backend-wasm'`, e.g. right after `tf.setBackend('wasm')`; it is harmless when wasm is
+ * never used. Returns the kernel names it registered.
  */
 export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions = {}): string[] {
   const registered: string[] = [];

@@ -43,7 +43,9 @@ export function maxPoolGradNhwc(
       taken = taken === null ? isMax : (tf.logicalOr(taken, isMax) as tf.Tensor4D);
       const contribution = tf.mul(dy, tf.cast(mask, 'float32')) as tf.Tensor4D;
       const spread = dilateSpatial(contribution, sh, sw);
-      placed.push(padOrCrop4d(spread, [r - top, inHeight - (r - top) - spread.shape[1]], [c - left, inWidth - (c - left) - spread.shape[2]]));
+      placed.push(
+        padOrCrop4d(spread, [r - top, inHeight - (r - top) - spread.shape[1]], [c - left, inWidth - (c - left) - spread.shape[2]]),
+      );
     }
   }
   return placed.length === 1 ? placed[0] : tf.addN(placed);

@@ -32,7 +32,12 @@ export function padOrCrop4d(x: tf.Tensor4D, rows: Pair, cols: Pair): tf.Tensor4D
   const padLeft = Math.max(0, cols[0]);
   const padRight = Math.max(0, cols[1]);
   if (padTop || padBottom || padLeft || padRight) {
-    out = tf.pad(out, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
+    out = tf.pad(out, [
+      [0, 0],
+      [padTop, padBottom],
+      [padLeft, padRight],
+      [0, 0],
+    ]);
   }
   return out;
 }
@@ -45,7 +50,14 @@ export function dilateSpatial(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape;
   const six = tf.reshape(x, [n, h, 1, w, 1, c]);
-  const padded = tf.pad(six, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  const padded = tf.pad(six, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
   const flat = tf.reshape(padded, [n, h * sh, w * sw, c]) as tf.Tensor4D;
   return tf.slice(flat, [0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
 }
@@ -70,9 +82,21 @@ export function tapWindow(
   // input is short), view them as [outHeight, sh] and keep phase 0; the same for columns.
   const extraRows = Math.max(0, rowStart + outHeight * sh - h);
   const extraCols = Math.max(0, colStart + outWidth * sw - w);
-  const src = extraRows || extraCols ? tf.pad(xp, [[0, 0], [0, extraRows], [0, extraCols], [0, 0]]) : xp;
+  const src =
+    extraRows || extraCols
+      ? tf.pad(xp, [
+          [0, 0],
+          [0, extraRows],
+          [0, extraCols],
+          [0, 0],
+        ])
+      : xp;
   const block = tf.slice(src, [0, rowStart, colStart, 0], [n, outHeight * sh, outWidth * sw, c]);
-  const rowsPicked = tf.slice(tf.reshape(block, [n, outHeight, sh, outWidth * sw, c]), [0, 0, 0, 0, 0], [n, outHeight, 1, outWidth * sw, c]);
+  const rowsPicked = tf.slice(
+    tf.reshape(block, [n, outHeight, sh, outWidth * sw, c]),
+    [0, 0, 0, 0, 0],
+    [n, outHeight, 1, outWidth * sw, c],
+  );
   const colsPicked = tf.slice(tf.reshape(rowsPicked, [n, outHeight, outWidth, sw, c]), [0, 0, 0, 0, 0], [n, outHeight, outWidth, 1, c]);
   return tf.reshape(colsPicked, [n, outHeight, outWidth, c]);
 }

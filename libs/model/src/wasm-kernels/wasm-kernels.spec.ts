@@ -61,7 +61,10 @@ describe('registerWasmTrainingKernels', () => {
     const x = rand([2, 9, 9, 3], 1);
     const f = tf.variable(rand([3, 3, 3, 4], 2));
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => probe(tf.maxPool(tf.conv2d(x as tf.Tensor4D, f as tf.Variable<tf.Rank.R4>, 2, 'same'), 2, 2, 'valid')), [f]);
+      const { value, grads } = tf.variableGrads(
+        () => probe(tf.maxPool(tf.conv2d(x as tf.Tensor4D, f as tf.Variable<tf.Rank.R4>, 2, 'same'), 2, 2, 'valid')),
+        [f],
+      );
       tf.dispose([value, grads]);
     };
     step();
@@ -103,16 +106,34 @@ describe('Conv2DBackpropFilter / Conv2DBackpropInput (Conv2D gradients)', () => 
       const dy = rand([2, 4, 5, 4], 3) as tf.Tensor4D;
       const f = rand([3, 3, 3, 4], 2) as tf.Tensor4D;
       return [
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] }) as tf.Tensor,
-        tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 9, 8] }) as tf.Tensor,
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] },
+          ) as tf.Tensor,
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy, filter: f },
+            { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 9, 8] },
+          ) as tf.Tensor,
       ];
     };
     expect(compare(fn)).toBeLessThan(TOL);
   });
 
   it('explicit padding', () => {
-    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [1, 2], [2, 0], [0, 0]];
-    const fn: Fn = () => tf.grads((a, b) => probe(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, pad)))([rand([2, 8, 7, 3], 1), rand([3, 3, 3, 2], 2)]);
+    const pad: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ];
+    const fn: Fn = () =>
+      tf.grads((a, b) => probe(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, pad)))([rand([2, 8, 7, 3], 1), rand([3, 3, 3, 2], 2)]);
     expect(compare(fn)).toBeLessThan(TOL);
   });
 });
@@ -123,7 +144,10 @@ describe('DepthwiseConv2dNativeBackpropFilter / ...Input (DepthwiseConv2D gradie
       for (const multiplier of [1, 2]) {
         it(`stride ${stride}, ${pad}, channel multiplier ${multiplier}`, () => {
           const fn: Fn = () =>
-            tf.grads((a, b) => probe(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)))([rand([2, 9, 8, 3], 1), rand([3, 3, 3, multiplier], 2)]);
+            tf.grads((a, b) => probe(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)))([
+              rand([2, 9, 8, 3], 1),
+              rand([3, 3, 3, multiplier], 2),
+            ]);
           expect(compare(fn)).toBeLessThan(TOL);
         });
       }
@@ -159,7 +183,22 @@ describe('UnsortedSegmentSum (gather / Embedding gradient)', () => {
   });
 
   it('gather gradient with 2-D indices', () => {
-    const fn: Fn = () => tf.grads((e) => probe(tf.gather(e, tf.tensor2d([[0, 2, 2], [5, 9, 0]], [2, 3], 'int32'))))([rand([10, 4], 1)]);
+    const fn: Fn = () =>
+      tf.grads((e) =>
+        probe(
+          tf.gather(
+            e,
+            tf.tensor2d(
+              [
+                [0, 2, 2],
+                [5, 9, 0],
+              ],
+              [2, 3],
+              'int32',
+            ),
+          ),
+        ),
+      )([rand([10, 4], 1)]);
     expect(compare(fn)).toBeLessThan(TOL);
   });
 });
@@ -178,7 +217,15 @@ describe('fast paths of BatchMatMul / Sum / Mean', () => {
   it('sum / mean over leading axes, keepDims and not; other axes fall through', () => {
     const fn: Fn = () => {
       const x = rand([4, 5, 6, 3], 1);
-      return [tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1]), tf.sum(x, [1, 0], true), tf.mean(x, 0, true), tf.sum(x, [1, 2]), tf.sum(x), tf.mean(x, -1)];
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1]),
+        tf.sum(x, [1, 0], true),
+        tf.mean(x, 0, true),
+        tf.sum(x, [1, 2]),
+        tf.sum(x),
+        tf.mean(x, -1),
+      ];
     };
     expect(compare(fn)).toBeLessThan(TOL);
   });
@@ -224,7 +271,13 @@ describe('layer gradients through tf.layers (all trainable weights and the input
     let table: Float32Array | null = null;
     const fn: Fn = () => {
       const layer = tf.layers.embedding({ inputDim: 10, outputDim: 4 });
-      const ids = tf.tensor2d([[1, 3, 3, 9], [0, 1, 7, 3]], [2, 4]);
+      const ids = tf.tensor2d(
+        [
+          [1, 3, 3, 9],
+          [0, 1, 7, 3],
+        ],
+        [2, 4],
+      );
       layer.build(ids.shape);
       if (table === null) table = Float32Array.from(layer.getWeights()[0].dataSync());
       else layer.setWeights([tf.tensor(table, [10, 4])]);
@@ -241,9 +294,20 @@ describe('a small CNN trains on wasm like on cpu', () => {
     const build = () => {
       const m = tf.sequential({
         layers: [
-          tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.conv2d({
+            inputShape: [12, 12, 1],
+            filters: 4,
+            kernelSize: 3,
+            activation: 'relu',
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+          }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 6, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          tf.layers.conv2d({
+            filters: 6,
+            kernelSize: 3,
+            activation: 'relu',
+            kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+          }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
           tf.layers.flatten(),
           tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),

@@ -39,8 +39,16 @@ export function JobActions({ job, onChange }: { job: JobWithProgress; onChange: 
   const final = isFinalStatus(job.status);
   return (
     <div class="actions">
-      <button class="danger" disabled={final || busy} onClick={() => confirm(`Cancel ${job.spec.name}?`) && act(() => api.cancelJob(job.id))}>Cancel job</button>
-      <button disabled={!job.modelReady || busy} onClick={() => act(download)}>Download model</button>
+      <button
+        class="danger"
+        disabled={final || busy}
+        onClick={() => confirm(`Cancel ${job.spec.name}?`) && act(() => api.cancelJob(job.id))}
+      >
+        Cancel job
+      </button>
+      <button disabled={!job.modelReady || busy} onClick={() => act(download)}>
+        Download model
+      </button>
       <ErrorNote error={error} />
     </div>
   );
@@ -69,13 +77,25 @@ export function EvaluatePanel({ job }: { job: JobWithProgress }) {
     <form class="inline" onSubmit={evaluate}>
       <select name="datasetId" value={datasetId} onChange={(e) => setDatasetId(e.currentTarget.value)}>
         <option value="">{job.spec.datasetId} (training data)</option>
-        {(datasets ?? []).filter((d) => d.id !== job.spec.datasetId).map((d) => <option key={d.id} value={d.id}>{d.name} ({d.id})</option>)}
+        {(datasets ?? [])
+          .filter((d) => d.id !== job.spec.datasetId)
+          .map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.id})
+            </option>
+          ))}
       </select>
-      <button type="submit" disabled={!job.modelReady || running}>{running ? 'Evaluating…' : 'Evaluate'}</button>
+      <button type="submit" disabled={!job.modelReady || running}>
+        {running ? 'Evaluating…' : 'Evaluate'}
+      </button>
       <ErrorNote error={error} />
       {[...(result ? [result] : []), ...past.filter((p) => p.id !== result?.id)].map((r) => (
         <p key={r.id} class="mono" data-testid="evaluation">
-          {r.datasetId}: {r.status} {Object.entries(r.metrics).map(([k, v]) => `${k}=${metric(v)}`).join(' ')} {r.error ?? ''}
+          {r.datasetId}: {r.status}{' '}
+          {Object.entries(r.metrics)
+            .map(([k, v]) => `${k}=${metric(v)}`)
+            .join(' ')}{' '}
+          {r.error ?? ''}
         </p>
       ))}
     </form>

@@ -32,11 +32,16 @@ export function useLiveJob(id: string): LiveJob {
       load: () => api.job(id),
       isFinal: (record) => isFinalStatus(record.status),
       show: setJob,
-      follow: () => followJobEvents(id, (event) => {
-        setEvents((list) => [...list.slice(-(EVENTS_KEPT - 1)), event]);
-        setJob((current) => (current ? applyEvent(current, event) : current));
-        if (isFinalStatus(event.status)) void api.job(id).then((r) => !abort.signal.aborted && setJob(r));
-      }, abort.signal),
+      follow: () =>
+        followJobEvents(
+          id,
+          (event) => {
+            setEvents((list) => [...list.slice(-(EVENTS_KEPT - 1)), event]);
+            setJob((current) => (current ? applyEvent(current, event) : current));
+            if (isFinalStatus(event.status)) void api.job(id).then((r) => !abort.signal.aborted && setJob(r));
+          },
+          abort.signal,
+        ),
       onError: setError,
       again: () => setGeneration((g) => g + 1),
     });
@@ -51,8 +56,16 @@ export function useLiveJob(id: string): LiveJob {
 
 /** The record after one event: new status and progress, plus the round or version point it carries. */
 export function applyEvent(job: JobWithProgress, event: JobEvent): JobWithProgress {
-  const next = { ...job, status: event.status, round: event.round, progress: event.progress, etaSeconds: event.etaSeconds, error: event.error ?? job.error };
-  if (event.type === 'round' && event.record && !job.history.some((r) => r.round === event.record!.round)) next.history = [...job.history, event.record];
+  const next = {
+    ...job,
+    status: event.status,
+    round: event.round,
+    progress: event.progress,
+    etaSeconds: event.etaSeconds,
+    error: event.error ?? job.error,
+  };
+  if (event.type === 'round' && event.record && !job.history.some((r) => r.round === event.record!.round))
+    next.history = [...job.history, event.record];
   if (event.type === 'version' && event.point) next.versions = [...(job.versions ?? []), event.point];
   return next;
 }

@@ -12,9 +12,17 @@ const DASHED = [6, 4];
 export function MetricCharts({ job }: { job: JobRecord }) {
   const byVersion = job.spec.training.mode !== 'synchronous';
   // Recomputed only when a round or a version point arrives, not on every re-render of the page.
-  const curve = useMemo(() => (byVersion ? versionCurve(job.versions ?? []) : roundCurve(job.history)), [byVersion, job.versions, job.history]);
+  const curve = useMemo(
+    () => (byVersion ? versionCurve(job.versions ?? []) : roundCurve(job.history)),
+    [byVersion, job.versions, job.history],
+  );
   const groups = useMemo(() => metricGroups(curve.y.keys()), [curve]);
-  if (curve.x.length === 0) return <p class="muted" data-testid="no-curves">Curves appear after the first {byVersion ? 'push' : 'round'}.</p>;
+  if (curve.x.length === 0)
+    return (
+      <p class="muted" data-testid="no-curves">
+        Curves appear after the first {byVersion ? 'push' : 'round'}.
+      </p>
+    );
   return (
     <div class="charts">
       {[...groups].map(([base, names]) => (
@@ -24,7 +32,12 @@ export function MetricCharts({ job }: { job: JobRecord }) {
           title={base}
           x={curve.x}
           xLabel={byVersion ? 'version' : 'round'}
-          series={names.map((name, i) => ({ label: name, color: colorOf(i), values: curve.y.get(name)!, dash: name.startsWith('val_') ? DASHED : undefined }))}
+          series={names.map((name, i) => ({
+            label: name,
+            color: colorOf(i),
+            values: curve.y.get(name)!,
+            dash: name.startsWith('val_') ? DASHED : undefined,
+          }))}
         />
       ))}
     </div>

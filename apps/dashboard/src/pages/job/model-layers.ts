@@ -11,13 +11,15 @@ const SHOWN = ['units', 'filters', 'kernel_size', 'pool_size', 'strides', 'activ
 export function layersOf(model: Record<string, unknown>): { name: string; type: string; settings: string }[] {
   const top = (model.modelTopology ?? model) as { config?: { layers?: LayerJson[] } | LayerJson[] };
   const config = top.config;
-  const layers = (Array.isArray(config) ? config : config?.layers ?? []) as LayerJson[];
+  const layers = (Array.isArray(config) ? config : (config?.layers ?? [])) as LayerJson[];
   return layers.map((layer, i) => {
     const c = layer.config ?? {};
     return {
       name: String(c.name ?? `layer_${i}`),
       type: String(layer.class_name ?? layer.className ?? '?'),
-      settings: SHOWN.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => `${k}=${JSON.stringify(c[k])}`).join(', '),
+      settings: SHOWN.filter((k) => c[k] !== undefined && c[k] !== null)
+        .map((k) => `${k}=${JSON.stringify(c[k])}`)
+        .join(', '),
     };
   });
 }

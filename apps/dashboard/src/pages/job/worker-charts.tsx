@@ -31,7 +31,9 @@ export function WorkerThroughput({ job }: { job: JobRecord }) {
       {job.history.length > 1 && (
         <LineChart
           testId="chart-throughput"
-          title={t.workers.length > LINES_UP_TO ? `samples/s of ${t.workers.length} workers (● straggler)` : 'samples/s per worker (● straggler)'}
+          title={
+            t.workers.length > LINES_UP_TO ? `samples/s of ${t.workers.length} workers (● straggler)` : 'samples/s per worker (● straggler)'
+          }
           x={t.x}
           xLabel="round"
           series={series}
@@ -41,20 +43,33 @@ export function WorkerThroughput({ job }: { job: JobRecord }) {
       <p class="muted">A straggler runs below {Math.round(STRAGGLER_SHARE * 100)}% of the round's median samples/s.</p>
       <table class="table" data-testid="round-workers">
         <thead>
-          <tr><th>Worker</th><th>Partition</th><th>Samples</th><th>Seconds</th><th>Samples/s</th><th>Backend</th><th>Rounds as straggler</th></tr>
+          <tr>
+            <th>Worker</th>
+            <th>Partition</th>
+            <th>Samples</th>
+            <th>Seconds</th>
+            <th>Samples/s</th>
+            <th>Backend</th>
+            <th>Rounds as straggler</th>
+          </tr>
         </thead>
         <tbody>
-          {[...latest.workers].sort((a, b) => a.partition - b.partition).map((w) => (
-            <tr key={w.partition} class={slow.has(w.workerId) ? 'straggler' : ''}>
-              <td>{w.workerId}{slow.has(w.workerId) && <span class="badge status-failed">straggler</span>}</td>
-              <td>{w.partition}</td>
-              <td class="num">{w.samples}</td>
-              <td class="num">{metric(w.seconds)}</td>
-              <td class="num">{Math.round(w.samplesPerSecond)}</td>
-              <td>{w.backend}</td>
-              <td class="num">{t.timesSlow.get(w.workerId) ?? 0}</td>
-            </tr>
-          ))}
+          {[...latest.workers]
+            .sort((a, b) => a.partition - b.partition)
+            .map((w) => (
+              <tr key={w.partition} class={slow.has(w.workerId) ? 'straggler' : ''}>
+                <td>
+                  {w.workerId}
+                  {slow.has(w.workerId) && <span class="badge status-failed">straggler</span>}
+                </td>
+                <td>{w.partition}</td>
+                <td class="num">{w.samples}</td>
+                <td class="num">{metric(w.seconds)}</td>
+                <td class="num">{Math.round(w.samplesPerSecond)}</td>
+                <td>{w.backend}</td>
+                <td class="num">{t.timesSlow.get(w.workerId) ?? 0}</td>
+              </tr>
+            ))}
         </tbody>
       </table>
     </>

@@ -17,20 +17,51 @@ export function Leaderboard({ sweep }: { sweep: SweepRecord }) {
       <thead>
         <tr>
           <th>Trial</th>
-          {[...labels].map(([key, label]) => <th key={key} title={key}>{label}</th>)}
-          <th>Status</th><th>Best {sweep.spec.metric}</th><th>At round</th><th>Rounds run</th><th>Job</th>
+          {[...labels].map(([key, label]) => (
+            <th key={key} title={key}>
+              {label}
+            </th>
+          ))}
+          <th>Status</th>
+          <th>Best {sweep.spec.metric}</th>
+          <th>At round</th>
+          <th>Rounds run</th>
+          <th>Job</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((t) => (
           <tr key={t.index} data-trial={t.index} class={t.index === sweep.bestTrial ? 'selected' : ''}>
-            <td><span class="swatch" style={{ background: colorOf(t.index) }} /> {t.index}{t.index === sweep.bestTrial ? ' ★' : ''}</td>
-            {[...labels.keys()].map((key) => <td key={key} class="num">{key in t.params ? paramText(t.params[key]) : '—'}</td>)}
-            <td><StatusBadge status={t.status} />{t.error && <span class="error" title={t.error}> {t.error.length > 60 ? `${t.error.slice(0, 60)}…` : t.error}</span>}</td>
+            <td>
+              <span class="swatch" style={{ background: colorOf(t.index) }} /> {t.index}
+              {t.index === sweep.bestTrial ? ' ★' : ''}
+            </td>
+            {[...labels.keys()].map((key) => (
+              <td key={key} class="num">
+                {key in t.params ? paramText(t.params[key]) : '—'}
+              </td>
+            ))}
+            <td>
+              <StatusBadge status={t.status} />
+              {t.error && (
+                <span class="error" title={t.error}>
+                  {' '}
+                  {t.error.length > 60 ? `${t.error.slice(0, 60)}…` : t.error}
+                </span>
+              )}
+            </td>
             <td class="num">{metric(t.best)}</td>
             <td class="num">{t.bestRound ?? '—'}</td>
             <td class="num">{t.roundsRun}</td>
-            <td>{t.jobId ? <a class="mono" href={`#/jobs/${t.jobId}`}>{t.jobId}</a> : '—'}</td>
+            <td>
+              {t.jobId ? (
+                <a class="mono" href={`#/jobs/${t.jobId}`}>
+                  {t.jobId}
+                </a>
+              ) : (
+                '—'
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

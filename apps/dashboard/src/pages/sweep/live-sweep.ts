@@ -6,7 +6,6 @@ import { followSweepEvents } from '../../api/job-stream.js';
 import { keepFollowing } from '../../api/keep-following.js';
 import { trialsToFetch } from '../../sweeps.js';
 
-
 export interface LiveSweep {
   sweep: SweepRecord | null;
   /** Each trial's job (by trial index), re-read when its rounds or status change. */
@@ -32,15 +31,18 @@ export function useLiveSweep(id: string): LiveSweep {
     seen.current = undefined;
     const fetchJobs = (trials: TrialRecord[]) => {
       for (const trial of trialsToFetch(seen.current, trials)) {
-        api.job(trial.jobId!).then((job) => {
-          if (abort.signal.aborted) return;
-          // An answer overtaken by a newer one keeps the newer (longer history or a later update).
-          setJobs((current) => {
-            const old = current.get(trial.index);
-            if (old && old.id === job.id && (old.history.length > job.history.length || old.updatedAt > job.updatedAt)) return current;
-            return new Map(current).set(trial.index, job);
-          });
-        }, () => undefined);
+        api.job(trial.jobId!).then(
+          (job) => {
+            if (abort.signal.aborted) return;
+            // An answer overtaken by a newer one keeps the newer (longer history or a later update).
+            setJobs((current) => {
+              const old = current.get(trial.index);
+              if (old && old.id === job.id && (old.history.length > job.history.length || old.updatedAt > job.updatedAt)) return current;
+              return new Map(current).set(trial.index, job);
+            });
+          },
+          () => undefined,
+        );
       }
       seen.current = trials;
     };

@@ -11,7 +11,12 @@ export function SweepChart({ sweep, jobs }: { sweep: SweepRecord; jobs: Map<numb
     return sweepCurves(sweep.trials, histories, metric);
   }, [sweep.trials, jobs, metric]);
   const values = curves.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
-  if (values === 0) return <p class="muted" data-testid="no-curves">Curves appear after a trial's first round.</p>;
+  if (values === 0)
+    return (
+      <p class="muted" data-testid="no-curves">
+        Curves appear after a trial's first round.
+      </p>
+    );
   return (
     <div data-testid="sweep-chart" data-series={curves.series.length} data-values={values}>
       <LineChart

@@ -1,14 +1,39 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString,
-  Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
-import { DELTA_ENCODINGS, OPTIMIZER_STATES, type OptimizerState, PUSH_FREQUENCIES, type DeltaEncoding, STALE_POLICIES, TRAINING_MODES, type PushFrequency, type StalePolicy, type TrainingMode } from '@tusk/contracts';
+import {
+  DELTA_ENCODINGS,
+  OPTIMIZER_STATES,
+  type OptimizerState,
+  PUSH_FREQUENCIES,
+  type DeltaEncoding,
+  STALE_POLICIES,
+  TRAINING_MODES,
+  type PushFrequency,
+  type StalePolicy,
+  type TrainingMode,
+} from '@tusk/contracts';
 
-const COMPILE_DESCRIPTION = 'Keras-style compile settings: Tusk\'s `{ optimizer, loss, metrics? }` or Keras\' `model.get_compile_config()` '
-  + 'unchanged (Keras 2.x or 3.x). Unsupported settings (loss weights, weighted metrics, clipping, schedules, from_logits) '
-  + 'get a 422 naming the field.';
+const COMPILE_DESCRIPTION =
+  "Keras-style compile settings: Tusk's `{ optimizer, loss, metrics? }` or Keras' `model.get_compile_config()` " +
+  'unchanged (Keras 2.x or 3.x). Unsupported settings (loss weights, weighted metrics, clipping, schedules, from_logits) ' +
+  'get a 422 naming the field.';
 
 /** A serialized Keras object (Keras 3 adds `module` and `registered_name`). */
 const KERAS_OBJECT = {
@@ -24,7 +49,11 @@ const KERAS_OBJECT = {
 /** An optimizer as Tusk's `{ className, config }` or as Keras serializes it. */
 const OPTIMIZER_CONFIG = {
   oneOf: [
-    { type: 'object', properties: { className: { type: 'string' }, config: { type: 'object', additionalProperties: true } }, required: ['className'] },
+    {
+      type: 'object',
+      properties: { className: { type: 'string' }, config: { type: 'object', additionalProperties: true } },
+      required: ['className'],
+    },
     KERAS_OBJECT,
   ],
 };
@@ -32,24 +61,31 @@ const OPTIMIZER_CONFIG = {
 export class CompileDto {
   /** A name (`"adam"`), `{ className, config }` or Keras' `{ class_name, config }`; checked against the known optimizers. */
   @ApiProperty({
-    description: 'An optimizer name ("adam"), `{ className, config }`, or a Keras optimizer config as Keras 2 and 3 serialize it '
-      + '(`{ "class_name": "Adam", "config": { "learning_rate": 0.001, ... } }`, `module` and `registered_name` allowed). '
-      + 'learning_rate (or lr), betas, epsilon, momentum, nesterov, rho are used.',
+    description:
+      'An optimizer name ("adam"), `{ className, config }`, or a Keras optimizer config as Keras 2 and 3 serialize it ' +
+      '(`{ "class_name": "Adam", "config": { "learning_rate": 0.001, ... } }`, `module` and `registered_name` allowed). ' +
+      'learning_rate (or lr), betas, epsilon, momentum, nesterov, rho are used.',
     oneOf: [{ type: 'string', example: 'adam' }, OPTIMIZER_CONFIG],
   })
-  @IsDefined() optimizer: unknown;
+  @IsDefined()
+  optimizer: unknown;
   @ApiProperty({
-    description: 'A Keras loss name ("categorical_crossentropy", "CategoricalCrossentropy", "mse") or a serialized Keras loss '
-      + '(Keras 3\'s `{ "class_name": "function", "config": "categorical_crossentropy" }`).',
+    description:
+      'A Keras loss name ("categorical_crossentropy", "CategoricalCrossentropy", "mse") or a serialized Keras loss ' +
+      '(Keras 3\'s `{ "class_name": "function", "config": "categorical_crossentropy" }`).',
     oneOf: [{ type: 'string', example: 'categorical_crossentropy' }, KERAS_OBJECT],
   })
-  @IsDefined() loss: unknown;
+  @IsDefined()
+  loss: unknown;
   @ApiPropertyOptional({
     description: 'Keras metric names ("accuracy", "mae") or serialized Keras metrics; null for none.',
     type: 'array',
     items: {},
   })
-  @IsOptional() @IsArray() @ArrayMaxSize(16) metrics?: unknown[] | null;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  metrics?: unknown[] | null;
   /** Keras' get_compile_config() keys: accepted so that it can be sent unchanged; loss weights and weighted metrics must be empty. */
   @IsOptional() loss_weights?: unknown;
   @IsOptional() weighted_metrics?: unknown;
@@ -60,62 +96,117 @@ export class CompileDto {
 
 export class TrainingDto {
   @ApiPropertyOptional({ enum: TRAINING_MODES, default: 'synchronous' })
-  @IsOptional() @IsIn(TRAINING_MODES) mode?: TrainingMode;
+  @IsOptional()
+  @IsIn(TRAINING_MODES)
+  mode?: TrainingMode;
   @ApiProperty({ type: 'integer', minimum: 1 })
-  @IsInt() @Min(1) epochs: number;
+  @IsInt()
+  @Min(1)
+  epochs: number;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000 })
-  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) batchSize?: number;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'tasks per round (default: the dataset\'s partitions)' })
-  @IsOptional() @IsInt() @Min(1) partitions?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  batchSize?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: "tasks per round (default: the dataset's partitions)" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  partitions?: number;
   @ApiPropertyOptional({ type: 'integer', minimum: 1 })
-  @IsOptional() @IsInt() @Min(1) localEpochs?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  localEpochs?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 0.9 })
-  @IsOptional() @IsNumber() @Min(0) @Max(0.9) validationSplit?: number;
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(0.9)
+  validationSplit?: number;
   /** A dataset the averaged model is evaluated on after every round (instead of, or with, validationSplit). */
   @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_-]{1,64}$' })
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'training.validationDatasetId must be a dataset id' }) validationDatasetId?: string;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'training.validationDatasetId must be a dataset id' })
+  validationDatasetId?: string;
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 })
-  @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1) seed?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31 - 1)
+  seed?: number;
   /** Asynchronous and hogwild: pull and push every epoch or every `pushEvery` batches. */
   @ApiPropertyOptional({ enum: PUSH_FREQUENCIES })
-  @IsOptional() @IsIn(PUSH_FREQUENCIES) frequency?: PushFrequency;
+  @IsOptional()
+  @IsIn(PUSH_FREQUENCIES)
+  frequency?: PushFrequency;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000 })
-  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) pushEvery?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  pushEvery?: number;
   /** Asynchronous and hogwild: deltas more than this many versions behind are stale. */
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000 })
-  @IsOptional() @IsInt() @Min(0) @Max(1_000_000) maxStaleness?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  maxStaleness?: number;
   @ApiPropertyOptional({ enum: STALE_POLICIES })
-  @IsOptional() @IsIn(STALE_POLICIES) stalePolicy?: StalePolicy;
+  @IsOptional()
+  @IsIn(STALE_POLICIES)
+  stalePolicy?: StalePolicy;
   /** Synchronous: `float16` halves the bytes of every delta. */
   @ApiPropertyOptional({ enum: DELTA_ENCODINGS })
-  @IsOptional() @IsIn(DELTA_ENCODINGS) deltaEncoding?: DeltaEncoding;
+  @IsOptional()
+  @IsIn(DELTA_ENCODINGS)
+  deltaEncoding?: DeltaEncoding;
   /** Synchronous: a fresh optimizer every task (`reset`), or each partition's state carried from round to round. */
   @ApiPropertyOptional({ enum: OPTIMIZER_STATES })
-  @IsOptional() @IsIn(OPTIMIZER_STATES) optimizerState?: OptimizerState;
+  @IsOptional()
+  @IsIn(OPTIMIZER_STATES)
+  optimizerState?: OptimizerState;
 }
 
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */
 export class CreateJobDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The model: Keras 2.x or 3.x `model.to_json()` unchanged (Sequential or functional, one input and one output), '
-      + 'tfjs\' `model.toJSON()`, or a whole tfjs model.json. Keras 3 fields (module, registered_name, build_config, '
-      + 'dtype policies, batch_shape, `{ args, kwargs }` inbound nodes) are converted; what tfjs-layers cannot build gets '
-      + 'a 422 whose field is the JSON path (`model.config.layers[2].config.dtype`) and whose message names the layer.',
+    description:
+      'The model: Keras 2.x or 3.x `model.to_json()` unchanged (Sequential or functional, one input and one output), ' +
+      "tfjs' `model.toJSON()`, or a whole tfjs model.json. Keras 3 fields (module, registered_name, build_config, " +
+      'dtype policies, batch_shape, `{ args, kwargs }` inbound nodes) are converted; what tfjs-layers cannot build gets ' +
+      'a 422 whose field is the JSON path (`model.config.layers[2].config.dtype`) and whose message names the layer.',
   })
-  @IsObject() model: Record<string, unknown>;
+  @IsObject()
+  model: Record<string, unknown>;
   @ApiPropertyOptional({
     type: () => CompileDto,
-    description: `${COMPILE_DESCRIPTION} Optional when \`model\` carries its own: Keras 3 to_json() of a compiled model (compile_config) `
-      + 'or a model.json with training_config.',
+    description:
+      `${COMPILE_DESCRIPTION} Optional when \`model\` carries its own: Keras 3 to_json() of a compiled model (compile_config) ` +
+      'or a model.json with training_config.',
   })
   /** Optional when the model is a compiled Keras model's JSON, which carries its compile settings. */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => CompileDto) compile?: CompileDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CompileDto)
+  compile?: CompileDto;
   @ApiProperty({ pattern: '^[A-Za-z0-9_-]{1,64}$' })
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'datasetId must be a dataset id' }) datasetId: string;
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'datasetId must be a dataset id' })
+  datasetId: string;
   @ApiProperty({ type: () => TrainingDto })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => TrainingDto) training: TrainingDto;
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TrainingDto)
+  training: TrainingDto;
 }

@@ -4,7 +4,10 @@ import { CreateJobDto } from './create-job.dto.js';
 
 /** A `POST /jobs` body that class-validator refused: its messages, each led by the property path it names. */
 export class JobBodyError extends Error {
-  constructor(readonly messages: string[], readonly field: string) {
+  constructor(
+    readonly messages: string[],
+    readonly field: string,
+  ) {
     super(messages.join('; '));
     this.name = 'JobBodyError';
   }
@@ -14,7 +17,10 @@ export class JobBodyError extends Error {
 function messagesOf(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => ({ field: path, message: parent && !m.startsWith(parent) ? `${parent}.${m}` : m }));
+    const own = Object.values(e.constraints ?? {}).map((m) => ({
+      field: path,
+      message: parent && !m.startsWith(parent) ? `${parent}.${m}` : m,
+    }));
     return [...own, ...messagesOf(e.children ?? [], path)];
   });
 }
@@ -28,7 +34,10 @@ export async function validateJobBody(body: Record<string, unknown>): Promise<Cr
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     const found = messagesOf(errors);
-    throw new JobBodyError(found.map((f) => f.message), found[0].field);
+    throw new JobBodyError(
+      found.map((f) => f.message),
+      found[0].field,
+    );
   }
   return dto;
 }
