@@ -17,7 +17,8 @@ describe('loadEnv', () => {
 
   it('names every bad variable', () => {
     expect(() => loadEnv(ExampleEnv, { PORT: 'eighty', NATS_URL: 'http://x' })).toThrow(
-      'invalid environment: PORT="eighty": PORT must not be greater than 65535, PORT must not be less than 0, PORT must be an integer number; NATS_URL="http://x": must be a nats:// URL (comma-separated for a cluster)',
+      'invalid environment: PORT="eighty": PORT must not be greater than 65535, PORT must not be less than 0, ' +
+        'PORT must be an integer number; NATS_URL="http://x": must be a nats:// URL (comma-separated for a cluster)',
     );
   });
 
