@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import { loadEnv } from '@tusk/config';
 import { isFinalStatus } from '@tusk/client';
 import type { JobLogLine, JobRecord, WorkerHeartbeat } from '@tusk/contracts';
-import { createDriverApp } from '../../apps/driver/src/create-app.js';
-import { DriverEnv } from '../../apps/driver/src/driver-env.js';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
-import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { startInProcessDriver, type InProcessDriver } from '../harness/in-process-driver.js';
+import { eventually } from '../harness/test-env.js';
 import { blobsCsv, blobsModel } from './synthetic-data.js';
 
 /** Every line the cluster's services write, as `<service>| <line>` (see prefixLogs). */
@@ -28,32 +22,16 @@ function captureLines(sink: PassThrough): { service: string; line: string }[] {
 }
 
 describe('job logs end to end (driver in-process, a worker and a parameter server with LOG_FORMAT=json)', () => {
-  let nats: LocalNats;
-  let app: INestApplication;
-  let cluster: LocalCluster;
-  let http: ReturnType<typeof request>;
+  let driver: InProcessDriver;
+  let http: InProcessDriver['http'];
   let jobId: string;
   let datasetId: string;
   const sink = new PassThrough();
   const output = captureLines(sink);
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_STALL_TIMEOUT_S: '120' }));
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
-    cluster = new LocalCluster({
-      dataDir: nats.storeDir,
-      workers: 1,
-      natsUrl: nats.url,
-      s3Endpoint: env.S3_ENDPOINT,
-      bucket: env.S3_BUCKET,
-      driver: false,
-      logSink: sink,
-      env: { ...env, TUSK_BACKEND: 'cpu', LOG_FORMAT: 'json', LOG_LEVEL: 'log' },
-    });
-    await cluster.start();
+    driver = await startInProcessDriver({ workers: 1, clusterEnv: { LOG_FORMAT: 'json', LOG_LEVEL: 'log' }, logSink: sink });
+    http = driver.http;
 
     const upload = await http
       .post('/datasets')
@@ -82,9 +60,7 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
   }, 180_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await app?.close();
-    await nats?.process.stop();
+    await driver?.stop();
   });
 
   it("serves the job's lines from the driver and the worker, oldest first, with rounds and partitions on task lines", async () => {

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnv } from '@tusk/config';
 import type { JobRecord } from '@tusk/contracts';
 import { seededRandom } from '@tusk/data';
-import { createDriverApp } from '../../apps/driver/src/create-app.js';
-import { DriverEnv } from '../../apps/driver/src/driver-env.js';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
-import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { startInProcessDriver, type InProcessDriver } from '../harness/in-process-driver.js';
+import { eventually } from '../harness/test-env.js';
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', path), 'utf8'));
 
@@ -27,34 +21,16 @@ function blobs({ rows, dims, classes, seed }: { rows: number; dims: number; clas
 }
 
 describe('Keras 2.x and 3.x model.to_json() submitted unchanged (driver in-process, 1 worker process)', () => {
-  let nats: LocalNats;
-  let app: INestApplication;
-  let cluster: LocalCluster;
-  let http: ReturnType<typeof request>;
+  let driver: InProcessDriver;
+  let http: InProcessDriver['http'];
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_STALL_TIMEOUT_S: '120' }));
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
-    cluster = new LocalCluster({
-      dataDir: nats.storeDir,
-      workers: 1,
-      natsUrl: nats.url,
-      s3Endpoint: env.S3_ENDPOINT,
-      bucket: env.S3_BUCKET,
-      driver: false,
-      logSink: null,
-      env: { ...env, TUSK_BACKEND: 'cpu' },
-    });
-    await cluster.start();
+    driver = await startInProcessDriver({ workers: 1 });
+    http = driver.http;
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await app?.close();
-    await nats?.process.stop();
+    await driver?.stop();
   });
 
   async function upload(name: string, csv: string): Promise<string> {

@@ -1,48 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import * as tf from '@tensorflow/tfjs';
-import { loadEnv } from '@tusk/config';
 import { isFinalStatus } from '@tusk/client';
 import type { JobRecord } from '@tusk/contracts';
-import { createDriverApp } from '../../apps/driver/src/create-app.js';
-import { DriverEnv } from '../../apps/driver/src/driver-env.js';
-import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
-import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { startInProcessDriver, type InProcessDriver } from '../harness/in-process-driver.js';
+import { eventually } from '../harness/test-env.js';
 import { blobsCsv, blobsModel } from './synthetic-data.js';
 
 describe('synchronous training end to end (driver in-process, 2 worker processes)', () => {
-  let nats: LocalNats;
-  let app: INestApplication;
-  let cluster: LocalCluster;
-  let http: ReturnType<typeof request>;
+  let driver: InProcessDriver;
+  let http: InProcessDriver['http'];
   const csv = blobsCsv({ rows: 600, seed: 7 });
 
   beforeAll(async () => {
-    nats = await suiteNats();
-    const env = serviceEnv({ natsUrl: nats.url, s3: testS3() });
-    app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_STALL_TIMEOUT_S: '120' }));
-    await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
-    cluster = new LocalCluster({
-      dataDir: nats.storeDir,
-      workers: 2,
-      natsUrl: nats.url,
-      s3Endpoint: env.S3_ENDPOINT,
-      bucket: env.S3_BUCKET,
-      driver: false,
-      logSink: null,
-      env: { ...env, TUSK_BACKEND: 'cpu' },
-    });
-    // Assigned before start(): afterAll stops it even if the start fails or times out half-way.
-    await cluster.start();
+    driver = await startInProcessDriver({ workers: 2 });
+    http = driver.http;
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await app?.close();
-    await nats?.process.stop();
+    await driver?.stop();
   });
 
   it('uploads a dataset, trains on 2 workers, serves a model that tfjs opens and that predicts well', async () => {

@@ -18,10 +18,13 @@ export async function startTestCluster({
   workers,
   env = {},
   driver = true,
+  logSink = null,
 }: {
   workers: number;
   env?: Record<string, string>;
   driver?: boolean;
+  /** Where the services' lines go, as `<service>| <line>`; silenced by default. */
+  logSink?: NodeJS.WritableStream | null;
 }): Promise<TestCluster> {
   const nats = await suiteNats();
   const allEnv = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', ...env };
@@ -32,7 +35,7 @@ export async function startTestCluster({
     s3Endpoint: allEnv.S3_ENDPOINT,
     bucket: allEnv.S3_BUCKET,
     driver,
-    logSink: null,
+    logSink,
     env: allEnv,
   });
   const handle: TestCluster = {
