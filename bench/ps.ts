@@ -18,6 +18,11 @@ const MAX_PAYLOAD = 64 * 1024 * 1024;
 const ECHO_SUBJECT = 'bench.echo';
 const TIMEOUT_MS = 300_000;
 const CONCURRENCY = 4;
+/**
+ * The server's per-client pending limit: four 40 MB pushes in flight overrun nats-server's 64 MB default, which
+ * disconnects the parameter server as a slow consumer and leaves the bench waiting out a request timeout.
+ */
+const DEFAULT_MAX_PENDING_MB = 512;
 
 const SIZES: Size[] = [
   { label: '1m', params: 1_000_000, n: envInt('PS_BENCH_N_1M', 16), reps: envInt('PS_BENCH_REPS', 3) },
@@ -62,7 +67,7 @@ async function bench(): Promise<number> {
     nats = await startBigPayloadNats({
       storeDir: join(dataDir, 'nats'),
       maxPayload: MAX_PAYLOAD,
-      maxPendingBytes: process.env.PS_BENCH_MAX_PENDING_MB ? Number(process.env.PS_BENCH_MAX_PENDING_MB) * 2 ** 20 : undefined,
+      maxPendingBytes: Number(process.env.PS_BENCH_MAX_PENDING_MB ?? DEFAULT_MAX_PENDING_MB) * 2 ** 20,
       logSink,
     });
     s3 = await startS3Server({ dataDir: join(dataDir, 's3'), bucket: 'tusk' });
