@@ -56,6 +56,11 @@ export async function validateJob({
     throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
   if (t.optimizerState !== undefined && mode !== 'synchronous')
     throw new ModelSpecError('training.optimizerState', 'applies to synchronous jobs only');
+  if (t.checkpointEvery !== undefined && mode !== 'synchronous')
+    throw new ModelSpecError(
+      'training.checkpointEvery',
+      'applies to synchronous jobs only (an asynchronous job is one round, kept at its end)',
+    );
   if (t.epochs > env.TUSK_MAX_EPOCHS)
     throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
@@ -103,6 +108,7 @@ export async function validateJob({
       model: topology,
       compile,
       datasetId: manifest.id,
+      ...(dto.initialWeights ? { initialWeights: { jobId: dto.initialWeights.jobId, round: dto.initialWeights.round } } : {}),
       training: {
         mode,
         epochs: t.epochs,
@@ -114,6 +120,8 @@ export async function validateJob({
         ...(validation ? { validationDatasetId: validation.id } : {}),
         deltaEncoding: t.deltaEncoding ?? 'float32',
         ...(mode === 'synchronous' ? { optimizerState: t.optimizerState ?? DEFAULT_OPTIMIZER_STATE } : {}),
+        ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
+        ...(t.keepCheckpoints !== undefined ? { keepCheckpoints: t.keepCheckpoints } : {}),
         ...(mode === 'synchronous'
           ? {}
           : {
