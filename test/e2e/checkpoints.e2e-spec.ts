@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { TuskApiError } from '@tusk/client';
 import type { JobRecord } from '@tusk/contracts';
+import { ObjectStore } from '@tusk/storage';
 import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsDropoutModel, blobsModel } from './synthetic-data.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const COMPILE = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
+/** Enough rounds that a job seen at round 2 is still running when it is cancelled. */
+const EPOCHS = 12;
 
 /** The status and body of a refused call. */
 async function refusal(call: Promise<unknown>): Promise<TuskApiError> {
@@ -27,7 +30,7 @@ describe('checkpoints, resume and initial weights', () => {
   let reference: JobRecord;
 
   const training = (extra: Record<string, unknown> = {}) => ({
-    epochs: 4,
+    epochs: EPOCHS,
     batchSize: 16,
     partitions: 3,
     seed: 21,
@@ -49,14 +52,14 @@ describe('checkpoints, resume and initial weights', () => {
 
   it('keeps the newest checkpoints as tfjs artifacts whose weights are the rounds they name', async () => {
     expect(reference.status).toBe('succeeded');
-    expect(reference.checkpoints?.map((c) => c.round)).toEqual([3, 4]);
+    expect(reference.checkpoints?.map((c) => c.round)).toEqual([EPOCHS - 1, EPOCHS]);
     for (const checkpoint of reference.checkpoints!) {
       expect(checkpoint.weightsSha256).toBe(reference.history[checkpoint.round - 1].weightsSha256);
       expect(sha256(await api.checkpointFile(reference.id, checkpoint.round, 'weights.bin'))).toBe(checkpoint.weightsSha256);
     }
-    const modelJson = JSON.parse(new TextDecoder().decode(await api.checkpointFile(reference.id, 4, 'model.json')));
+    const modelJson = JSON.parse(new TextDecoder().decode(await api.checkpointFile(reference.id, EPOCHS, 'model.json')));
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
-    // The oldest two were dropped past keepCheckpoints.
+    // The older ones were dropped past keepCheckpoints.
     expect((await refusal(api.checkpointFile(reference.id, 1, 'weights.bin'))).status).toBe(404);
     expect(sha256(await api.modelFile(reference.id, 'weights.bin'))).toBe(reference.checkpoints![1].weightsSha256);
   });
@@ -76,7 +79,7 @@ describe('checkpoints, resume and initial weights', () => {
     const done = await api.finished(job.id, 120_000);
     expect(done.status).toBe('succeeded');
     expect(done.history.map((r) => r.weightsSha256)).toEqual(reference.history.map((r) => r.weightsSha256));
-    expect(sha256(await api.modelFile(job.id, 'weights.bin'))).toBe(reference.history[3].weightsSha256);
+    expect(sha256(await api.modelFile(job.id, 'weights.bin'))).toBe(reference.history[EPOCHS - 1].weightsSha256);
 
     // Only a failed or cancelled job goes on.
     const again = await refusal(api.resumeJob(job.id));
@@ -99,7 +102,7 @@ describe('checkpoints, resume and initial weights', () => {
       compile: COMPILE,
       datasetId,
       training: { epochs: 1, partitions: 3, seed: 5 },
-      initialWeights: { jobId: reference.id, round: 3 },
+      initialWeights: { jobId: reference.id, round: EPOCHS - 1 },
     });
     const fromModel = await api.createJob({
       model: blobsDropoutModel,
@@ -110,8 +113,32 @@ describe('checkpoints, resume and initial weights', () => {
     });
     const [a, b] = await Promise.all([api.finished(fromCheckpoint.id, 120_000), api.finished(fromModel.id, 120_000)]);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
-    expect(a.initialWeightsSha256).toBe(reference.history[2].weightsSha256);
-    expect(b.initialWeightsSha256).toBe(reference.history[3].weightsSha256);
+    expect(a.initialWeightsSha256).toBe(reference.history[EPOCHS - 2].weightsSha256);
+    expect(b.initialWeightsSha256).toBe(reference.history[EPOCHS - 1].weightsSha256);
+  });
+
+  it('starts a job from a tfjs artifact already in the bucket', async () => {
+    const store = new ObjectStore({
+      endpoint: tc.env.S3_ENDPOINT,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucket: tc.env.S3_BUCKET,
+    });
+    try {
+      await store.putBytes('incoming/blobs/model.json', await api.modelFile(reference.id, 'model.json'));
+      await store.putBytes('incoming/blobs/weights.bin', await api.modelFile(reference.id, 'weights.bin'));
+    } finally {
+      store.destroy();
+    }
+    const job = await api.createJob({
+      model: blobsDropoutModel,
+      compile: COMPILE,
+      datasetId,
+      training: { epochs: 1, partitions: 3, seed: 5 },
+      initialWeights: { modelJson: 'incoming/blobs/model.json', weights: 'incoming/blobs/weights.bin' },
+    });
+    expect((await api.finished(job.id, 120_000)).initialWeightsSha256).toBe(reference.history[EPOCHS - 1].weightsSha256);
   });
 
   it('refuses initial weights that do not exist or do not fit, naming the field and storing nothing', async () => {
@@ -127,9 +154,27 @@ describe('checkpoints, resume and initial weights', () => {
       },
     };
     const cases: [Record<string, unknown>, Record<string, unknown>, string, RegExp][] = [
-      [blobsDropoutModel, { jobId: reference.id, round: 1 }, 'initialWeights.round', /keeps no checkpoint of round 1 \(kept: 3, 4\)/],
+      [
+        blobsDropoutModel,
+        { jobId: reference.id, round: 1 },
+        'initialWeights.round',
+        new RegExp(`keeps no checkpoint of round 1 \\(kept: ${EPOCHS - 1}, ${EPOCHS}\\)`),
+      ],
       [blobsDropoutModel, { jobId: `job-${'0'.repeat(32)}` }, 'initialWeights.jobId', /not found/],
       [wider, { jobId: reference.id }, 'initialWeights', /has shape \[4,16\], the job's model needs \[4,8\]/],
+      [blobsModel, { jobId: reference.id, modelJson: 'a/model.json' }, 'initialWeights', /name either jobId .* or modelJson and weights/],
+      [
+        blobsModel,
+        { modelJson: 'incoming/blobs/model.json', weights: 'nothing/here.bin' },
+        'initialWeights.weights',
+        /object nothing\/here.bin not found/,
+      ],
+      [
+        wider,
+        { modelJson: 'incoming/blobs/model.json', weights: 'incoming/blobs/weights.bin' },
+        'initialWeights.weights',
+        /bytes, the job's model needs/,
+      ],
     ];
     for (const [model, initialWeights, field, message] of cases) {
       const res = await fetch(`${tc.cluster.driverUrl}/jobs`, {

@@ -16,6 +16,9 @@ import { ObjectNotFoundError } from '@tusk/storage';
 import { JobStore } from './job-store.js';
 import { weightsDigest } from './weights-digest.js';
 
+/** The largest model.json read for `initialWeights` (the topology and weight specs; weights are apart). */
+const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
+
 /** Checkpoints kept when the job does not say. */
 export const DEFAULT_KEEP_CHECKPOINTS = 3;
 
@@ -93,7 +96,9 @@ export class Checkpoints {
    * job, its checkpoint or its model does not exist or does not fit.
    */
   async initialWeights(source: InitialWeightsSource, spec: JobSpec): Promise<Float32Array> {
-    const keys = await this.sourceKeys(source);
+    const shapes = await this.weightShapes(spec);
+    const needed = shapes.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0) * 4;
+    const keys = 'jobId' in source ? await this.sourceKeys(source) : await this.uploadedKeys(source, needed);
     const read = async <T>(load: () => Promise<T>): Promise<T> => {
       try {
         return await load();
@@ -107,17 +112,44 @@ export class Checkpoints {
       read(() => this.infra.store.getJson<Record<string, unknown>>(keys.json)),
       read(() => this.infra.store.getBytes(keys.weights)),
     ]);
+    return flatWeightsFromArtifact({ modelJson, weightsBin, shapes, field: 'initialWeights' });
+  }
+
+  private async weightShapes(spec: JobSpec): Promise<number[][]> {
     const model = await buildModel({ topology: spec.model, compile: spec.compile, seed: spec.training.seed });
     try {
-      const shapes = model.weights.map((w) => w.shape as number[]);
-      return flatWeightsFromArtifact({ modelJson, weightsBin, shapes, field: 'initialWeights' });
+      return model.weights.map((w) => w.shape as number[]);
     } finally {
       model.optimizer?.dispose();
       model.dispose();
     }
   }
 
-  private async sourceKeys(source: InitialWeightsSource): Promise<ArtifactKeys> {
+  /** The keys of an artifact in the bucket, HEAD-checked so that nothing oversized is read. */
+  private async uploadedKeys({ modelJson, weights }: { modelJson: string; weights: string }, needed: number): Promise<ArtifactKeys> {
+    const sizeOf = async (key: string, field: string) => {
+      try {
+        return await this.infra.store.size(key);
+      } catch (err) {
+        if (err instanceof ObjectNotFoundError) throw new ModelSpecError(field, `object ${key} not found in the bucket`);
+        throw err;
+      }
+    };
+    const [jsonBytes, weightBytes] = await Promise.all([
+      sizeOf(modelJson, 'initialWeights.modelJson'),
+      sizeOf(weights, 'initialWeights.weights'),
+    ]);
+    if (jsonBytes > MAX_MODEL_JSON_BYTES)
+      throw new ModelSpecError('initialWeights.modelJson', `${jsonBytes} bytes is over the ${MAX_MODEL_JSON_BYTES} a model.json may have`);
+    if (weightBytes !== needed)
+      throw new ModelSpecError(
+        'initialWeights.weights',
+        `${weightBytes} bytes, the job's model needs ${needed} (float32 weights in one file)`,
+      );
+    return { json: modelJson, weights };
+  }
+
+  private async sourceKeys(source: { jobId: string; round?: number }): Promise<ArtifactKeys> {
     const job = await this.jobs.get(source.jobId);
     if (!job) throw new ModelSpecError('initialWeights.jobId', `job ${source.jobId} not found`);
     if (source.round !== undefined) {
@@ -149,5 +181,7 @@ export class Checkpoints {
   }
 }
 
-const describe = (source: InitialWeightsSource) =>
-  source.round === undefined ? `job ${source.jobId}'s model` : `job ${source.jobId}'s checkpoint of round ${source.round}`;
+function describe(source: InitialWeightsSource): string {
+  if (!('jobId' in source)) return `the artifact ${source.modelJson}`;
+  return source.round === undefined ? `job ${source.jobId}'s model` : `job ${source.jobId}'s checkpoint of round ${source.round}`;
+}

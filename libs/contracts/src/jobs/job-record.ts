@@ -61,11 +61,11 @@ export interface TrainingSpec {
   keepCheckpoints?: number;
 }
 
-/** Where a job's starting weights come from: another job's checkpoint of round `round`, or its model when absent. */
-export interface InitialWeightsSource {
-  jobId: string;
-  round?: number;
-}
+/**
+ * Where a job's starting weights come from: another job's checkpoint of round `round` (its model when absent), or a
+ * tfjs artifact already in the bucket (object keys of its model.json and its one weights file).
+ */
+export type InitialWeightsSource = { jobId: string; round?: number } | { modelJson: string; weights: string };
 
 /** One checkpoint kept in S3 (`checkpointJsonKey` / `checkpointWeightsKey`). */
 export interface CheckpointRecord {
