@@ -164,6 +164,11 @@ export class TuskClient {
     return this.json('DELETE', `/jobs/${enc(id)}`);
   }
 
+  /** Goes on with a failed or cancelled synchronous job from its newest checkpoint. */
+  resumeJob(id: string): Promise<JobRecord> {
+    return this.json('POST', `/jobs/${enc(id)}/resume`);
+  }
+
   /** Evaluates the trained model on a dataset, on the workers; waits for the metrics. */
   evaluate(id: string, datasetId: string, { batchSize }: { batchSize?: number } = {}): Promise<EvaluationRecord> {
     return this.json('POST', `/jobs/${enc(id)}/evaluate`, { datasetId, batchSize }, TRANSFER_TIMEOUT_MS);
@@ -228,6 +233,13 @@ export class TuskClient {
   /** One file of the trained model, as bytes. */
   modelFile(id: string, file: 'model.json' | 'weights.bin'): Promise<Uint8Array<ArrayBuffer>> {
     return this.request('GET', `/jobs/${enc(id)}/model/${file}`, async (res) => new Uint8Array(await res.arrayBuffer()), {
+      timeoutMs: TRANSFER_TIMEOUT_MS,
+    });
+  }
+
+  /** One file of the checkpoint of round `round` (see the job's `checkpoints`), as bytes. */
+  checkpointFile(id: string, round: number, file: 'model.json' | 'weights.bin'): Promise<Uint8Array<ArrayBuffer>> {
+    return this.request('GET', `/jobs/${enc(id)}/checkpoints/${round}/${file}`, async (res) => new Uint8Array(await res.arrayBuffer()), {
       timeoutMs: TRANSFER_TIMEOUT_MS,
     });
   }

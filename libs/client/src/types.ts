@@ -1,4 +1,13 @@
-import type { CompileSpec, JobRecord, LogLevel, ParamDomain, SweepSampler, SweepScheduler, TrainingSpec } from '@tusk/contracts';
+import type {
+  CompileSpec,
+  InitialWeightsSource,
+  JobRecord,
+  LogLevel,
+  ParamDomain,
+  SweepSampler,
+  SweepScheduler,
+  TrainingSpec,
+} from '@tusk/contracts';
 
 /** The body of `POST /jobs` (the driver fills in the defaults it shows in `spec`). */
 export interface CreateJobRequest {
@@ -8,6 +17,8 @@ export interface CreateJobRequest {
   compile: CompileSpec | Record<string, unknown>;
   datasetId: string;
   training: Partial<TrainingSpec> & Record<string, unknown>;
+  /** Start from another job's checkpoint of `round`, or its model without one. */
+  initialWeights?: InitialWeightsSource;
 }
 
 /** `GET /jobs/:id`: the record plus its progress (0..1) and an ETA from the mean round time. */

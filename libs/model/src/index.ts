@@ -9,6 +9,7 @@ export * from './build-model.js';
 export * from './topology-preflight.js';
 export * from './keras-json/index.js';
 export * from './artifacts.js';
+export * from './artifact-weights.js';
 export * from './wasm-kernels/index.js';
 export * from './training-errors.js';
 export * from './seed-mix.js';

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { S3_OBJECT_KEY } from '../s3-object-key.js';
 
 const csvList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -22,8 +23,7 @@ const csvList = ({ value }: { value: unknown }) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : value;
-/** A relative object key: no leading slash, no empty or `..` segment, no scheme. */
-const S3_KEY = /^(?!\/)(?!.*\/\/)(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,512}$/;
+const S3_KEY = S3_OBJECT_KEY;
 
 /** Objects already in the bucket to ingest instead of uploaded files (same roles as the upload's file fields). */
 export class DatasetSourceDto {

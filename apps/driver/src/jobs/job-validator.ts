@@ -1,4 +1,4 @@
-import type { DatasetManifest, JobSpec } from '@tusk/contracts';
+import type { DatasetManifest, InitialWeightsSource, JobSpec } from '@tusk/contracts';
 import {
   buildModel,
   compileSettingsInModel,
@@ -11,6 +11,7 @@ import {
 } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
+import type { InitialWeightsDto } from './dto/initial-weights.dto.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 /** Measured with bench:sync-parity (README, Performance). */
@@ -28,6 +29,16 @@ function checkOutput(units: number, manifest: DatasetManifest, loss: string): st
   const width = product(labels.shape);
   if (units !== width) return `the model outputs ${units} units but each label has ${width} values`;
   return null;
+}
+
+/** The one form `initialWeights` must take: `jobId` (+ `round`), or `modelJson` + `weights`. */
+function initialWeightsSource({ jobId, round, modelJson, weights }: InitialWeightsDto): InitialWeightsSource {
+  if (jobId !== undefined && modelJson === undefined && weights === undefined) return { jobId, ...(round !== undefined ? { round } : {}) };
+  if (jobId === undefined && round === undefined && modelJson !== undefined && weights !== undefined) return { modelJson, weights };
+  throw new ModelSpecError(
+    'initialWeights',
+    'name either jobId (with round for a checkpoint) or modelJson and weights (object keys of a tfjs artifact in the bucket)',
+  );
 }
 
 /**
@@ -56,6 +67,11 @@ export async function validateJob({
     throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
   if (t.optimizerState !== undefined && mode !== 'synchronous')
     throw new ModelSpecError('training.optimizerState', 'applies to synchronous jobs only');
+  if (t.checkpointEvery !== undefined && mode !== 'synchronous')
+    throw new ModelSpecError(
+      'training.checkpointEvery',
+      'applies to synchronous jobs only (an asynchronous job is one round, kept at its end)',
+    );
   if (t.epochs > env.TUSK_MAX_EPOCHS)
     throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
@@ -103,6 +119,7 @@ export async function validateJob({
       model: topology,
       compile,
       datasetId: manifest.id,
+      ...(dto.initialWeights ? { initialWeights: initialWeightsSource(dto.initialWeights) } : {}),
       training: {
         mode,
         epochs: t.epochs,
@@ -114,6 +131,8 @@ export async function validateJob({
         ...(validation ? { validationDatasetId: validation.id } : {}),
         deltaEncoding: t.deltaEncoding ?? 'float32',
         ...(mode === 'synchronous' ? { optimizerState: t.optimizerState ?? DEFAULT_OPTIMIZER_STATE } : {}),
+        ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
+        ...(t.keepCheckpoints !== undefined ? { keepCheckpoints: t.keepCheckpoints } : {}),
         ...(mode === 'synchronous'
           ? {}
           : {

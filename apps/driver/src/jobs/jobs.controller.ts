@@ -9,6 +9,7 @@ import {
   Logger,
   NotFoundException,
   Param,
+  ParseIntPipe,
   Post,
   Query,
   Res,
@@ -19,6 +20,8 @@ import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPro
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import {
+  checkpointJsonKey,
+  checkpointWeightsKey,
   eventSubject,
   FINAL_STATUSES,
   modelJsonKey,
@@ -50,6 +53,9 @@ import {
   PredictionsResponse,
 } from './responses/job-record.response.js';
 import { JobLogLineResponse } from './responses/job-log-line.response.js';
+
+/** `:round` of a checkpoint route: 400 naming the parameter when it is not a whole number. */
+const ROUND_PIPE = new ParseIntPipe({ exceptionFactory: () => new BadRequestException('round must be a whole number of rounds') });
 
 const arrayOf = (model: new () => object) => ({ type: 'array', items: { $ref: getSchemaPath(model) } });
 
@@ -98,6 +104,15 @@ export class JobsController {
   @Delete(':id')
   cancel(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
     return this.jobs.cancel(id);
+  }
+
+  /** Goes on with a failed or cancelled synchronous job from its newest checkpoint (409 when it cannot). */
+  @ApiOperation({ summary: 'resume a failed or cancelled job from its newest checkpoint' })
+  @ApiOkResponse({ type: JobRecordResponse })
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@Param('id', JobIdPipe) id: string): Promise<JobRecord> {
+    return this.jobs.resume(id);
   }
 
   /** Evaluates the trained model on a dataset, on the workers; waits for the metrics. */
@@ -170,6 +185,32 @@ export class JobsController {
   @Get(':id/model/weights.bin')
   async modelWeights(@Param('id', JobIdPipe) id: string, @Res() res: Response): Promise<void> {
     res.type('application/octet-stream').send(Buffer.from(await this.artifact(id, modelWeightsKey(id))));
+  }
+
+  /** A kept checkpoint's `model.json`; its weights manifest points at `weights.bin` beside it. */
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: ModelJsonResponse, description: 'tfjs model.json of the weights after that round' })
+  @Get(':id/checkpoints/:round/model.json')
+  async checkpointJson(@Param('id', JobIdPipe) id: string, @Param('round', ROUND_PIPE) round: number, @Res() res: Response): Promise<void> {
+    await this.keptCheckpoint(id, round);
+    res.type('application/json').send(Buffer.from(await this.artifacts.read(id, checkpointJsonKey(id, round))));
+  }
+
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the weights after that round, little-endian float32' })
+  @Get(':id/checkpoints/:round/weights.bin')
+  async checkpointWeights(
+    @Param('id', JobIdPipe) id: string,
+    @Param('round', ROUND_PIPE) round: number,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.keptCheckpoint(id, round);
+    res.type('application/octet-stream').send(Buffer.from(await this.artifacts.read(id, checkpointWeightsKey(id, round))));
+  }
+
+  private async keptCheckpoint(id: string, round: number): Promise<void> {
+    const job = await this.jobs.get(id);
+    if (!job.checkpoints?.some((c) => c.round === round)) throw new NotFoundException(`job ${id} keeps no checkpoint of round ${round}`);
   }
 
   private async artifact(id: string, key: string): Promise<Uint8Array> {

@@ -7,6 +7,7 @@ import { Predictor } from './predictor.js';
 import { JobStore } from './job-store.js';
 import { ModelArtifacts } from './model-artifacts.js';
 import { JobsController } from './jobs.controller.js';
+import { Checkpoints } from './checkpoints.js';
 import { JobsService } from './jobs.service.js';
 import { TrainingLoop } from './training-loop.js';
 import { TrainingHooks } from './training-hooks.js';
@@ -34,6 +35,7 @@ import { StateGauges } from '../metrics/state-gauges.js';
     JobLogs,
     TrainingHooks,
     ModelArtifacts,
+    Checkpoints,
   ],
   exports: [JobsService, JobStore, TrainingHooks],
 })

@@ -16,6 +16,7 @@ import type { CreateJobDto } from './dto/create-job.dto.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { validateJob } from './job-validator.js';
+import { Checkpoints } from './checkpoints.js';
 import { TrainingLoop } from './training-loop.js';
 
 /** Unguessable job ids (128 random bits), safe in NATS subjects and KV keys. */
@@ -29,18 +30,12 @@ export class JobsService {
     @Inject(TrainingLoop) private readonly training: TrainingLoop,
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(DriverEnv) private readonly env: DriverEnv,
+    @Inject(Checkpoints) private readonly checkpoints: Checkpoints,
   ) {}
 
   /** Validates everything first; only a job that can run is stored and queued. */
   async create(dto: CreateJobDto, { id = newJobId(), sweepId }: { id?: string; sweepId?: string } = {}): Promise<JobRecord> {
-    const active = (await this.jobs.list()).filter((j) => !FINAL_STATUSES.includes(j.status)).length;
-    if (active >= this.env.TUSK_MAX_ACTIVE_JOBS) {
-      throw new HttpException(
-        `${active} jobs are queued or running, ` +
-          `the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
+    await this.checkActiveLimit();
     const { spec, params } = await this.check(dto);
     const now = new Date().toISOString();
     const record: JobRecord = {
@@ -69,12 +64,43 @@ export class JobsService {
     const validationId = dto.training.validationDatasetId;
     const validation = validationId ? await this.datasets.manifestForJob(validationId, 'training.validationDatasetId') : undefined;
     try {
-      return await validateJob({ dto, manifest, validation, env: this.env });
+      const checked = await validateJob({ dto, manifest, validation, env: this.env });
+      // Read and fitted to the model now, so a job that names weights it cannot use is refused, not failed later.
+      if (checked.spec.initialWeights) await this.checkpoints.initialWeights(checked.spec.initialWeights, checked.spec);
+      return checked;
     } catch (err) {
       if (err instanceof ModelSpecError)
         throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field: err.field, message: err.message });
       throw err;
     }
+  }
+
+  /**
+   * Goes on with a failed or cancelled synchronous job from its newest checkpoint: the rounds after it are trained
+   * again, with the same seeds, so the job ends as it would have without the interruption.
+   */
+  async resume(id: string): Promise<JobRecord> {
+    const job = await this.get(id);
+    if (job.status !== 'failed' && job.status !== 'cancelled')
+      throw new ConflictException(`job ${id} is ${job.status}; only a failed or cancelled job can be resumed`);
+    if (job.sweepId) throw new ConflictException(`job ${id} is a trial of sweep ${job.sweepId}; its sweep decides its rounds`);
+    if (job.spec.training.mode !== 'synchronous')
+      throw new ConflictException(`job ${id} is ${job.spec.training.mode}: only synchronous jobs go on from a checkpoint`);
+    const checkpoint = job.checkpoints?.at(-1);
+    if (!checkpoint) throw new ConflictException(`job ${id} has no checkpoint to go on from (set training.checkpointEvery)`);
+    await this.checkActiveLimit();
+    await this.training.prepareResume(job, checkpoint);
+    const resumed = await this.jobs.update(id, (j) => {
+      if (j.status !== job.status) return;
+      j.resumes = [...(j.resumes ?? []), { at: new Date().toISOString(), from: j.status, round: checkpoint.round }];
+      Object.assign(j, { status: 'running', round: checkpoint.round, history: j.history.slice(0, checkpoint.round), modelReady: false });
+      delete j.error;
+      delete j.finishedAt;
+    });
+    if (resumed.status !== 'running') throw new ConflictException(`job ${id} changed to ${resumed.status} meanwhile`);
+    this.events.publish(resumed, 'status');
+    this.training.start(id);
+    return resumed;
   }
 
   async get(id: string): Promise<JobRecord> {
@@ -85,6 +111,17 @@ export class JobsService {
 
   list(): Promise<JobRecord[]> {
     return this.jobs.list();
+  }
+
+  private async checkActiveLimit(): Promise<void> {
+    const active = (await this.jobs.list()).filter((j) => !FINAL_STATUSES.includes(j.status)).length;
+    if (active >= this.env.TUSK_MAX_ACTIVE_JOBS) {
+      throw new HttpException(
+        `${active} jobs are queued or running, ` +
+          `the limit is ${this.env.TUSK_MAX_ACTIVE_JOBS} (TUSK_MAX_ACTIVE_JOBS); try again when one ends`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 
   async cancel(id: string): Promise<JobRecord> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import {
   datasetManifestKey,
   deltasPrefix,
@@ -25,6 +24,7 @@ import { expectedPushes, roundRecord } from './round-math.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
 import { VersionCurve } from './version-curve.js';
+import { weightsDigest } from './weights-digest.js';
 
 const ASYNC_PROGRESS_MS = 2_000;
 
@@ -41,9 +41,6 @@ function previousOptimizerState(job: JobRecord, partition: number): string | und
   const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
   return previous?.attempt ? optimizerStateKey({ jobId: job.id, round: job.round - 1, partition, attempt: previous.attempt }) : undefined;
 }
-
-/** sha256 of a weights version, recorded per round so two runs can be compared round by round. */
-export const weightsDigest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * One round of a job: publish a task per partition, wait for every result, then (synchronous) average the

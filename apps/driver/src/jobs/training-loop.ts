@@ -7,9 +7,12 @@ import {
   modelJsonKey,
   modelWeightsKey,
   pushBlobsPrefix,
+  RESULTS_STREAM,
+  resultSubject,
   TASKS_STREAM,
   WEIGHTS_BUCKET,
   weightsKey,
+  type CheckpointRecord,
   type JobRecord,
 } from '@tusk/contracts';
 import { jobContext } from '@tusk/config';
@@ -17,6 +20,7 @@ import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
 import { buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
+import { checkpointDue, Checkpoints } from './checkpoints.js';
 import { WaitAbortedError } from './job-stalled.error.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
@@ -26,6 +30,7 @@ import { Loops } from './loops.js';
 import { TrainingHooks } from './training-hooks.js';
 import { Rounds } from './rounds.js';
 import { neededForTraining } from './training-keep.js';
+import { weightsDigest } from './weights-digest.js';
 
 /** Final jobs younger than this get their leftover blobs swept when the driver starts. */
 const SWEEP_FINISHED_WITHIN_MS = 24 * 3600_000;
@@ -47,6 +52,7 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(Rounds) private readonly rounds: Rounds,
     @Inject(DriverEnv) private readonly env: DriverEnv,
     @Inject(TrainingHooks) private readonly hooks: TrainingHooks,
+    @Inject(Checkpoints) private readonly checkpoints: Checkpoints,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -112,6 +118,7 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
         // A round cut short by an outage is redone from the job record: rounds are idempotent.
         job = await retrying(`round ${job.round}`, async () => this.rounds.run((await this.jobs.get(jobId)) ?? current, collector, signal));
         progress.round = job.round;
+        if (checkpointDue(job)) job = await retrying(`checkpoint of round ${job.round}`, () => this.checkpoints.save(job!));
       }
       if (job.status === 'running') await retrying('saving the model', () => this.finish(job!, ending));
     } catch (err) {
@@ -123,26 +130,51 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async initialize(job: JobRecord): Promise<JobRecord> {
-    const { model: topology, compile, training } = job.spec;
-    const model = await buildModel({ topology, compile, seed: training.seed });
-    try {
-      const initial = float32ToBytes(getFlatWeights(model));
-      await this.infra.blobs.put(weightsKey(job.id, 0), initial);
-      if (training.mode !== 'synchronous' && !(await this.infra.versions.head(job.id))) await this.infra.versions.init(job.id, initial);
-    } finally {
-      model.optimizer?.dispose();
-      model.dispose();
-    }
+    const { training } = job.spec;
+    const initial = float32ToBytes(await this.initialWeights(job));
+    await this.infra.blobs.put(weightsKey(job.id, 0), initial);
+    if (training.mode !== 'synchronous' && !(await this.infra.versions.head(job.id))) await this.infra.versions.init(job.id, initial);
     const next = await this.jobs.update(job.id, (j) => {
-      if (j.status === 'queued') Object.assign(j, { status: 'running', startedAt: new Date().toISOString(), round: 0 });
+      if (j.status === 'queued')
+        Object.assign(j, {
+          status: 'running',
+          startedAt: new Date().toISOString(),
+          round: 0,
+          initialWeightsSha256: weightsDigest(initial),
+        });
     });
     this.events.publish(next, 'status');
     this.logger.log(`started: ${training.mode}, ${next.totalRounds} round(s) on ${training.partitions} partition(s)`, { jobId: job.id });
     return next;
   }
 
+  /** The weights the job names in `initialWeights` (checked when it was created), else the model's seeded initialisation. */
+  private async initialWeights(job: JobRecord): Promise<Float32Array> {
+    const { model: topology, compile, training, initialWeights } = job.spec;
+    if (initialWeights) return this.checkpoints.initialWeights(initialWeights, job.spec);
+    const model = await buildModel({ topology, compile, seed: training.seed });
+    try {
+      return getFlatWeights(model);
+    } finally {
+      model.optimizer?.dispose();
+      model.dispose();
+    }
+  }
+
+  /**
+   * Before a failed or cancelled job goes on from `checkpoint`: its queued tasks and every result it got are
+   * removed (rounds from the checkpoint on are trained again), and the checkpoint's weights become that round's.
+   */
+  async prepareResume(job: JobRecord, checkpoint: CheckpointRecord): Promise<void> {
+    await this.loops.stop(job.id);
+    await this.purgeTasks(job.id);
+    await this.infra.jsm.streams.purge(RESULTS_STREAM, { filter: resultSubject(job.id) });
+    await this.infra.blobs.put(weightsKey(job.id, checkpoint.round), await this.checkpoints.bytesOf(job.id, checkpoint));
+  }
+
   /** Saves the model of the newest round and ends the job `succeeded`, or `stopped` when a gate ended it early. */
   private async finish(job: JobRecord, status: 'succeeded' | 'stopped'): Promise<void> {
+    if (!job.checkpoints?.some((c) => c.round === job.round)) job = await this.checkpoints.save(job);
     const { model: topology, compile, training } = job.spec;
     const model = await buildModel({ topology, compile, seed: training.seed });
     try {

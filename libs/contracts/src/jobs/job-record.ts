@@ -55,6 +55,33 @@ export interface TrainingSpec {
   deltaEncoding?: DeltaEncoding;
   /** Synchronous jobs; `reset` when absent. */
   optimizerState?: OptimizerState;
+  /** Keep the weights every this many rounds (and always at the end) as a checkpoint; absent: at the end only. */
+  checkpointEvery?: number;
+  /** How many checkpoints are kept, the newest; older ones are deleted. */
+  keepCheckpoints?: number;
+}
+
+/**
+ * Where a job's starting weights come from: another job's checkpoint of round `round` (its model when absent), or a
+ * tfjs artifact already in the bucket (object keys of its model.json and its one weights file).
+ */
+export type InitialWeightsSource = { jobId: string; round?: number } | { modelJson: string; weights: string };
+
+/** One checkpoint kept in S3 (`checkpointJsonKey` / `checkpointWeightsKey`). */
+export interface CheckpointRecord {
+  /** The weights after this many rounds. */
+  round: number;
+  epoch: number;
+  weightsSha256: string;
+  at: string;
+}
+
+/** One `POST /jobs/:id/resume`. */
+export interface ResumeRecord {
+  at: string;
+  /** The status the job had (failed or cancelled) and the checkpoint round it went on from. */
+  from: JobStatus;
+  round: number;
 }
 
 /** What the parameter server counted for one asynchronous or hogwild job. */
@@ -79,6 +106,8 @@ export interface JobSpec {
   compile: CompileSpec;
   datasetId: string;
   training: TrainingSpec;
+  /** Fine-tuning or a warm restart: the weights the job starts from instead of a fresh initialisation. */
+  initialWeights?: InitialWeightsSource;
 }
 
 export interface WorkerRoundStat {
@@ -154,6 +183,11 @@ export interface JobRecord {
   pushStats?: PushStats;
   /** Asynchronous and hogwild: the pushes' metrics by version, thinned evenly to at most MAX_VERSION_POINTS. */
   versions?: VersionPoint[];
+  /** sha256 of the weights the job started from (round 0), as the rounds' `weightsSha256`. */
+  initialWeightsSha256?: string;
+  /** The checkpoints kept, oldest first. */
+  checkpoints?: CheckpointRecord[];
+  resumes?: ResumeRecord[];
 }
 
 /** The most version points a job record keeps (the record is one KV entry). */

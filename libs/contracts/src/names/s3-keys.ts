@@ -5,3 +5,7 @@ export const datasetPartKey = (datasetId: string, part: number): string => `data
 export const modelPrefix = (jobId: string): string => `models/${jobId}/`;
 export const modelJsonKey = (jobId: string): string => `models/${jobId}/model.json`;
 export const modelWeightsKey = (jobId: string): string => `models/${jobId}/weights.bin`;
+/** A job's checkpoints: one tfjs artifact (`model.json` + `weights.bin`) per kept round. */
+export const checkpointsPrefix = (jobId: string): string => `checkpoints/${jobId}/`;
+export const checkpointJsonKey = (jobId: string, round: number): string => `checkpoints/${jobId}/round-${round}/model.json`;
+export const checkpointWeightsKey = (jobId: string, round: number): string => `checkpoints/${jobId}/round-${round}/weights.bin`;

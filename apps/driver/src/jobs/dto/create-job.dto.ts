@@ -29,6 +29,7 @@ import {
   type StalePolicy,
   type TrainingMode,
 } from '@tusk/contracts';
+import { InitialWeightsDto } from './initial-weights.dto.js';
 
 const COMPILE_DESCRIPTION =
   "Keras-style compile settings: Tusk's `{ optimizer, loss, metrics? }` or Keras' `model.get_compile_config()` " +
@@ -168,6 +169,22 @@ export class TrainingDto {
   @IsOptional()
   @IsIn(OPTIMIZER_STATES)
   optimizerState?: OptimizerState;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'keep the weights every this many rounds as a checkpoint (a tfjs artifact in S3); the last round is always kept',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  checkpointEvery?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 3, description: 'how many checkpoints are kept, the newest' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  keepCheckpoints?: number;
 }
 
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */
@@ -209,4 +226,13 @@ export class CreateJobDto {
   @ValidateNested()
   @Type(() => TrainingDto)
   training: TrainingDto;
+  @ApiPropertyOptional({
+    type: () => InitialWeightsDto,
+    description: "fine-tuning or a warm restart: start from another job's checkpoint or model; its weights must fit this model (422)",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => InitialWeightsDto)
+  initialWeights?: InitialWeightsDto;
 }

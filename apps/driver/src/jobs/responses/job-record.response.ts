@@ -2,12 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   JOB_STATUSES,
   TRAINING_MODES,
+  type CheckpointRecord,
   type EvaluationRecord,
   type JobRecord,
   type JobSpec,
   type JobStatus,
   type JobSummary,
   type PushStats,
+  type ResumeRecord,
   type RoundRecord,
   type TrainingMode,
   type VersionPoint,
@@ -68,6 +70,19 @@ export class VersionPointResponse implements VersionPoint {
   @ApiProperty(NUMBER_MAP) metrics!: Record<string, number>;
 }
 
+export class CheckpointRecordResponse implements CheckpointRecord {
+  @ApiProperty({ type: 'integer', description: 'the weights after this many rounds' }) round!: number;
+  @ApiProperty({ type: 'integer' }) epoch!: number;
+  @ApiProperty({ description: "sha256 of the checkpoint's weights.bin" }) weightsSha256!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class ResumeRecordResponse implements ResumeRecord {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ enum: ['failed', 'cancelled'] }) from!: JobStatus;
+  @ApiProperty({ type: 'integer', description: 'the checkpoint round it went on from' }) round!: number;
+}
+
 /** `spec`: the accepted job body with defaults filled in (see CreateJobDto for its fields). */
 export class JobSpecResponse implements JobSpec {
   @ApiProperty() name!: string;
@@ -76,6 +91,8 @@ export class JobSpecResponse implements JobSpec {
   @ApiProperty() datasetId!: string;
   @ApiProperty({ ...FREE_OBJECT, description: 'mode, epochs, batchSize, partitions, seed, ... (TrainingDto)' })
   training!: JobSpec['training'];
+  @ApiPropertyOptional({ ...FREE_OBJECT, description: '{ jobId, round? } (InitialWeightsDto)' })
+  initialWeights?: JobSpec['initialWeights'];
 }
 
 export class JobRecordResponse implements JobRecord {
@@ -97,6 +114,10 @@ export class JobRecordResponse implements JobRecord {
   @ApiPropertyOptional({ type: [EvaluationRecordResponse] }) evaluations?: EvaluationRecordResponse[];
   @ApiPropertyOptional({ type: PushStatsResponse }) pushStats?: PushStatsResponse;
   @ApiPropertyOptional({ type: [VersionPointResponse] }) versions?: VersionPointResponse[];
+  @ApiPropertyOptional({ description: 'sha256 of the weights the job started from' }) initialWeightsSha256?: string;
+  @ApiPropertyOptional({ type: [CheckpointRecordResponse], description: 'the checkpoints kept, oldest first' })
+  checkpoints?: CheckpointRecordResponse[];
+  @ApiPropertyOptional({ type: [ResumeRecordResponse] }) resumes?: ResumeRecordResponse[];
 }
 
 /** `GET /jobs/:id`: the record plus its progress and an ETA. */
