@@ -8,9 +8,11 @@ import {
   ModelSpecError,
   normalizeLoss,
   preflightTopology,
+  roundMetricNames,
 } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
+import { earlyStoppingSpec, learningRateFields } from './lr-control-validator.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 /** Measured with bench:sync-parity (README, Performance). */
@@ -56,6 +58,8 @@ export async function validateJob({
     throw new ModelSpecError('training.localEpochs', 'applies to synchronous jobs only');
   if (t.optimizerState !== undefined && mode !== 'synchronous')
     throw new ModelSpecError('training.optimizerState', 'applies to synchronous jobs only');
+  if (t.serverMomentum !== undefined && mode !== 'synchronous')
+    throw new ModelSpecError('training.serverMomentum', 'applies to synchronous jobs only (asynchronous deltas are not averaged)');
   if (t.epochs > env.TUSK_MAX_EPOCHS)
     throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
@@ -98,6 +102,11 @@ export async function validateJob({
           : checkOutput(units, validation, normalizeLoss(compile.loss));
       if (problem) throw new ModelSpecError('training.validationDatasetId', problem);
     }
+    const learningRate = learningRateFields({ dto: t, epochs: t.epochs, partitions, compile });
+    const validates = (t.validationSplit ?? 0) > 0 || validation !== undefined;
+    const earlyStopping = t.earlyStopping
+      ? earlyStoppingSpec({ dto: t.earlyStopping, mode, recorded: roundMetricNames({ model, validates }) })
+      : undefined;
     const spec: JobSpec = {
       name: dto.name ?? `job on ${manifest.name}`,
       model: topology,
@@ -114,6 +123,9 @@ export async function validateJob({
         ...(validation ? { validationDatasetId: validation.id } : {}),
         deltaEncoding: t.deltaEncoding ?? 'float32',
         ...(mode === 'synchronous' ? { optimizerState: t.optimizerState ?? DEFAULT_OPTIMIZER_STATE } : {}),
+        ...learningRate,
+        ...(t.serverMomentum ? { serverMomentum: t.serverMomentum } : {}),
+        ...(earlyStopping ? { earlyStopping } : {}),
         ...(mode === 'synchronous'
           ? {}
           : {
