@@ -15,9 +15,11 @@ export function baseLearningRate(spec: CompileSpec['optimizer']): number {
 
 /**
  * Sets the rate the optimizer's next steps use, keeping its state (moments, step count). SGD and Momentum cache
- * the rate as a tensor that only `setLearningRate` replaces; the others read their `learningRate` at every step.
+ * the rate as a tensor that only their `setLearningRate` replaces; the others read `learningRate` at every step.
+ * (Not `instanceof SGDOptimizer`: tfjs' optimizers answer instanceof by duck typing, so every one passes it.)
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(learningRate);
+  const sgd = optimizer as Partial<Pick<tf.SGDOptimizer, 'setLearningRate'>>;
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(learningRate);
   else (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
 }

@@ -24,7 +24,7 @@ describe('serverMomentumStep (FedAvgM)', () => {
   });
 
   it('compounds over rounds: a constant delta d approaches d / (1 − β) per round', () => {
-    let weights = f32([0]);
+    let weights: Float32Array = f32([0]);
     let velocity: Float32Array | null = null;
     const steps: number[] = [];
     for (let round = 0; round < 4; round++) {

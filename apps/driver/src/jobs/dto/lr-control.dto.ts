@@ -18,7 +18,8 @@ export class LrScheduleDto {
   @Min(1)
   stepEpochs?: number;
   @ApiPropertyOptional({
-    exclusiveMinimum: 0,
+    minimum: 0,
+    exclusiveMinimum: true,
     maximum: 1,
     description: '`step` (default 0.1) and `exponential` (required): the factor per step or per epoch, in (0, 1]',
   })
