@@ -33,6 +33,10 @@ export function mlpTraining(overrides: Partial<TrainingSpec> = {}): TrainingSpec
     ...(process.env.TUSK_DEMO_DELTA_ENCODING ? { deltaEncoding: process.env.TUSK_DEMO_DELTA_ENCODING as 'float32' | 'float16' } : {}),
     // bench:sync-parity with TUSK_DEMO_OPTIMIZER_STATE=partition measures carrying each partition's optimizer state.
     ...(process.env.TUSK_DEMO_OPTIMIZER_STATE ? { optimizerState: process.env.TUSK_DEMO_OPTIMIZER_STATE as 'reset' | 'partition' } : {}),
+    // bench:sync-parity with TUSK_DEMO_PARTITIONS=16 and these measures what LR scaling, warmup and server momentum recover.
+    ...(process.env.TUSK_DEMO_LR_SCALING ? { lrScaling: process.env.TUSK_DEMO_LR_SCALING as 'none' | 'linear' | 'sqrt' } : {}),
+    ...(process.env.TUSK_DEMO_WARMUP_EPOCHS ? { warmupEpochs: envInt('TUSK_DEMO_WARMUP_EPOCHS', 0) } : {}),
+    ...(process.env.TUSK_DEMO_SERVER_MOMENTUM ? { serverMomentum: Number(process.env.TUSK_DEMO_SERVER_MOMENTUM) } : {}),
     ...overrides,
   };
 }

@@ -123,8 +123,11 @@ describe('OpenAPI description of the driver (/api/docs-json)', () => {
     expect(Object.keys(job.properties!)).toEqual(expect.arrayContaining(['name', 'model', 'compile', 'datasetId', 'training']));
     expect(job.properties!.model).toMatchObject({ type: 'object', additionalProperties: true });
     expect(Object.keys(resolve(job.properties!.training).properties!)).toEqual(
-      expect.arrayContaining(['mode', 'epochs', 'batchSize', 'seed', 'optimizerState']),
+      expect.arrayContaining(['mode', 'epochs', 'batchSize', 'seed', 'optimizerState', 'lrScaling', 'lrSchedule', 'earlyStopping']),
     );
+    const training = resolve(job.properties!.training);
+    expect(Object.keys(resolve(training.properties!.lrSchedule).properties!)).toEqual(['type', 'stepEpochs', 'gamma', 'minLr']);
+    expect(Object.keys(resolve(training.properties!.earlyStopping).properties!)).toEqual(['metric', 'mode', 'patience', 'minDelta']);
     expect(Object.keys(resolve(job.properties!.compile).properties!)).toEqual(expect.arrayContaining(['optimizer', 'loss', 'metrics']));
     const upload = resolve(body('/datasets', 'multipart/form-data'));
     expect(upload.properties!.file).toMatchObject({ type: 'string', format: 'binary' });

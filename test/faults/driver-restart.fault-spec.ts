@@ -16,10 +16,12 @@ describe('the driver restarted in the middle of a job', () => {
     await tc?.stop();
   });
 
-  it('resumes from its last completed round and succeeds, each round counted once', async () => {
+  it('resumes from its last completed round and succeeds, each round counted once, with the weights of a run not interrupted', async () => {
     const api = driverApi(cluster);
     const datasetId = await api.uploadBlobs({ rows: 3000, partitions: 2 });
-    const job = await api.submit(datasetId, { epochs: 6, batchSize: 8, partitions: 2, seed: 1 });
+    // Server momentum's velocity and the warmup's rate must carry over the restart from the store.
+    const training = { epochs: 6, batchSize: 8, partitions: 2, seed: 1, serverMomentum: 0.5, lrScaling: 'sqrt', warmupEpochs: 2 };
+    const job = await api.submit(datasetId, training);
     await api.reachedRound(job.id, 2);
     const driver = cluster.services.find((s) => s.name === 'driver')!;
     driver.process.kill('SIGKILL');
@@ -36,5 +38,8 @@ describe('the driver restarted in the middle of a job', () => {
     }
     const model = await fetch(`${cluster.driverUrl}/jobs/${job.id}/model/model.json`);
     expect(model.status).toBe(200);
+
+    const uninterrupted = await api.finished((await api.submit(datasetId, training)).id, 180_000);
+    expect(done.history.map((r) => r.weightsSha256)).toEqual(uninterrupted.history.map((r) => r.weightsSha256));
   }, 240_000);
 });

@@ -21,3 +21,7 @@ export * from './train-epochs.js';
 export * from './dispose-optimizer.js';
 export * from './reset-optimizer.js';
 export * from './optimizer-state.js';
+export * from './learning-rate.js';
+export * from './lr-schedule.js';
+export * from './server-momentum.js';
+export * from './metric-names.js';

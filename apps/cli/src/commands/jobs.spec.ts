@@ -82,6 +82,19 @@ describe('watchJob', () => {
     });
   });
 
+  it('says when the job stopped early and shows the figures of the round that became the model', async () => {
+    const ended = job('succeeded', 2, { totalRounds: 5, stoppedEarly: true, bestRound: 1 });
+    server = await fakeDriver(
+      () => ended,
+      (res) => res.end(`data: ${JSON.stringify({ status: 'succeeded', round: 2, totalRounds: 5, progress: 1, etaSeconds: 0 })}\n\n`),
+    );
+    const { code, stdout } = await run(server);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      `job ${ID} succeeded in 7s: stopped early after 2/5 rounds, model from round 1, loss 0.5000, accuracy 0.8000`,
+    );
+  });
+
   it('notices the end through the record when the stream goes silent, and exits 1 with the error', async () => {
     let polls = 0;
     server = await fakeDriver(

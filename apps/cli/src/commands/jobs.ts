@@ -34,14 +34,18 @@ export async function watchJob(ctx: CommandContext, id: string, { pollMs = 5_000
   });
   renderer.finish();
   if (job.status === 'succeeded') {
-    const metrics = job.history.at(-1)?.metrics;
+    // With early stopping the model is the best round's, so are the figures shown.
+    const modelRound = job.history.find((r) => r.round === job.bestRound) ?? job.history.at(-1);
+    const metrics = modelRound?.metrics;
     const took =
       job.startedAt && job.finishedAt ? ` in ${formatDuration((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000)}` : '';
     const accuracy = accuracyOf(metrics);
     const accuracyText = accuracy === undefined ? '' : `, accuracy ${formatMetric(accuracy)}`;
     line(
       ctx.stdout,
-      `job ${job.id} succeeded${took}: ${job.round}/${job.totalRounds} rounds, loss ${formatMetric(metrics?.loss)}${accuracyText}`,
+      `job ${job.id} succeeded${took}: ${job.stoppedEarly ? 'stopped early after ' : ''}${job.round}/${job.totalRounds} rounds` +
+        `${modelRound && modelRound.round !== job.round ? `, model from round ${modelRound.round}` : ''}` +
+        `, loss ${formatMetric(metrics?.loss)}${accuracyText}`,
     );
     return 0;
   }

@@ -43,6 +43,7 @@ export function JobPage({ id }: { id: string }) {
         <dd>
           <ProgressBar value={job.progress} /> round {job.round}/{job.totalRounds}
           {job.status === 'running' && job.etaSeconds !== null ? ` · ETA ${duration(job.etaSeconds)}` : ''}
+          {job.stoppedEarly ? ` · stopped early: the model is round ${job.bestRound}'s` : ''}
         </dd>
         <dt>Started</dt>
         <dd>{time(job.startedAt)}</dd>

@@ -59,6 +59,7 @@ function JobRow({ job, metrics, now }: { job: JobSummary; metrics: string[]; now
       <td>{job.mode}</td>
       <td>
         <StatusBadge status={job.status} />
+        {job.stoppedEarly && <span class="muted"> stopped early</span>}
       </td>
       <td>
         <ProgressBar

@@ -7,6 +7,7 @@ import { DriverEnv } from '../driver-env.js';
 import type { EvaluateDto } from './dto/evaluate.dto.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector } from './result-collector.js';
+import { modelVersion } from './early-stopping.js';
 import { evaluateOnWorkers, EvaluationFailedError } from './evaluate-on-workers.js';
 import { TaskGroups } from './task-groups.js';
 
@@ -52,7 +53,8 @@ export class Evaluator {
         jobId,
         round: job.round,
         manifest,
-        weightsKey: weightsKey(jobId, job.round),
+        // The model's weights: the best round's when the job stopped early.
+        weightsKey: weightsKey(jobId, modelVersion(job)),
         evaluationId: id,
         batchSize: dto.batchSize ?? 256,
         signal: new AbortController().signal,

@@ -4,10 +4,12 @@ import { Infra } from '@tusk/infra';
 
 /** Progress (0..1) and a naive ETA from the mean round time so far. */
 export function progressOf(job: JobRecord): { progress: number; etaSeconds: number | null } {
-  const progress = job.totalRounds === 0 ? 1 : job.round / job.totalRounds;
+  // A job that stopped early is done: its remaining rounds will never run.
+  const total = job.stoppedEarly ? job.round : job.totalRounds;
+  const progress = total === 0 ? 1 : job.round / total;
   if (job.history.length === 0) return { progress, etaSeconds: null };
   const mean = job.history.reduce((s, r) => s + r.seconds, 0) / job.history.length;
-  return { progress, etaSeconds: Math.round(mean * (job.totalRounds - job.round)) };
+  return { progress, etaSeconds: Math.round(mean * (total - job.round)) };
 }
 
 export function eventOf(job: JobRecord, type: JobEvent['type'], record?: RoundRecord, progress = progressOf(job)): JobEvent {

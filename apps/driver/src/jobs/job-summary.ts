@@ -9,6 +9,7 @@ export function summaryOf(job: JobRecord): JobSummary {
     datasetId: job.spec.datasetId,
     status: job.status,
     error: job.error,
+    ...(job.stoppedEarly !== undefined ? { stoppedEarly: job.stoppedEarly } : {}),
     round: job.round,
     totalRounds: job.totalRounds,
     ...progressOf(job),

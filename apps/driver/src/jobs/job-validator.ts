@@ -8,10 +8,12 @@ import {
   ModelSpecError,
   normalizeLoss,
   preflightTopology,
+  roundMetricNames,
 } from '@tusk/model';
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 import type { InitialWeightsDto } from './dto/initial-weights.dto.js';
+import { earlyStoppingSpec, learningRateFields } from './lr-control-validator.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 /** Measured with bench:sync-parity (README, Performance). */
@@ -72,6 +74,8 @@ export async function validateJob({
       'training.checkpointEvery',
       'applies to synchronous jobs only (an asynchronous job is one round, kept at its end)',
     );
+  if (t.serverMomentum !== undefined && mode !== 'synchronous')
+    throw new ModelSpecError('training.serverMomentum', 'applies to synchronous jobs only (asynchronous deltas are not averaged)');
   if (t.epochs > env.TUSK_MAX_EPOCHS)
     throw new ModelSpecError('training.epochs', `at most ${env.TUSK_MAX_EPOCHS} epochs (TUSK_MAX_EPOCHS)`);
   const available = manifest.partitions.length;
@@ -114,6 +118,11 @@ export async function validateJob({
           : checkOutput(units, validation, normalizeLoss(compile.loss));
       if (problem) throw new ModelSpecError('training.validationDatasetId', problem);
     }
+    const learningRate = learningRateFields({ dto: t, epochs: t.epochs, partitions, compile });
+    const validates = (t.validationSplit ?? 0) > 0 || validation !== undefined;
+    const earlyStopping = t.earlyStopping
+      ? earlyStoppingSpec({ dto: t.earlyStopping, mode, recorded: roundMetricNames({ model, validates }) })
+      : undefined;
     const spec: JobSpec = {
       name: dto.name ?? `job on ${manifest.name}`,
       model: topology,
@@ -133,6 +142,9 @@ export async function validateJob({
         ...(mode === 'synchronous' ? { optimizerState: t.optimizerState ?? DEFAULT_OPTIMIZER_STATE } : {}),
         ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
         ...(t.keepCheckpoints !== undefined ? { keepCheckpoints: t.keepCheckpoints } : {}),
+        ...learningRate,
+        ...(t.serverMomentum ? { serverMomentum: t.serverMomentum } : {}),
+        ...(earlyStopping ? { earlyStopping } : {}),
         ...(mode === 'synchronous'
           ? {}
           : {

@@ -86,6 +86,11 @@ export class JobsService {
     if (job.sweepId) throw new ConflictException(`job ${id} is a trial of sweep ${job.sweepId}; its sweep decides its rounds`);
     if (job.spec.training.mode !== 'synchronous')
       throw new ConflictException(`job ${id} is ${job.spec.training.mode}: only synchronous jobs go on from a checkpoint`);
+    // The best round's weights may have been dropped once a later round beat it: nothing to go back to.
+    if (job.spec.training.earlyStopping)
+      throw new ConflictException(
+        `job ${id} uses earlyStopping: it does not go on from a checkpoint yet; start a job from it with initialWeights`,
+      );
     const checkpoint = job.checkpoints?.at(-1);
     if (!checkpoint) throw new ConflictException(`job ${id} has no checkpoint to go on from (set training.checkpointEvery)`);
     await this.checkActiveLimit();

@@ -4,6 +4,7 @@ import {
   deltasPrefix,
   optimizerStateKey,
   optimizerStatesPrefix,
+  velocityKey,
   WEIGHTS_BUCKET,
   weightsKey,
   type DatasetManifest,
@@ -16,11 +17,14 @@ import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
 import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
+import { earlyStoppingState } from './early-stopping.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector } from './result-collector.js';
+import { roundLearningRate } from './round-learning-rate.js';
 import { expectedPushes, roundRecord } from './round-math.js';
+import { withServerMomentum } from './server-momentum.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
 import { VersionCurve } from './version-curve.js';
@@ -66,6 +70,7 @@ export class Rounds {
     // Asynchronous and hogwild jobs are one round in which every worker trains all its epochs.
     const epochsThisRound = synchronous ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
     const started = Date.now();
+    const learningRate = roundLearningRate(job);
     const tasks: TaskMessage[] = Array.from({ length: training.partitions }, (_, partition) => ({
       jobId: job.id,
       kind: 'train',
@@ -77,6 +82,7 @@ export class Rounds {
       batchSize: training.batchSize,
       seed: taskSeed({ seed: training.seed, round, partition }),
       optimizerKey: previousOptimizerState(job, partition),
+      ...learningRate.task,
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
     const results = await this.groups.run({ tasks, collector, signal, moved: asyncRound?.moved }).finally(() => asyncRound?.stop());
@@ -87,6 +93,8 @@ export class Rounds {
     let next: Uint8Array;
     if (synchronous) {
       next = await this.average(job.id, round, results);
+      const beta = training.serverMomentum ?? 0;
+      if (beta > 0) next = await withServerMomentum({ blobs: this.infra.blobs, jobId: job.id, round, beta, averaged: next });
     } else {
       // Every partition is done: close the head so that no late push (a worker that was cut off) lands after it.
       const live = await this.infra.versions.close(job.id);
@@ -104,7 +112,9 @@ export class Rounds {
       seconds: (Date.now() - started) / 1000,
     });
     Object.assign(record.metrics, validation);
-    record.weightsSha256 = weightsDigest(next);
+    Object.assign(record, { weightsSha256: weightsDigest(next), ...learningRate.record });
+    const { earlyStopping } = training;
+    const bestRound = earlyStopping ? earlyStoppingState(earlyStopping, [...job.history, record]).bestRound : undefined;
     let recorded = false;
     const updated = await this.jobs.update(job.id, (j) => {
       recorded = j.round === round;
@@ -113,6 +123,7 @@ export class Rounds {
       j.history.push(record);
       j.backends = [...new Set([...j.backends, ...results.map((r) => r.backend)])];
       if (pushStats) j.pushStats = pushStats;
+      if (bestRound !== undefined) j.bestRound = bestRound;
     });
     // Counted only by the update that recorded it: a round redone after a restart or an outage counts once.
     if (recorded) this.metrics.roundCompleted({ mode: training.mode, seconds: record.seconds });
@@ -132,7 +143,11 @@ export class Rounds {
       ...(round > 0
         ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })]
         : []),
-      this.infra.blobs.delete(weightsKey(job.id, round)),
+      // The weights this round started from, and the previous best round's once a later round beat it.
+      ...[...new Set([round, job.bestRound ?? round])]
+        .filter((version) => version !== updated.bestRound)
+        .map((version) => this.infra.blobs.delete(weightsKey(job.id, version))),
+      ...(training.serverMomentum ? [this.infra.blobs.delete(velocityKey(job.id, round))] : []),
     ]).catch((err) => this.logger.warn(`cleanup of round ${round} failed: ${err}`, { jobId: job.id, round }));
     return updated;
   }

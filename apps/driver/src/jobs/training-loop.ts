@@ -10,6 +10,7 @@ import {
   RESULTS_STREAM,
   resultSubject,
   TASKS_STREAM,
+  velocitiesPrefix,
   WEIGHTS_BUCKET,
   weightsKey,
   type CheckpointRecord,
@@ -21,6 +22,7 @@ import { purgeKvPrefix } from '@tusk/messaging';
 import { buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, setFlatWeights, toArtifactFiles } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
 import { checkpointDue, Checkpoints } from './checkpoints.js';
+import { earlyStoppingState, modelVersion } from './early-stopping.js';
 import { WaitAbortedError } from './job-stalled.error.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
@@ -109,6 +111,9 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
       let ending: 'succeeded' | 'stopped' = 'succeeded';
       while (job.round < job.totalRounds) {
         if (signal.aborted || job.status !== 'running') return;
+        // Decided from the history alone, so a driver that restarts here stops the job too.
+        const { earlyStopping } = job.spec.training;
+        if (earlyStopping && earlyStoppingState(earlyStopping, job.history).stop) break;
         // Asked before each round, so a decision the driver did not live to act on is made again on resume.
         if (job.round > 0 && (await retrying('asking the round gates', () => this.hooks.decide(job!))) === 'stop') {
           ending = 'stopped';
@@ -172,13 +177,16 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
     await this.infra.blobs.put(weightsKey(job.id, checkpoint.round), await this.checkpoints.bytesOf(job.id, checkpoint));
   }
 
-  /** Saves the model of the newest round and ends the job `succeeded`, or `stopped` when a gate ended it early. */
+  /**
+   * Saves the model (the newest round's weights, or the best round's with early stopping) and ends the job
+   * `succeeded`, or `stopped` when a gate ended it early.
+   */
   private async finish(job: JobRecord, status: 'succeeded' | 'stopped'): Promise<void> {
     if (!job.checkpoints?.some((c) => c.round === job.round)) job = await this.checkpoints.save(job);
     const { model: topology, compile, training } = job.spec;
     const model = await buildModel({ topology, compile, seed: training.seed });
     try {
-      setFlatWeights(model, bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, job.round))));
+      setFlatWeights(model, bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, modelVersion(job)))));
       const files = await toArtifactFiles(model);
       await this.infra.store.putBytes(modelWeightsKey(job.id), files.weightsBin);
       await this.infra.store.putJson(modelJsonKey(job.id), files.modelJson);
@@ -189,9 +197,11 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
     const done = await this.jobs.update(job.id, (j) => {
       if (j.status !== 'running') return;
       Object.assign(j, { status, modelReady: true, finishedAt: new Date().toISOString() });
+      if (training.earlyStopping) j.stoppedEarly = j.round < j.totalRounds && status === 'succeeded';
     });
     this.events.publish(done, 'status');
-    this.logger.log(`${done.status} after ${done.round} round(s)`, { jobId: job.id });
+    const early = done.stoppedEarly ? `, stopped early (the model is round ${modelVersion(done)}'s)` : '';
+    this.logger.log(`${done.status} after ${done.round} round(s)${early}`, { jobId: job.id });
     await this.sweepBlobs(job.id);
   }
 
@@ -221,9 +231,9 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
       .catch((err) => this.logger.warn(`purging its tasks failed: ${err}`, { jobId }));
   }
 
-  /** Deltas, optimizer states and pushed blobs of a job that has ended: nothing will read them again. */
+  /** Deltas, optimizer states, server velocities and pushed blobs of a job that has ended: nothing will read them again. */
   private async sweepBlobs(jobId: string): Promise<void> {
-    for (const prefix of [deltasPrefix(jobId), optimizerStatesPrefix(jobId), pushBlobsPrefix(jobId)]) {
+    for (const prefix of [deltasPrefix(jobId), optimizerStatesPrefix(jobId), velocitiesPrefix(jobId), pushBlobsPrefix(jobId)]) {
       await purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix }).catch((err) =>
         this.logger.warn(`sweeping ${prefix} failed: ${err}`, { jobId }),
       );

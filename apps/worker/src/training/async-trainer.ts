@@ -1,7 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { JobRecord, TaskMessage } from '@tusk/contracts';
 import { permutation } from '@tusk/data';
-import { computeDelta, getFlatWeights, mixSeed, resetOptimizer, setFlatWeights, trainOnRows } from '@tusk/model';
+import {
+  computeDelta,
+  getFlatWeights,
+  kerasMetricName,
+  learningRateAt,
+  mixSeed,
+  resetOptimizer,
+  setFlatWeights,
+  setLearningRate,
+  trainOnRows,
+} from '@tusk/model';
 import type { PartitionTensors } from './partition-tensors.js';
 import type { ParameterServerClient } from './ps-client.js';
 
@@ -61,6 +71,8 @@ export async function trainAsynchronously({
     const order = permutation(data.rows, mixSeed(task.seed, epoch));
     const steps = stepRanges({ rows: data.rows, batchSize: task.batchSize, frequency: spec.frequency, pushEvery: spec.pushEvery });
     for (const [step, [start, end]] of steps.entries()) {
+      // The rate at the step's start, as far into the job as this partition's steps have come.
+      if (task.learningRatePlan) setLearningRate(model.optimizer, learningRateAt(task.learningRatePlan, epoch + step / steps.length));
       for (let attempt = 0; ; attempt++) {
         const { version, weights } = await ps.pull();
         setFlatWeights(model, weights);
@@ -74,7 +86,7 @@ export async function trainAsynchronously({
           signal,
         });
         // The pass's own averages (what fit logs for it): this push's point on the job's per-version curve.
-        metrics = Object.fromEntries(Object.entries(pass.metrics).map(([k, v]) => [k.replace(/^acc$/, 'accuracy'), v]));
+        metrics = Object.fromEntries(Object.entries(pass.metrics).map(([k, v]) => [kerasMetricName(k), v]));
         const reply = await ps.push(computeDelta(weights, getFlatWeights(model)), version, metrics);
         pushes += reply.accepted ? 1 : 0;
         if (reply.accepted) break;

@@ -19,11 +19,13 @@ import {
   evaluateRows,
   float32ToBytes,
   getFlatWeights,
+  kerasMetricName,
   loadOptimizerState,
   normalizeLoss,
   optimizerStateBytes,
   resetOptimizer,
   setFlatWeights,
+  setLearningRate,
   trainEpochs,
 } from '@tusk/model';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
@@ -34,10 +36,8 @@ import { partitionTensors, type PartitionTensors } from './partition-tensors.js'
 import { ParameterServerClient } from './ps-client.js';
 import { ObsoleteTaskError, PermanentTaskError } from './task-errors.js';
 
-/** tfjs says `acc`; Keras users read `accuracy`. */
-const metricName = (name: string) => name.replace(/^acc$/, 'accuracy').replace(/^val_acc$/, 'val_accuracy');
 const kerasNames = (metrics: Record<string, number>) =>
-  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [metricName(name), value]));
+  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [kerasMetricName(name), value]));
 const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
 /** Trains or evaluates one partition: loads weights and data (cached), runs tfjs, stores the delta. */
@@ -105,6 +105,8 @@ export class TaskRunner {
     // pure function of the weights, the partition and the task's seed, whichever worker runs it.
     resetOptimizer({ model, compile: job.spec.compile });
     if (task.optimizerKey) await loadOptimizerState(model.optimizer, await this.infra.blobs.get(task.optimizerKey));
+    // The round's rate (warmup, scaling, schedule) replaces the compile spec's; a restored state keeps its moments.
+    if (task.learningRate !== undefined) setLearningRate(model.optimizer, task.learningRate);
     const trained = await trainEpochs({
       model,
       x: data.x,

@@ -28,6 +28,48 @@ export type PushFrequency = (typeof PUSH_FREQUENCIES)[number];
 export const STALE_POLICIES = ['reject', 'scale'] as const;
 export type StalePolicy = (typeof STALE_POLICIES)[number];
 
+/** How the learning rate grows with the partition count P: ×1, ×P (Goyal et al. 2017) or ×√P. */
+export const LR_SCALINGS = ['none', 'linear', 'sqrt'] as const;
+export type LrScaling = (typeof LR_SCALINGS)[number];
+
+export const LR_SCHEDULE_TYPES = ['step', 'exponential', 'cosine'] as const;
+export type LrScheduleType = (typeof LR_SCHEDULE_TYPES)[number];
+
+/**
+ * The decay after warmup, over the epochs since warmup ended (s): `step` multiplies by `gamma` every `stepEpochs`,
+ * `exponential` by `gamma` per epoch (gamma^s), `cosine` goes from the scaled rate to `minLr` over the rest of the job.
+ */
+export type LrSchedule =
+  { type: 'step'; stepEpochs: number; gamma: number } | { type: 'exponential'; gamma: number } | { type: 'cosine'; minLr: number };
+
+/**
+ * What the learning rate at any point of a job follows from (libs/model `learningRateAt`): computed once by the
+ * driver, carried by asynchronous tasks so that workers set it per step.
+ */
+export interface LearningRatePlan {
+  /** The compile optimizer's learning rate. */
+  base: number;
+  /** The rate after warmup: base × 1, P or √P (`lrScaling`). */
+  peak: number;
+  /** Linear ramp from `base` to `peak` over this many epochs (0: none). */
+  warmupEpochs: number;
+  /** The job's epochs: the cosine schedule reaches `minLr` there. */
+  epochs: number;
+  schedule?: LrSchedule;
+}
+
+export const EARLY_STOPPING_MODES = ['min', 'max'] as const;
+export type EarlyStoppingMode = (typeof EARLY_STOPPING_MODES)[number];
+
+/** Keras' EarlyStopping over rounds: stop after `patience` rounds without an improvement larger than `minDelta`. */
+export interface EarlyStoppingSpec {
+  /** A metric the rounds record: `loss`, a compiled metric, or `val_` of either. */
+  metric: string;
+  mode: EarlyStoppingMode;
+  patience: number;
+  minDelta: number;
+}
+
 /** How asynchronous and hogwild workers talk to the parameter server (Elephas' `frequency`). */
 export interface AsyncSpec {
   frequency: PushFrequency;
@@ -55,6 +97,16 @@ export interface TrainingSpec {
   deltaEncoding?: DeltaEncoding;
   /** Synchronous jobs; `reset` when absent. */
   optimizerState?: OptimizerState;
+  /** The learning rate after warmup is the compile optimizer's × 1, P or √P; `none` when absent. */
+  lrScaling?: LrScaling;
+  /** Epochs over which the rate ramps linearly from the base to the scaled rate; 0 when absent. */
+  warmupEpochs?: number;
+  /** Decay after warmup; a constant rate when absent. */
+  lrSchedule?: LrSchedule;
+  /** Synchronous: FedAvgM's server momentum β on the averaged delta (v ← βv + Δ, w ← w + v); 0 (plain FedAvg) when absent. */
+  serverMomentum?: number;
+  /** Synchronous: stop once the metric stops improving; the best round's weights become the model. */
+  earlyStopping?: EarlyStoppingSpec;
   /** Keep the weights every this many rounds (and always at the end) as a checkpoint; absent: at the end only. */
   checkpointEvery?: number;
   /** How many checkpoints are kept, the newest; older ones are deleted. */
@@ -148,6 +200,13 @@ export interface RoundRecord {
   workers: WorkerRoundStat[];
   /** sha256 (hex) of the weights this round produced, as little-endian float32: two runs compare round by round. */
   weightsSha256?: string;
+  /**
+   * The learning rate the round's tasks trained with. Asynchronous and hogwild (one round, the rate set per step):
+   * the rate the schedule reaches at the job's last epoch, with `learningRateRange` the lowest and highest it took.
+   */
+  learningRate?: number;
+  /** Asynchronous and hogwild: [lowest, highest] learning rate of the schedule over the job. */
+  learningRateRange?: [number, number];
 }
 
 export interface EvaluationRecord {
@@ -188,6 +247,10 @@ export interface JobRecord {
   /** The checkpoints kept, oldest first. */
   checkpoints?: CheckpointRecord[];
   resumes?: ResumeRecord[];
+  /** With `earlyStopping`: the round whose weights are the model (the best value of the metric so far). */
+  bestRound?: number;
+  /** With `earlyStopping`, once the job ended: true when it stopped before `totalRounds`. */
+  stoppedEarly?: boolean;
 }
 
 /** The most version points a job record keeps (the record is one KV entry). */

@@ -8,6 +8,8 @@ export interface JobSummary {
   datasetId: string;
   status: JobStatus;
   error?: string;
+  /** With earlyStopping, once ended: true when it stopped before the last round. */
+  stoppedEarly?: boolean;
   round: number;
   totalRounds: number;
   progress: number;

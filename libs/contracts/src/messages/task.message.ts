@@ -1,7 +1,26 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { LR_SCHEDULE_TYPES, type LearningRatePlan, type LrSchedule, type LrScheduleType } from '../jobs/job-record.js';
 
 export const TASK_KINDS = ['train', 'evaluate'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** A task's `LrSchedule`, checked field by field (the parameters of the other types are absent). */
+export class LrScheduleMessage {
+  @IsIn(LR_SCHEDULE_TYPES) type: LrScheduleType;
+  @IsOptional() @IsNumber() @Min(0) stepEpochs?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) gamma?: number;
+  @IsOptional() @IsNumber() @Min(0) minLr?: number;
+}
+
+/** A task's `LearningRatePlan`. */
+export class LearningRatePlanMessage implements LearningRatePlan {
+  @IsNumber() @Min(0) base: number;
+  @IsNumber() @Min(0) peak: number;
+  @IsNumber() @Min(0) warmupEpochs: number;
+  @IsInt() @Min(1) epochs: number;
+  @IsOptional() @ValidateNested() @Type(() => LrScheduleMessage) schedule?: LrSchedule;
+}
 
 /** One partition's work for one round, published on `tusk.tasks.<job>`. */
 export class TaskMessage {
@@ -20,4 +39,8 @@ export class TaskMessage {
   @IsOptional() @IsString() optimizerKey?: string;
   /** Evaluation tasks report under this id instead of a training round. */
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) evaluationId?: string;
+  /** Synchronous training: the round's learning rate, set on the optimizer before training (after any restored state). */
+  @IsOptional() @IsNumber() @Min(0) learningRate?: number;
+  /** Asynchronous and hogwild training: the worker sets `learningRateAt(plan, epoch + step / steps)` before each step. */
+  @IsOptional() @ValidateNested() @Type(() => LearningRatePlanMessage) learningRatePlan?: LearningRatePlan;
 }

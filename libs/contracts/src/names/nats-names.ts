@@ -71,6 +71,9 @@ export const optimizerStateKey = ({
 }): string => `o.${jobId}.${round}.${partition}.${attempt}`;
 export const optimizerStatesPrefix = (jobId: string, round?: number): string =>
   round === undefined ? `o.${jobId}.` : `o.${jobId}.${round}.`;
+/** FedAvgM's server velocity that produced weights version `version` (`serverMomentum` > 0); round r reads version r's. */
+export const velocityKey = (jobId: string, version: number): string => `v.${jobId}.${version}`;
+export const velocitiesPrefix = (jobId: string): string => `v.${jobId}.`;
 /** A push too large for one message waits here; the key carries the push id. */
 export const pushBlobKey = ({
   jobId,

@@ -19,7 +19,9 @@ import {
 } from 'class-validator';
 import {
   DELTA_ENCODINGS,
+  LR_SCALINGS,
   OPTIMIZER_STATES,
+  type LrScaling,
   type OptimizerState,
   PUSH_FREQUENCIES,
   type DeltaEncoding,
@@ -30,6 +32,7 @@ import {
   type TrainingMode,
 } from '@tusk/contracts';
 import { InitialWeightsDto } from './initial-weights.dto.js';
+import { EarlyStoppingDto, LrScheduleDto } from './lr-control.dto.js';
 
 const COMPILE_DESCRIPTION =
   "Keras-style compile settings: Tusk's `{ optimizer, loss, metrics? }` or Keras' `model.get_compile_config()` " +
@@ -169,6 +172,49 @@ export class TrainingDto {
   @IsOptional()
   @IsIn(OPTIMIZER_STATES)
   optimizerState?: OptimizerState;
+  @ApiPropertyOptional({
+    enum: LR_SCALINGS,
+    default: 'none',
+    description: "The rate after warmup: the compile optimizer's learning rate × 1, × partitions (linear, Goyal et al.) or × √partitions",
+  })
+  @IsOptional()
+  @IsIn(LR_SCALINGS)
+  lrScaling?: LrScaling;
+  @ApiPropertyOptional({
+    minimum: 0,
+    default: 0,
+    description: 'Epochs over which the rate ramps linearly from the base to the scaled rate; needs lrScaling, at most epochs',
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  warmupEpochs?: number;
+  @ApiPropertyOptional({ type: () => LrScheduleDto, description: 'Decay after warmup; a constant rate when absent' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LrScheduleDto)
+  lrSchedule?: LrScheduleDto;
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 0.999,
+    default: 0,
+    description: 'Synchronous: FedAvgM server momentum β on the averaged delta (v ← βv + Δ, w ← w + v); 0 is plain FedAvg',
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(0.999)
+  serverMomentum?: number;
+  @ApiPropertyOptional({
+    type: () => EarlyStoppingDto,
+    description: 'Synchronous: stop once the metric stops improving; the job succeeds with stoppedEarly and the best round as model',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EarlyStoppingDto)
+  earlyStopping?: EarlyStoppingDto;
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,

@@ -39,6 +39,18 @@ export class RoundRecordResponse implements RoundRecord {
   @ApiProperty() samplesPerSecond!: number;
   @ApiProperty({ type: [WorkerRoundStatResponse] }) workers!: WorkerRoundStatResponse[];
   @ApiPropertyOptional({ description: 'sha256 of the weights this round produced' }) weightsSha256?: string;
+  @ApiPropertyOptional({
+    description: "the round's learning rate; asynchronous and hogwild (rate set per step): the schedule's rate at the job's last epoch",
+  })
+  learningRate?: number;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'number' },
+    minItems: 2,
+    maxItems: 2,
+    description: 'asynchronous and hogwild: the lowest and highest learning rate of the schedule over the job',
+  })
+  learningRateRange?: [number, number];
 }
 
 export class EvaluationRecordResponse implements EvaluationRecord {
@@ -118,6 +130,10 @@ export class JobRecordResponse implements JobRecord {
   @ApiPropertyOptional({ type: [CheckpointRecordResponse], description: 'the checkpoints kept, oldest first' })
   checkpoints?: CheckpointRecordResponse[];
   @ApiPropertyOptional({ type: [ResumeRecordResponse] }) resumes?: ResumeRecordResponse[];
+  @ApiPropertyOptional({ type: 'integer', description: 'with earlyStopping: the round whose weights are (or become) the model' })
+  bestRound?: number;
+  @ApiPropertyOptional({ description: 'with earlyStopping, once ended: true when the metric stopped improving before the last round' })
+  stoppedEarly?: boolean;
 }
 
 /** `GET /jobs/:id`: the record plus its progress and an ETA. */
@@ -133,6 +149,8 @@ export class JobSummaryResponse implements JobSummary {
   @ApiProperty() datasetId!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
   @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({ description: 'with earlyStopping, once ended: true when it stopped before the last round' })
+  stoppedEarly?: boolean;
   @ApiProperty({ type: 'integer' }) round!: number;
   @ApiProperty({ type: 'integer' }) totalRounds!: number;
   @ApiProperty({ minimum: 0, maximum: 1 }) progress!: number;
