@@ -24,6 +24,7 @@ export async function evaluateOnWorkers({
   weightsKey,
   evaluationId,
   batchSize,
+  run,
   signal,
 }: {
   groups: TaskGroups;
@@ -34,6 +35,8 @@ export async function evaluateOnWorkers({
   weightsKey: string;
   evaluationId: string;
   batchSize: number;
+  /** The job's resume count (`TaskMessage.run`). */
+  run?: number;
   signal: AbortSignal;
 }): Promise<{ samples: number; metrics: Record<string, number> }> {
   const tasks: TaskMessage[] = manifest.partitions.map((part) => ({
@@ -44,6 +47,7 @@ export async function evaluateOnWorkers({
     datasetId: manifest.id,
     evaluationId,
     weightsKey,
+    ...(run ? { run } : {}),
     epochs: 0,
     batchSize,
     seed: 0,

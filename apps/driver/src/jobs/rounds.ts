@@ -82,6 +82,7 @@ export class Rounds {
       batchSize: training.batchSize,
       seed: taskSeed({ seed: training.seed, round, partition }),
       optimizerKey: previousOptimizerState(job, partition),
+      ...(job.resumes?.length ? { run: job.resumes.length } : {}),
       ...learningRate.task,
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
@@ -228,6 +229,7 @@ export class Rounds {
       weightsKey: weightsKey(job.id, version),
       evaluationId: validationId(version),
       batchSize: 256,
+      run: job.resumes?.length,
       signal,
     });
     return Object.fromEntries(Object.entries(metrics).map(([name, value]) => [`val_${name}`, value]));

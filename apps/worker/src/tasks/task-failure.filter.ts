@@ -68,6 +68,7 @@ export class TaskFailureFilter implements RpcExceptionFilter<unknown> {
           round: task.round,
           partition: task.partition,
           evaluationId: task.evaluationId,
+          run: task.run,
           workerId: this.identity.id,
           attempt,
           backend: this.identity.backend,

@@ -75,6 +75,7 @@ export class TaskRunner {
       round: task.round,
       partition: task.partition,
       evaluationId: task.evaluationId,
+      run: task.run,
       workerId: this.workerId,
       attempt,
       backend: this.backend,

@@ -9,6 +9,8 @@ export class ResultMessage {
   @IsInt() @Min(0) round: number;
   @IsInt() @Min(0) partition: number;
   @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/) evaluationId?: string;
+  /** The task's `run`. */
+  @IsOptional() @IsInt() @Min(0) run?: number;
   @IsString() workerId: string;
   /** The delivery that produced this result (see `attemptId`). */
   @Matches(ATTEMPT_ID_PATTERN) attempt: string;
@@ -27,5 +29,9 @@ export class ResultMessage {
   @IsNumber() seconds: number;
 }
 
-/** The id a result is deduplicated by inside the results stream: one per task, whichever attempt sends it. */
-export const resultMessageId = taskId;
+/**
+ * The id a result is deduplicated by inside the results stream: one per task and run of the job (a resumed job trains
+ * its rounds again inside the duplicate window), whichever attempt sends it.
+ */
+export const resultMessageId = (result: Pick<ResultMessage, 'jobId' | 'kind' | 'round' | 'partition' | 'evaluationId' | 'run'>): string =>
+  result.run ? `${taskId(result)}.run${result.run}` : taskId(result);

@@ -29,6 +29,8 @@ export class TaskMessage {
   /** Round number (training) or evaluation id's sequence (evaluation). */
   @IsInt() @Min(0) round: number;
   @IsInt() @Min(0) partition: number;
+  /** How many times the job was resumed (`POST /jobs/:id/resume`): a rerun's results must not be deduped as the first run's. */
+  @IsOptional() @IsInt() @Min(0) run?: number;
   @Matches(/^[A-Za-z0-9_-]{1,64}$/) datasetId: string;
   /** KV key of the weights blob to start from. */
   @IsString() weightsKey: string;
