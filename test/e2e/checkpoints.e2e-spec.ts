@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { TuskApiError } from '@tusk/client';
 import type { JobRecord } from '@tusk/contracts';
-import { ObjectStore } from '@tusk/storage';
 import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsDropoutModel, blobsModel } from './synthetic-data.js';
+import { suiteStore } from '../harness/test-env.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const COMPILE = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
@@ -118,13 +118,7 @@ describe('checkpoints, resume and initial weights', () => {
   });
 
   it('starts a job from a tfjs artifact already in the bucket', async () => {
-    const store = new ObjectStore({
-      endpoint: tc.env.S3_ENDPOINT,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      bucket: tc.env.S3_BUCKET,
-    });
+    const store = suiteStore(tc.env);
     try {
       await store.putBytes('incoming/blobs/model.json', await api.modelFile(reference.id, 'model.json'));
       await store.putBytes('incoming/blobs/weights.bin', await api.modelFile(reference.id, 'weights.bin'));

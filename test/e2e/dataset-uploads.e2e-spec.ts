@@ -7,13 +7,13 @@ import { gzipSync } from 'node:zlib';
 import { loadEnv } from '@tusk/config';
 import type { DatasetManifest } from '@tusk/contracts';
 import { encodePartition, parseCsv, partitionTable, seededRandom, tableFromCsv } from '@tusk/data';
-import { ObjectStore } from '@tusk/storage';
+import type { ObjectStore } from '@tusk/storage';
 import { createDriverApp } from '../../apps/driver/src/create-app.js';
 import { DriverEnv } from '../../apps/driver/src/driver-env.js';
 import { STAGING_PREFIX } from '../../apps/driver/src/datasets/streaming-upload.interceptor.js';
 import { UploadSlots } from '../../apps/driver/src/datasets/upload-slots.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { eventually, serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { eventually, serviceEnv, suiteNats, suiteStore, testS3 } from '../harness/test-env.js';
 
 const MAX_UPLOAD = 1024 * 1024;
 
@@ -56,13 +56,7 @@ describe('dataset uploads stream into S3 (staging, limits, concurrency, streamed
     app = await createDriverApp(loadEnv(DriverEnv, driverEnv));
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    store = new ObjectStore({
-      endpoint: env.S3_ENDPOINT,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      bucket: env.S3_BUCKET,
-    });
+    store = suiteStore(env);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,11 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { loadEnv } from '@tusk/config';
-import { ObjectStore } from '@tusk/storage';
+import type { ObjectStore } from '@tusk/storage';
 import { createDriverApp } from '../../apps/driver/src/create-app.js';
 import { DriverEnv } from '../../apps/driver/src/driver-env.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
-import { serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
+import { serviceEnv, suiteNats, suiteStore, testS3 } from '../harness/test-env.js';
 
 /** An IDX file as MNIST ships it: magic, big-endian dims, uint8 data. */
 function idx(dims: number[], data: number[]): Buffer {
@@ -42,13 +42,7 @@ describe('datasets over HTTP (IDX, NPY, registration from S3, limits)', () => {
     app = await createDriverApp(loadEnv(DriverEnv, { ...env, TUSK_BACKEND: 'cpu', TUSK_MAX_UPLOAD_BYTES: '4096' }));
     await app.init();
     http = request(app.getHttpServer());
-    store = new ObjectStore({
-      endpoint: env.S3_ENDPOINT,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      bucket: env.S3_BUCKET,
-    });
+    store = suiteStore(env);
   }, 60_000);
 
   afterAll(async () => {

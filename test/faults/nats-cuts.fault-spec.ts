@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { datasetPartKey, TASKS_STREAM } from '@tusk/contracts';
-import { ObjectStore } from '@tusk/storage';
 import type { ServiceHandle } from '../../scripts/cluster/local-cluster.js';
 import { driverApi } from '../harness/driver-api.js';
 import { TcpProxy } from '../harness/tcp-proxy.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
+import { suiteStore } from '../harness/test-env.js';
 
 const CUT_MS = 6_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,13 +65,7 @@ describe('NATS cut from the driver at the worst moments', () => {
 
   it('while a failure is being recorded: the job still ends failed with its reason', async () => {
     const api = driverApi(tc.cluster);
-    const store = new ObjectStore({
-      endpoint: tc.env.S3_ENDPOINT,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      bucket: tc.env.S3_BUCKET,
-    });
+    const store = suiteStore(tc.env);
     const datasetId = await api.uploadBlobs({ rows: 300, partitions: 1, seed: 12 });
     await store.deletePrefix(datasetPartKey(datasetId, 0));
     store.destroy();

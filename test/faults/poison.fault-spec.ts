@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { datasetPartKey, psPushSubject, resultSubject, taskSubject, type PushReply } from '@tusk/contracts';
-import { ObjectStore } from '@tusk/storage';
+import type { ObjectStore } from '@tusk/storage';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import type { LocalNats } from '../../scripts/local-services/index.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { driverApi } from '../harness/driver-api.js';
+import { suiteStore } from '../harness/test-env.js';
 
 describe('poison: malformed messages and tasks that keep failing', () => {
   let nats: LocalNats;
@@ -19,13 +20,7 @@ describe('poison: malformed messages and tasks that keep failing', () => {
     tc = await startTestCluster({ workers: 1, env: { TUSK_TASK_MAX_ATTEMPTS: '3' } });
     ({ nats, cluster } = tc);
     nc = await connect({ servers: nats.url });
-    store = new ObjectStore({
-      endpoint: tc.env.S3_ENDPOINT,
-      region: 'us-east-1',
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      bucket: tc.env.S3_BUCKET,
-    });
+    store = suiteStore(tc.env);
   }, 120_000);
 
   afterAll(async () => {

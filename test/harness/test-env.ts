@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startNatsServer, type LocalNats } from '../../scripts/local-services/index.js';
+import { ObjectStore } from '@tusk/storage';
 
 /** The shared S3 server of this test run, with a bucket name of the suite's own so suites share no state. */
 export function testS3(): { endpoint: string; bucket: string } {
@@ -45,4 +46,15 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** A client of the suite's bucket, as the services reach it (`serviceEnv`): for a test that reads or plants objects. */
+export function suiteStore(env: { S3_ENDPOINT: string; S3_BUCKET: string }): ObjectStore {
+  return new ObjectStore({
+    endpoint: env.S3_ENDPOINT,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    bucket: env.S3_BUCKET,
+  });
 }

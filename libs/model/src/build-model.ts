@@ -78,3 +78,14 @@ export async function buildModel({ topology, compile, seed }: BuildModelInput): 
   model.compile({ optimizer, loss, metrics });
   return model;
 }
+
+/** Builds the model, hands it to `use` and disposes it (and its optimizer) whatever `use` does. */
+export async function withBuiltModel<T>(input: BuildModelInput, use: (model: tf.LayersModel) => T | Promise<T>): Promise<T> {
+  const model = await buildModel(input);
+  try {
+    return await use(model);
+  } finally {
+    model.optimizer?.dispose();
+    model.dispose();
+  }
+}

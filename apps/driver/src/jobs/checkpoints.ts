@@ -11,9 +11,10 @@ import {
   type JobSpec,
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
-import { buildModel, bytesToFloat32, flatWeightsFromArtifact, ModelSpecError, setFlatWeights, toArtifactFiles } from '@tusk/model';
+import { bytesToFloat32, flatWeightsFromArtifact, ModelSpecError, withBuiltModel } from '@tusk/model';
 import { ObjectNotFoundError } from '@tusk/storage';
 import { JobStore } from './job-store.js';
+import { artifactFilesOf, modelInputOf } from './job-model.js';
 import { weightsDigest } from './weights-digest.js';
 
 /** The largest model.json read for `initialWeights` (the topology and weight specs; weights are apart). */
@@ -57,7 +58,7 @@ export class Checkpoints {
   async save(job: JobRecord): Promise<JobRecord> {
     const round = job.round;
     const flat = bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, round)));
-    const files = await this.artifactOf(job.spec, flat);
+    const files = await artifactFilesOf(job.spec, flat);
     const keys = checkpointKeys(job.id, round);
     await this.infra.store.putBytes(keys.weights, files.weightsBin);
     await this.infra.store.putJson(keys.json, files.modelJson);
@@ -115,14 +116,8 @@ export class Checkpoints {
     return flatWeightsFromArtifact({ modelJson, weightsBin, shapes, field: 'initialWeights' });
   }
 
-  private async weightShapes(spec: JobSpec): Promise<number[][]> {
-    const model = await buildModel({ topology: spec.model, compile: spec.compile, seed: spec.training.seed });
-    try {
-      return model.weights.map((w) => w.shape as number[]);
-    } finally {
-      model.optimizer?.dispose();
-      model.dispose();
-    }
+  private weightShapes(spec: JobSpec): Promise<number[][]> {
+    return withBuiltModel(modelInputOf(spec), (model) => model.weights.map((w) => w.shape as number[]));
   }
 
   /** The keys of an artifact in the bucket, HEAD-checked so that nothing oversized is read. */
@@ -166,18 +161,6 @@ export class Checkpoints {
     const latest = job.checkpoints?.at(-1);
     if (!latest) throw new ModelSpecError('initialWeights.jobId', `job ${source.jobId} has neither a model nor a checkpoint yet`);
     return checkpointKeys(job.id, latest.round);
-  }
-
-  /** Builds the job's model with `flat` and returns its tfjs files. */
-  private async artifactOf(spec: JobSpec, flat: Float32Array) {
-    const model = await buildModel({ topology: spec.model, compile: spec.compile, seed: spec.training.seed });
-    try {
-      setFlatWeights(model, flat);
-      return await toArtifactFiles(model);
-    } finally {
-      model.optimizer?.dispose();
-      model.dispose();
-    }
   }
 }
 

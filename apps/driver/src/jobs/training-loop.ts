@@ -19,9 +19,10 @@ import {
 import { jobContext } from '@tusk/config';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
-import { buildModel, bytesToFloat32, float32ToBytes, getFlatWeights, setFlatWeights, toArtifactFiles } from '@tusk/model';
+import { bytesToFloat32, float32ToBytes, getFlatWeights, withBuiltModel } from '@tusk/model';
 import { DriverEnv } from '../driver-env.js';
 import { checkpointDue, Checkpoints } from './checkpoints.js';
+import { artifactFilesOf, modelInputOf } from './job-model.js';
 import { earlyStoppingState, modelVersion } from './early-stopping.js';
 import { WaitAbortedError } from './job-stalled.error.js';
 import { JobEvents } from './job-events.js';
@@ -155,15 +156,9 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** The weights the job names in `initialWeights` (checked when it was created), else the model's seeded initialisation. */
   private async initialWeights(job: JobRecord): Promise<Float32Array> {
-    const { model: topology, compile, training, initialWeights } = job.spec;
+    const { initialWeights } = job.spec;
     if (initialWeights) return this.checkpoints.initialWeights(initialWeights, job.spec);
-    const model = await buildModel({ topology, compile, seed: training.seed });
-    try {
-      return getFlatWeights(model);
-    } finally {
-      model.optimizer?.dispose();
-      model.dispose();
-    }
+    return withBuiltModel(modelInputOf(job.spec), getFlatWeights);
   }
 
   /**
@@ -183,17 +178,10 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
    */
   private async finish(job: JobRecord, status: 'succeeded' | 'stopped'): Promise<void> {
     if (!job.checkpoints?.some((c) => c.round === job.round)) job = await this.checkpoints.save(job);
-    const { model: topology, compile, training } = job.spec;
-    const model = await buildModel({ topology, compile, seed: training.seed });
-    try {
-      setFlatWeights(model, bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, modelVersion(job)))));
-      const files = await toArtifactFiles(model);
-      await this.infra.store.putBytes(modelWeightsKey(job.id), files.weightsBin);
-      await this.infra.store.putJson(modelJsonKey(job.id), files.modelJson);
-    } finally {
-      model.optimizer?.dispose();
-      model.dispose();
-    }
+    const { training } = job.spec;
+    const files = await artifactFilesOf(job.spec, bytesToFloat32(await this.infra.blobs.get(weightsKey(job.id, modelVersion(job)))));
+    await this.infra.store.putBytes(modelWeightsKey(job.id), files.weightsBin);
+    await this.infra.store.putJson(modelJsonKey(job.id), files.modelJson);
     const done = await this.jobs.update(job.id, (j) => {
       if (j.status !== 'running') return;
       Object.assign(j, { status, modelReady: true, finishedAt: new Date().toISOString() });
