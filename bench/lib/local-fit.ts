@@ -12,6 +12,14 @@ export interface RunFigures {
   samplesPerSecond: number;
 }
 
+/** The test set's score after one epoch, and the training seconds spent up to its end (scoring excluded). */
+export interface EpochScore {
+  epoch: number;
+  accuracy: number;
+  loss: number;
+  seconds: number;
+}
+
 /**
  * Local training on the whole training set in this process (as bench:sync-parity does), starting from the same
  * seeded initial weights as the driver (@tusk/model's buildModel); timing covers training only.
@@ -25,18 +33,23 @@ export async function trainLocally({
   training,
   train,
   test,
+  scoreEachEpoch = false,
   log = console.log,
 }: {
   topology: Record<string, unknown>;
   training: TrainingSpec;
   train: DecodedSplit;
   test: DecodedSplit;
+  /** Score the test set after every epoch too (its time is left out of `seconds`). */
+  scoreEachEpoch?: boolean;
   log?: (line: string) => void;
-}): Promise<RunFigures & { evaluation: Evaluation }> {
+}): Promise<RunFigures & { evaluation: Evaluation; epochs: EpochScore[] }> {
   const model = await buildModel({ topology, compile: MLP_COMPILE, seed: training.seed });
   const x = tf.tensor2d(train.images, [train.rows, train.rowSize]);
   const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), NUM_CLASSES).toFloat();
   try {
+    const epochs: EpochScore[] = [];
+    let scoringMs = 0;
     const started = performance.now();
     const { epochMetrics } = await trainEpochs({
       model,
@@ -45,11 +58,18 @@ export async function trainLocally({
       epochs: training.epochs,
       batchSize: training.batchSize,
       seed: training.seed,
+      onEpochEnd: (epoch) => {
+        if (!scoreEachEpoch) return;
+        const scoring = performance.now();
+        const { accuracy, loss } = evaluateClassifier(model, test);
+        epochs.push({ epoch: epoch + 1, accuracy, loss, seconds: (scoring - started - scoringMs) / 1000 });
+        scoringMs += performance.now() - scoring;
+      },
     });
     epochMetrics.forEach((logs, epoch) =>
       log(`  epoch ${epoch + 1}/${training.epochs}: loss ${logs.loss?.toFixed(4)}  acc ${(logs.acc ?? logs.accuracy)?.toFixed(4)}`),
     );
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started - scoringMs) / 1000;
     const evaluation = evaluateClassifier(model, test);
     return {
       accuracy: evaluation.accuracy,
@@ -57,6 +77,7 @@ export async function trainLocally({
       seconds,
       samplesPerSecond: (train.rows * training.epochs) / seconds,
       evaluation,
+      epochs,
     };
   } finally {
     tf.dispose([x, y]);

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { CompileSpec, DatasetManifest, JobRecord, TrainingSpec } from '@tusk/contracts';
+import type { CompileSpec, DatasetManifest, JobEvent, JobRecord, TrainingSpec } from '@tusk/contracts';
 import { ProgressRenderer, type CreateJobRequest, type TuskClient } from '@tusk/client';
 import { idxUpload, type SplitFiles } from '../../scripts/demo/fashion-mnist.js';
 import { loadTrainedModel } from '../../scripts/demo/train-on-tusk.js';
@@ -40,6 +40,7 @@ export async function runJob({
   compile,
   training,
   name,
+  onEvent,
   log = console.log,
 }: {
   client: TuskClient;
@@ -48,6 +49,8 @@ export async function runJob({
   compile: CompileSpec;
   training: CreateJobRequest['training'] & Partial<TrainingSpec>;
   name: string;
+  /** Every event of the job's stream, as it arrives. */
+  onEvent?: (event: JobEvent) => void;
   log?: (line: string) => void;
 }): Promise<JobRun> {
   const submitted = performance.now();
@@ -62,7 +65,13 @@ export async function runJob({
   const progress = new ProgressRenderer(process.stdout, process.stdout.isTTY === true);
   let job: JobRecord;
   try {
-    job = await client.followJob(created.id, { onEvent: (event) => progress.event(event), pollMs: 2_000 });
+    job = await client.followJob(created.id, {
+      onEvent: (event) => {
+        progress.event(event);
+        onEvent?.(event);
+      },
+      pollMs: 2_000,
+    });
   } finally {
     progress.finish();
   }

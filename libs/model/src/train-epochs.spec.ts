@@ -97,6 +97,23 @@ describe('trainEpochs', () => {
     [model, other.model].forEach(disposeModel);
   });
 
+  it('calls onEpochEnd after each epoch, with the weights that epoch left and its metrics', async () => {
+    const model = tinyModel();
+    const seen: { epoch: number; bits: Uint32Array; loss: number }[] = [];
+    const { epochMetrics } = await trainEpochs({
+      model,
+      ...data,
+      epochs: 3,
+      batchSize: 8,
+      seed: 7,
+      onEpochEnd: (epoch, metrics) => void seen.push({ epoch, bits: weightBits(model), loss: metrics.loss }),
+    });
+    disposeModel(model);
+    expect(seen.map((s) => s.epoch)).toEqual([0, 1, 2]);
+    expect(seen.map((s) => s.loss)).toEqual(epochMetrics.map((m) => m.loss));
+    for (const s of seen) expect(s.bits).toEqual(await trained({ seed: 7, epochs: s.epoch + 1 }));
+  });
+
   it('leaves no tensors behind across repeated calls', async () => {
     const model = tinyModel({ noisy: true });
     const run = () => trainEpochs({ model, ...data, epochs: 2, batchSize: 8, seed: 1, validationSplit: 0.2 });

@@ -17,6 +17,8 @@ export interface TrainEpochsInput {
   validationSplit?: number;
   signal?: AbortSignal;
   yieldEveryMs?: number;
+  /** Called after each epoch with its index and metrics, before the next one starts (e.g. to score a test set). */
+  onEpochEnd?: (epoch: number, metrics: Record<string, number>) => void | Promise<void>;
 }
 
 export interface TrainEpochsResult {
@@ -43,6 +45,7 @@ export async function trainEpochs({
   validationSplit = 0,
   signal,
   yieldEveryMs = 500,
+  onEpochEnd,
 }: TrainEpochsInput): Promise<TrainEpochsResult> {
   if (!Number.isInteger(epochs) || epochs < 0) throw new TrainingArgumentError(`epochs must be a non-negative integer, got ${epochs}`);
   if (!(validationSplit >= 0 && validationSplit < 1))
@@ -57,6 +60,7 @@ export async function trainEpochs({
     // trainOnRows seeds batch b with mixSeed(epochSeed, b), which is mixSeed(seed, epoch, b).
     const pass = await trainOnRows({ model, x, y, rows: order, batchSize, seed: epochSeed, signal, yieldEveryMs });
     epochMetrics.push(pass.metrics);
+    await onEpochEnd?.(epoch, pass.metrics);
   }
   let metrics = epochMetrics.at(-1) ?? {};
   if (trainRows < rows) {
