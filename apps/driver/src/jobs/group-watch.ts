@@ -20,6 +20,8 @@ export interface GroupWatchOptions {
   signal: AbortSignal;
   /** Extra signs of life polled every second (an asynchronous job's pushes); true when something moved. */
   moved?: () => Promise<boolean>;
+  /** Polled every second: true while the job is short of workers and waits for them (not a stall). */
+  shortOfWorkers?: () => Promise<boolean>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface GroupWatchOptions {
  * timeout (no result, no push, no heartbeat from a worker holding one of the tasks).
  */
 export async function watchGroup(options: GroupWatchOptions): Promise<ResultMessage[]> {
-  const { tasks, collector, dispatcher, liveness, stallTimeoutMs, signal, moved } = options;
+  const { tasks, collector, dispatcher, liveness, stallTimeoutMs, signal, moved, shortOfWorkers } = options;
   const logger = new Logger('GroupWatch');
   const [first] = tasks;
   const group = ResultCollector.groupOf(first);
@@ -45,6 +47,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
     const now = Date.now();
     lastMove = Math.max(lastMove, collector.lastResultAt);
     if (moved && (await moved())) lastMove = now;
+    if (shortOfWorkers && (await shortOfWorkers())) lastMove = now;
 
     const claims = liveness.claims(first);
     const unheld: TaskMessage[] = [];

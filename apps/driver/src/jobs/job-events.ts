@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { encodeMessage, eventSubject, type JobEvent, type JobRecord, type RoundRecord } from '@tusk/contracts';
+import { encodeMessage, eventSubject, type JobEvent, type JobRecord, type MembershipEvent, type RoundRecord } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 
 /** Progress (0..1) and a naive ETA from the mean round time so far. */
@@ -35,10 +35,19 @@ export class JobEvents {
 
   /** Best effort: an event lost while NATS is away costs a client one update, never the job (the record is the truth). */
   publish(job: JobRecord, type: JobEvent['type'], record?: RoundRecord, progress?: { progress: number; etaSeconds: number | null }): void {
+    this.send(job, eventOf(job, type, record, progress));
+  }
+
+  /** A change in the workers training the job. */
+  publishMembership(job: JobRecord, membership: MembershipEvent): void {
+    this.send(job, { ...eventOf(job, 'membership'), membership });
+  }
+
+  private send(job: JobRecord, event: JobEvent): void {
     try {
-      this.infra.nc.publish(eventSubject(job.id), encodeMessage(eventOf(job, type, record, progress)));
+      this.infra.nc.publish(eventSubject(job.id), encodeMessage(event));
     } catch (err) {
-      this.logger.warn(`${type} event not sent: ${(err as Error).message}`, { jobId: job.id });
+      this.logger.warn(`${event.type} event not sent: ${(err as Error).message}`, { jobId: job.id });
     }
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { DriverEnv } from '../driver-env.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 import type { InitialWeightsDto } from './dto/initial-weights.dto.js';
+import { elasticFields } from './elastic-validator.js';
 import { earlyStoppingSpec, learningRateFields } from './lr-control-validator.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
@@ -119,6 +120,7 @@ export async function validateJob({
       if (problem) throw new ModelSpecError('training.validationDatasetId', problem);
     }
     const learningRate = learningRateFields({ dto: t, epochs: t.epochs, partitions, compile });
+    const elastic = elasticFields({ dto: t, mode, partitions });
     const validates = (t.validationSplit ?? 0) > 0 || validation !== undefined;
     const earlyStopping = t.earlyStopping
       ? earlyStoppingSpec({ dto: t.earlyStopping, mode, recorded: roundMetricNames({ model, validates }) })
@@ -145,6 +147,7 @@ export async function validateJob({
         ...learningRate,
         ...(t.serverMomentum ? { serverMomentum: t.serverMomentum } : {}),
         ...(earlyStopping ? { earlyStopping } : {}),
+        ...elastic,
         ...(mode === 'synchronous'
           ? {}
           : {

@@ -8,6 +8,7 @@ import { JobStore } from './job-store.js';
 import { ModelArtifacts } from './model-artifacts.js';
 import { JobsController } from './jobs.controller.js';
 import { Checkpoints } from './checkpoints.js';
+import { JobMembership } from './membership.js';
 import { JobsService } from './jobs.service.js';
 import { TrainingLoop } from './training-loop.js';
 import { TrainingHooks } from './training-hooks.js';
@@ -36,6 +37,7 @@ import { StateGauges } from '../metrics/state-gauges.js';
     TrainingHooks,
     ModelArtifacts,
     Checkpoints,
+    JobMembership,
   ],
   exports: [JobsService, JobStore, TrainingHooks],
 })

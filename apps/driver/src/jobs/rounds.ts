@@ -21,6 +21,7 @@ import { earlyStoppingState } from './early-stopping.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
+import type { MembershipWatch } from './membership.js';
 import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
 import { expectedPushes, roundRecord } from './round-math.js';
@@ -63,7 +64,7 @@ export class Rounds {
     @Inject(DriverMetrics) private readonly metrics: DriverMetrics,
   ) {}
 
-  async run(job: JobRecord, collector: ResultCollector, signal: AbortSignal): Promise<JobRecord> {
+  async run(job: JobRecord, collector: ResultCollector, signal: AbortSignal, membership?: MembershipWatch): Promise<JobRecord> {
     const { training } = job.spec;
     const round = job.round;
     const synchronous = training.mode === 'synchronous';
@@ -86,7 +87,10 @@ export class Rounds {
       ...learningRate.task,
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
-    const results = await this.groups.run({ tasks, collector, signal, moved: asyncRound?.moved }).finally(() => asyncRound?.stop());
+    const shortOfWorkers = membership && (() => membership.check(round));
+    const results = await this.groups
+      .run({ tasks, collector, signal, moved: asyncRound?.moved, shortOfWorkers })
+      .finally(() => asyncRound?.stop());
     const failed = results.find((r) => !r.ok);
     if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
 

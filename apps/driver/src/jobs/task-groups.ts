@@ -20,11 +20,13 @@ export class TaskGroups {
     collector,
     signal,
     moved,
+    shortOfWorkers,
   }: {
     tasks: TaskMessage[];
     collector: ResultCollector;
     signal: AbortSignal;
     moved?: () => Promise<boolean>;
+    shortOfWorkers?: () => Promise<boolean>;
   }): Promise<ResultMessage[]> {
     await this.dispatcher.dispatch({ tasks, collector });
     return watchGroup({
@@ -35,6 +37,7 @@ export class TaskGroups {
       stallTimeoutMs: this.env.TUSK_STALL_TIMEOUT_S * 1000,
       signal,
       moved,
+      shortOfWorkers,
     });
   }
 }

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   deltasPrefix,
   FINAL_STATUSES,
+  isTraining,
   optimizerStatesPrefix,
   jobTasksFilter,
   modelJsonKey,
@@ -27,6 +29,7 @@ import { earlyStoppingState, modelVersion } from './early-stopping.js';
 import { WaitAbortedError } from './job-stalled.error.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
+import { JobMembership } from './membership.js';
 import { outlastOutages, untilDone } from './outages.js';
 import { ResultCollector } from './result-collector.js';
 import { Loops } from './loops.js';
@@ -56,11 +59,12 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(DriverEnv) private readonly env: DriverEnv,
     @Inject(TrainingHooks) private readonly hooks: TrainingHooks,
     @Inject(Checkpoints) private readonly checkpoints: Checkpoints,
+    @Inject(JobMembership) private readonly membership: JobMembership,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     for (const job of await this.jobs.list()) {
-      if (job.status === 'queued' || job.status === 'running') {
+      if (job.status === 'queued' || isTraining(job.status)) {
         this.logger.log(`resuming the job at round ${job.round}/${job.totalRounds}`, jobContext({ jobId: job.id, round: job.round }));
         this.start(job.id);
       } else if (job.finishedAt && Date.now() - Date.parse(job.finishedAt) < SWEEP_FINISHED_WITHIN_MS) {
@@ -110,8 +114,9 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
       await retrying('replaying results', () => collector.start());
       if (job.status === 'queued') job = await retrying('initial weights', () => this.initialize(job!));
       let ending: 'succeeded' | 'stopped' = 'succeeded';
+      const membership = this.membership.follow(job);
       while (job.round < job.totalRounds) {
-        if (signal.aborted || job.status !== 'running') return;
+        if (signal.aborted || !isTraining(job.status)) return;
         // Decided from the history alone, so a driver that restarts here stops the job too.
         const { earlyStopping } = job.spec.training;
         if (earlyStopping && earlyStoppingState(earlyStopping, job.history).stop) break;
@@ -121,12 +126,17 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
           break;
         }
         const current: JobRecord = job;
+        // Short of minWorkers, the next round waits for them (membership.check fails the job past its limit).
+        while (membership && (await retrying('watching membership', () => membership.check(current.round))))
+          await sleep(1_000, undefined, { signal });
         // A round cut short by an outage is redone from the job record: rounds are idempotent.
-        job = await retrying(`round ${job.round}`, async () => this.rounds.run((await this.jobs.get(jobId)) ?? current, collector, signal));
+        job = await retrying(`round ${job.round}`, async () =>
+          this.rounds.run((await this.jobs.get(jobId)) ?? current, collector, signal, membership),
+        );
         progress.round = job.round;
         if (checkpointDue(job)) job = await retrying(`checkpoint of round ${job.round}`, () => this.checkpoints.save(job!));
       }
-      if (job.status === 'running') await retrying('saving the model', () => this.finish(job!, ending));
+      if (isTraining(job.status)) await retrying('saving the model', () => this.finish(job!, ending));
     } catch (err) {
       if (err instanceof WaitAbortedError || signal.aborted) return;
       await this.fail(jobId, err instanceof Error ? err.message : String(err), signal);
@@ -183,8 +193,9 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
     await this.infra.store.putBytes(modelWeightsKey(job.id), files.weightsBin);
     await this.infra.store.putJson(modelJsonKey(job.id), files.modelJson);
     const done = await this.jobs.update(job.id, (j) => {
-      if (j.status !== 'running') return;
+      if (!isTraining(j.status)) return;
       Object.assign(j, { status, modelReady: true, finishedAt: new Date().toISOString() });
+      delete j.waitingSince;
       if (training.earlyStopping) j.stoppedEarly = j.round < j.totalRounds && status === 'succeeded';
     });
     this.events.publish(done, 'status');

@@ -8,6 +8,7 @@ export const SILENT_AFTER_BEATS = 3;
 /** Silent workers are forgotten after this long (their entries expire from KV without a watch event). */
 const FORGET_AFTER_MS = 10 * 60_000;
 const REWATCH_DELAY_MS = 1_000;
+const SETTLE_MS = 2_000;
 
 /**
  * How long a worker may go without a beat before it counts as silent: a few periods, or twice the longest
@@ -39,6 +40,8 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   private readonly workers = new Map<string, SeenWorker>();
   private watcher?: { stop(): void };
   private stopped = false;
+  /** When the watch first delivered the heartbeats already in KV (or found none): before that, nobody looks live. */
+  private settledAt?: number;
 
   constructor(@Inject(Infra) private readonly infra: Infra) {}
 
@@ -74,7 +77,16 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
       try {
         const watcher = await this.infra.buckets.workers.watch({ key: workerHeartbeatKey('*') });
         this.watcher = watcher;
-        for await (const entry of watcher) this.see(entry);
+        // An empty bucket delivers nothing to say it is done: a moment's wait stands in for its first entry.
+        const settle = setTimeout(() => (this.settledAt ??= Date.now()), SETTLE_MS);
+        try {
+          for await (const entry of watcher) {
+            this.see(entry);
+            if (entry.isUpdate || entry.delta === 0) this.settledAt ??= Date.now();
+          }
+        } finally {
+          clearTimeout(settle);
+        }
       } catch (err) {
         if (!this.stopped) this.logger.warn(`watching worker heartbeats failed (${(err as Error).message}); watching again`);
       }
@@ -116,6 +128,18 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
       out.set(t.partition, [...(out.get(t.partition) ?? []), claim]);
     }
     return out;
+  }
+
+  /** Who is live now, and who is known but silent (a worker that stopped cleanly is neither: its entry is gone). */
+  roster(): { live: string[]; silent: Set<string>; settled: boolean } {
+    const now = Date.now();
+    const live: string[] = [];
+    const silent = new Set<string>();
+    for (const [id, w] of this.workers) {
+      if (this.isSilent(w, now)) silent.add(id);
+      else live.push(id);
+    }
+    return { live, silent, settled: this.settledAt !== undefined };
   }
 
   /** Live workers, and how many of them hold a task of some other job than `jobId`. */

@@ -1,10 +1,15 @@
 export const TRAINING_MODES = ['synchronous', 'asynchronous', 'hogwild'] as const;
 export type TrainingMode = (typeof TRAINING_MODES)[number];
 
-/** `stopped`: ended early by a sweep's scheduler (ASHA), with the model it had then; not a failure. */
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'stopped'] as const;
+/**
+ * `stopped`: ended early by a sweep's scheduler (ASHA), with the model it had then; not a failure.
+ * `waiting`: a running job with fewer live workers than its `minWorkers`, paused until they come back.
+ */
+export const JOB_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'stopped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'stopped'];
+/** A job its training loop is driving: `waiting` is `running` short of workers. */
+export const isTraining = (status: JobStatus): boolean => status === 'running' || status === 'waiting';
 
 export interface CompileSpec {
   optimizer: string | { className: string; config?: Record<string, unknown> };
@@ -111,6 +116,24 @@ export interface TrainingSpec {
   checkpointEvery?: number;
   /** How many checkpoints are kept, the newest; older ones are deleted. */
   keepCheckpoints?: number;
+  /** Synchronous: with fewer live workers than this, the job is `waiting` instead of training (elastic). */
+  minWorkers?: number;
+  /** Synchronous: at most this many workers train the job at once; the others leave it alone. */
+  maxWorkers?: number;
+  /** How long a job may stay `waiting` for `minWorkers` before it fails; 600 when absent. */
+  workerWaitSeconds?: number;
+}
+
+/**
+ * A change in the workers training a job: `joined`, `left` (it said goodbye: a clean stop) or `lost` (it went
+ * silent). `members` are the job's workers after the change; `round` is the round the job was at.
+ */
+export interface MembershipEvent {
+  at: string;
+  round: number;
+  change: 'joined' | 'left' | 'lost';
+  workerId: string;
+  members: string[];
 }
 
 /**
@@ -247,11 +270,18 @@ export interface JobRecord {
   /** The checkpoints kept, oldest first. */
   checkpoints?: CheckpointRecord[];
   resumes?: ResumeRecord[];
+  /** Synchronous: every change in the workers training the job, oldest first (at most MAX_MEMBERSHIP_EVENTS). */
+  membership?: MembershipEvent[];
+  /** Set while the job is `waiting` for workers: since when. */
+  waitingSince?: string;
   /** With `earlyStopping`: the round whose weights are the model (the best value of the metric so far). */
   bestRound?: number;
   /** With `earlyStopping`, once the job ended: true when it stopped before `totalRounds`. */
   stoppedEarly?: boolean;
 }
+
+/** The most membership events a job record keeps, the newest (the record is one KV entry). */
+export const MAX_MEMBERSHIP_EVENTS = 500;
 
 /** The most version points a job record keeps (the record is one KV entry). */
 export const MAX_VERSION_POINTS = 2000;
@@ -259,7 +289,7 @@ export const MAX_VERSION_POINTS = 2000;
 /** A progress event on `tusk.events.<job>`, streamed to clients as server-sent events. */
 export interface JobEvent {
   jobId: string;
-  type: 'status' | 'round' | 'evaluation' | 'progress' | 'version';
+  type: 'status' | 'round' | 'evaluation' | 'progress' | 'version' | 'membership';
   status: JobStatus;
   round: number;
   totalRounds: number;
@@ -268,6 +298,8 @@ export interface JobEvent {
   record?: RoundRecord;
   /** `version` events: one push the parameter server answered. */
   point?: VersionPoint;
+  /** `membership` events: the change. */
+  membership?: MembershipEvent;
   error?: string;
   at: string;
 }

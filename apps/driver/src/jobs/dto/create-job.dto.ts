@@ -231,6 +231,39 @@ export class TrainingDto {
   @Min(1)
   @Max(100)
   keepCheckpoints?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description:
+      'synchronous (elastic): with fewer live workers than this, the job is `waiting` instead of training, for at most workerWaitSeconds',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  minWorkers?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'synchronous (elastic): at most this many workers train the job at once; other workers leave its tasks alone',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxWorkers?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 604_800,
+    default: 600,
+    description: 'how long the job may stay `waiting` for minWorkers before it fails',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  workerWaitSeconds?: number;
 }
 
 /** `POST /jobs`: the model, how to compile it, the data and how to train. */
