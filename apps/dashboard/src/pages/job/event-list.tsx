@@ -8,6 +8,8 @@ const describe = (e: JobEvent): string => {
       .join(' ')}`;
   if (e.type === 'version' && e.point)
     return `version ${e.point.version}: push of partition ${e.point.partition} ${e.point.outcome} (staleness ${e.point.staleness})`;
+  if (e.type === 'membership' && e.membership)
+    return `worker ${e.membership.workerId} ${e.membership.change} at round ${e.membership.round}: ${e.membership.members.length} member(s)`;
   if (e.type === 'progress') return `progress ${Math.round(e.progress * 100)}%`;
   return `${e.type}: ${e.status}${e.error ? ` (${e.error})` : ''}`;
 };
