@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  carriesOptimizerState,
   datasetManifestKey,
   deltasPrefix,
   optimizerStateKey,
@@ -23,7 +24,7 @@ import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
-import { expectedPushes, roundRecord } from './round-math.js';
+import { expectedPushes, roundPlan, roundRecord } from './round-math.js';
 import { withServerMomentum } from './server-momentum.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
@@ -38,10 +39,11 @@ export const taskSeed = ({ seed, round, partition }: { seed: number; round: numb
 
 /**
  * Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round
- * (`optimizerState: "partition"`).
+ * (`optimizerState: "partition"`, or the epoch's earlier slices with `roundsPerEpoch`). None at the round a resume
+ * went on from: the states of the run that stopped were swept with it.
  */
 function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
-  if (job.spec.training.optimizerState !== 'partition' || job.round === 0) return undefined;
+  if (!carriesOptimizerState(job.spec.training, job.round) || job.resumes?.at(-1)?.round === job.round) return undefined;
   const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
   return previous?.attempt ? optimizerStateKey({ jobId: job.id, round: job.round - 1, partition, attempt: previous.attempt }) : undefined;
 }
@@ -67,8 +69,7 @@ export class Rounds {
     const { training } = job.spec;
     const round = job.round;
     const synchronous = training.mode === 'synchronous';
-    // Asynchronous and hogwild jobs are one round in which every worker trains all its epochs.
-    const epochsThisRound = synchronous ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
+    const plan = roundPlan(training, round);
     const started = Date.now();
     const learningRate = roundLearningRate(job);
     const tasks: TaskMessage[] = Array.from({ length: training.partitions }, (_, partition) => ({
@@ -78,9 +79,10 @@ export class Rounds {
       partition,
       datasetId: job.spec.datasetId,
       weightsKey: weightsKey(job.id, round),
-      epochs: epochsThisRound,
+      epochs: plan.epochs,
       batchSize: training.batchSize,
-      seed: taskSeed({ seed: training.seed, round, partition }),
+      seed: taskSeed({ seed: training.seed, round: plan.seedRound, partition }),
+      ...(plan.slice ? { slice: plan.slice } : {}),
       optimizerKey: previousOptimizerState(job, partition),
       ...(job.resumes?.length ? { run: job.resumes.length } : {}),
       ...learningRate.task,
@@ -107,8 +109,8 @@ export class Rounds {
     const validation = await this.validate(job, round + 1, collector, signal);
     const record = roundRecord({
       round: round + 1,
-      epoch: synchronous ? Math.min(training.epochs, round * training.localEpochs + epochsThisRound) : training.epochs,
-      epochsTrained: epochsThisRound,
+      epoch: plan.endEpoch,
+      epochsTrained: plan.epochs,
       results,
       seconds: (Date.now() - started) / 1000,
     });
