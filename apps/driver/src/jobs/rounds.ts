@@ -16,7 +16,7 @@ import {
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
-import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
+import { applyDelta, averageDeltas, bytesToFloat32, computeDelta, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { earlyStoppingState } from './early-stopping.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
@@ -155,7 +155,10 @@ export class Rounds {
     return updated;
   }
 
-  /** FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights. */
+  /**
+   * FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights; with
+   * one partition, the weights it trained, as they are.
+   */
   private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
     const ordered = [...results].sort((a, b) => a.partition - b.partition);
@@ -164,16 +167,15 @@ export class Rounds {
         if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
         const bytes = await this.infra.blobs.get(r.deltaKey);
         this.metrics.deltaReceived(bytes.byteLength);
-        return {
-          delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes),
-          samples: r.samples,
-          partition: r.partition,
-        };
+        const values = r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes);
+        const weights = r.deltaHolds === 'weights' ? values : undefined;
+        return { delta: weights ? computeDelta(base, weights) : values, weights, samples: r.samples, partition: r.partition };
       }),
     );
     const poisoned = deltas.find((d) => hasNonFinite(d.delta));
     if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
-    return float32ToBytes(applyDelta(base, averageDeltas(deltas)));
+    const only = deltas.length === 1 ? deltas[0].weights : undefined;
+    return float32ToBytes(only ?? applyDelta(base, averageDeltas(deltas)));
   }
 
   /**

@@ -120,10 +120,16 @@ export class TaskRunner {
       slice: task.slice,
       signal,
     });
-    const delta = computeDelta(base, getFlatWeights(model));
+    const weights = getFlatWeights(model);
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
-    const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta);
+    const deltaHolds = job.spec.training.partitions === 1 && deltaEncoding === 'float32' ? 'weights' : 'delta';
+    const deltaBytes =
+      deltaHolds === 'weights'
+        ? float32ToBytes(weights)
+        : deltaEncoding === 'float16'
+          ? encodeFloat16(computeDelta(base, weights))
+          : float32ToBytes(computeDelta(base, weights));
     await this.infra.blobs.put(key, deltaBytes);
     this.metrics?.deltaSent(deltaBytes.byteLength);
     let optimizerKey: string | undefined;
@@ -137,6 +143,7 @@ export class TaskRunner {
       samples: trained.samples,
       deltaKey: key,
       deltaEncoding,
+      deltaHolds,
       optimizerKey,
       metrics: kerasNames(trained.metrics),
       seconds: (performance.now() - started) / 1000,
