@@ -97,7 +97,7 @@ describe('trainEpochs', () => {
     [model, other.model].forEach(disposeModel);
   });
 
-  it('gives one whole epoch bit for bit when its slices run in turn on one model, for a count that does not divide the batches', async () => {
+  it('gives one whole epoch bit for bit when its slices run in turn on one model, for a count not dividing the batches', async () => {
     // 60 rows in batches of 8: B = 8 batches (the last of 4 rows); 3 slices cover batches [0, 2), [2, 5), [5, 8).
     expect([0, 1, 2].map((index) => sliceBatches({ index, count: 3 }, 8))).toEqual([
       { first: 0, end: 2 },
