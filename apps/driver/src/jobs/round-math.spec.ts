@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { carriesOptimizerState, type TrainingSpec } from '@tusk/contracts';
-import { expectedPushes, roundPlan, totalRounds, weightedMetrics } from './round-math.js';
+import { carriesOptimizerState, optimizerStateKey, type JobRecord, type TrainingSpec } from '@tusk/contracts';
+import { expectedPushes, previousOptimizerState, roundPlan, totalRounds, weightedMetrics } from './round-math.js';
 
 describe('weightedMetrics', () => {
   it('averages each metric by samples', () => {
@@ -83,5 +83,22 @@ describe('rounds with roundsPerEpoch (local SGD)', () => {
     ]);
     expect([0, 1, 2].map((round) => carriesOptimizerState({ optimizerState: 'reset' }, round))).toEqual([false, false, false]);
     expect([0, 1, 3].map((round) => carriesOptimizerState({ ...reset, optimizerState: 'partition' }, round))).toEqual([false, true, true]);
+  });
+
+  it("names the state the partition's accepted attempt left, none at an epoch's start or at the round a resume went on from", () => {
+    const history = [0, 1, 2].map((r) => ({ round: r + 1, workers: [{ partition: 0, attempt: `${r}-1` }] }));
+    const job = (round: number, resumes: { round: number }[] = []) =>
+      ({
+        id: 'j',
+        round,
+        history,
+        resumes,
+        spec: { training: { optimizerState: 'reset', roundsPerEpoch: 2 } },
+      }) as unknown as JobRecord;
+    expect(previousOptimizerState(job(1), 0)).toBe(optimizerStateKey({ jobId: 'j', round: 0, partition: 0, attempt: '0-1' }));
+    expect(previousOptimizerState(job(2), 0)).toBeUndefined();
+    expect(previousOptimizerState(job(3), 0)).toBe(optimizerStateKey({ jobId: 'j', round: 2, partition: 0, attempt: '2-1' }));
+    expect(previousOptimizerState(job(3, [{ round: 3 }]), 0)).toBeUndefined();
+    expect(previousOptimizerState(job(1), 1)).toBeUndefined();
   });
 });

@@ -1,4 +1,14 @@
-import type { DatasetManifest, ResultMessage, RoundRecord, TaskMessage, TrainingSpec, WorkerRoundStat } from '@tusk/contracts';
+import {
+  carriesOptimizerState,
+  optimizerStateKey,
+  type DatasetManifest,
+  type JobRecord,
+  type ResultMessage,
+  type RoundRecord,
+  type TaskMessage,
+  type TrainingSpec,
+  type WorkerRoundStat,
+} from '@tusk/contracts';
 
 type RoundTraining = Pick<TrainingSpec, 'mode' | 'epochs' | 'localEpochs' | 'roundsPerEpoch'>;
 
@@ -28,6 +38,17 @@ export function roundPlan(
   const startEpoch = round * training.localEpochs;
   const epochs = Math.min(training.localEpochs, training.epochs - startEpoch);
   return { seedRound: round, epochs, startEpoch, endEpoch: startEpoch + epochs };
+}
+
+/**
+ * Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round
+ * (`optimizerState: "partition"`, or the epoch's earlier slices with `roundsPerEpoch`). None at the round a resume
+ * went on from: the states of the run that stopped were swept with it.
+ */
+export function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
+  if (!carriesOptimizerState(job.spec.training, job.round) || job.resumes?.at(-1)?.round === job.round) return undefined;
+  const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
+  return previous?.attempt ? optimizerStateKey({ jobId: job.id, round: job.round - 1, partition, attempt: previous.attempt }) : undefined;
 }
 
 /** Metrics averaged over partitions, weighted by how many samples each saw. */

@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  carriesOptimizerState,
   datasetManifestKey,
   deltasPrefix,
-  optimizerStateKey,
   optimizerStatesPrefix,
   velocityKey,
   WEIGHTS_BUCKET,
@@ -24,7 +22,7 @@ import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
-import { expectedPushes, roundPlan, roundRecord } from './round-math.js';
+import { expectedPushes, previousOptimizerState, roundPlan, roundRecord } from './round-math.js';
 import { withServerMomentum } from './server-momentum.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
@@ -36,17 +34,6 @@ const ASYNC_PROGRESS_MS = 2_000;
 /** The seed of one partition's task in one round: a pure function of the job's seed, so reruns match. */
 export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number =>
   mixSeed(seed, round, partition);
-
-/**
- * Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round
- * (`optimizerState: "partition"`, or the epoch's earlier slices with `roundsPerEpoch`). None at the round a resume
- * went on from: the states of the run that stopped were swept with it.
- */
-function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
-  if (!carriesOptimizerState(job.spec.training, job.round) || job.resumes?.at(-1)?.round === job.round) return undefined;
-  const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
-  return previous?.attempt ? optimizerStateKey({ jobId: job.id, round: job.round - 1, partition, attempt: previous.attempt }) : undefined;
-}
 
 /**
  * One round of a job: publish a task per partition, wait for every result, then (synchronous) average the
