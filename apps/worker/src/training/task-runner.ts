@@ -124,12 +124,8 @@ export class TaskRunner {
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
     const deltaHolds = job.spec.training.partitions === 1 && deltaEncoding === 'float32' ? 'weights' : 'delta';
-    const deltaBytes =
-      deltaHolds === 'weights'
-        ? float32ToBytes(weights)
-        : deltaEncoding === 'float16'
-          ? encodeFloat16(computeDelta(base, weights))
-          : float32ToBytes(computeDelta(base, weights));
+    const sent = deltaHolds === 'weights' ? weights : computeDelta(base, weights);
+    const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(sent) : float32ToBytes(sent);
     await this.infra.blobs.put(key, deltaBytes);
     this.metrics?.deltaSent(deltaBytes.byteLength);
     let optimizerKey: string | undefined;
