@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { TuskApiError } from '@tusk/client';
-import type { JobRecord } from '@tusk/contracts';
+import type { JobEvent, JobRecord } from '@tusk/contracts';
 import { driverApi } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 
@@ -10,16 +10,17 @@ describe('rounds shorter than an epoch: roundsPerEpoch (1 worker, blobs)', () =>
   let api: ReturnType<typeof driverApi>;
   let datasetId: string;
 
-  /** Trains the job to its end; resolves to it with the sha256 of its served weights.bin. */
-  const train = async (training: Record<string, unknown>): Promise<{ job: JobRecord; model: string }> => {
+  /** Trains the job to its end; resolves to it, the sha256 of its served weights.bin and the events streamed meanwhile. */
+  const train = async (training: Record<string, unknown>): Promise<{ job: JobRecord; model: string; events: JobEvent[] }> => {
     const submitted = await api.submit(datasetId, { epochs: 2, batchSize: 16, seed: 3, ...training });
+    const events = api.collectJobEvents(submitted.id);
     const job = await api.finished(submitted.id, 60_000);
     expect(job.error).toBeUndefined();
     expect(job.status).toBe('succeeded');
     const model = createHash('sha256')
       .update(await api.modelFile(job.id, 'weights.bin'))
       .digest('hex');
-    return { job, model };
+    return { job, model, events: await events };
   };
   const digests = (job: JobRecord) => job.history.map((r) => r.weightsSha256);
   const refusal = async (training: Record<string, unknown>): Promise<{ status: number; field?: string; message: string }> => {
@@ -44,8 +45,14 @@ describe('rounds shorter than an epoch: roundsPerEpoch (1 worker, blobs)', () =>
 
   it('runs epochs × R rounds labelled with fractional epochs, each on a slice, the same bit for bit on a second run', async () => {
     const training = { partitions: 2, roundsPerEpoch: 2, validationSplit: 0.2, checkpointEvery: 3, lrScaling: 'linear', warmupEpochs: 1 };
-    const { job, model } = await train(training);
+    const { job, model, events } = await train(training);
     expect(job).toMatchObject({ totalRounds: 4, round: 4, progress: 1 });
+    // The stream counts rounds, not epochs: each round event (those after the stream opened) carries its share.
+    expect(events.every((e) => e.totalRounds === 4)).toBe(true);
+    for (const e of events.filter((e) => e.type === 'round')) {
+      expect(e).toMatchObject({ round: e.record!.round, progress: e.record!.round / 4, record: { epoch: e.record!.round / 2 } });
+    }
+    expect(events.at(-1)).toMatchObject({ status: 'succeeded', round: 4, progress: 1 });
     expect(job.spec.training.roundsPerEpoch).toBe(2);
     expect(job.history.map((r) => [r.round, r.epoch])).toEqual([
       [1, 0.5],
