@@ -21,26 +21,36 @@ function paritySeeds(): number[] {
   return seeds;
 }
 
+/** Averagings per epoch of the Tusk job (`TUSK_PARITY_ROUNDS_PER_EPOCH`, local SGD; default 1). */
+function parityRoundsPerEpoch(): number {
+  const text = process.env.TUSK_PARITY_ROUNDS_PER_EPOCH ?? '1';
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`TUSK_PARITY_ROUNDS_PER_EPOCH=${text}: must be a whole number from 1`);
+  return value;
+}
+
 /**
  * `npm run bench:sync-parity`: the same Fashion-MNIST MLP (784-128-64-10, Adam 1e-3, batch 64, 3 epochs) trained
  * (a) with `model.fit` on tfjs wasm in this process and (b) as a synchronous Tusk job on 2 workers, once per seed;
  * both scored on the 10k test images. Both start from the same initial weights (@tusk/model's buildModel seeds
  * them from training.seed as the driver does). A Tusk job is a pure function of its seed, while model.fit shuffles
  * with Math.random, so the gap is reported as the median and range over several seeds.
- * Ends with `RESULT sync-parity local_acc=.. tusk_acc=.. diff_points=.. diff_min=.. diff_max=.. seeds=..`.
+ * Ends with `RESULT sync-parity local_acc=.. tusk_acc=.. diff_points=.. diff_min=.. diff_max=.. seeds=.. rounds_per_epoch=..`.
  */
 async function bench(): Promise<number> {
   const files = fashionMnistOrHint();
   if (!files) return 1;
   const backend = await useWasmBackend();
   const seeds = paritySeeds();
+  const roundsPerEpoch = parityRoundsPerEpoch();
   const topology = mlpTopology();
   const base = mlpTraining();
   console.log(
     `sync-parity: Fashion-MNIST, MLP 784-128-64-10 ReLU/softmax, Adam 1e-3, batch ${base.batchSize}, ${base.epochs} epochs, ` +
       `seeds ${seeds.join(', ')}; tfjs ${tf.version.tfjs} on ${backend}; ${await loadNote()}`,
   );
-  console.log(`Tusk: synchronous, ${WORKERS} workers, ${base.partitions} partitions, ${base.localEpochs} local epoch(s) per round`);
+  const rounds = roundsPerEpoch > 1 ? `${roundsPerEpoch} rounds per epoch (local SGD)` : `${base.localEpochs} local epoch(s) per round`;
+  console.log(`Tusk: synchronous, ${WORKERS} workers, ${base.partitions} partitions, ${rounds}`);
   const test = decodeSplit(files.test);
   const train = decodeSplit(files.train);
   const rows: { seed: number; local: RunFigures; tusk: RunFigures }[] = [];
@@ -50,7 +60,7 @@ async function bench(): Promise<number> {
     console.log(`cluster up: driver ${session.cluster.driverUrl}; service logs in ${session.logPath}`);
     const client = new TuskClient({ baseUrl: session.cluster.driverUrl });
     for (const seed of seeds) {
-      const training = mlpTraining({ seed });
+      const training = mlpTraining({ seed, ...(roundsPerEpoch > 1 ? { roundsPerEpoch } : {}) });
       console.log(`\nseed ${seed}: (a) local: model.fit's training step over seeded shuffles (${backend}, 1 process)`);
       const local = await trainLocally({ topology, training, train, test });
       console.log(`seed ${seed}: (b) Tusk`);
@@ -108,7 +118,8 @@ async function bench(): Promise<number> {
   );
   console.log(
     `RESULT sync-parity local_acc=${localAcc.toFixed(4)} tusk_acc=${tuskAcc.toFixed(4)} diff_points=${diff.toFixed(2)} ` +
-      `diff_min=${Math.min(...diffs).toFixed(2)} diff_max=${Math.max(...diffs).toFixed(2)} seeds=${rows.length}`,
+      `diff_min=${Math.min(...diffs).toFixed(2)} diff_max=${Math.max(...diffs).toFixed(2)} seeds=${rows.length} ` +
+      `rounds_per_epoch=${roundsPerEpoch}`,
   );
   return 0;
 }

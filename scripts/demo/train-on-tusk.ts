@@ -67,7 +67,7 @@ export async function trainOnTusk({
   for (const r of job.history) {
     const workers = r.workers.map((w) => `${w.workerId}/p${w.partition} ${w.samplesPerSecond}/s`).join(', ');
     log(
-      `  round ${r.round}: epoch ${r.epoch}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}` +
+      `  round ${r.round}: epoch ${Number(r.epoch.toFixed(2))}  loss ${r.metrics.loss?.toFixed(4)}  acc ${r.metrics.accuracy?.toFixed(4)}` +
         `  ${r.seconds.toFixed(1)} s  [${workers}]`,
     );
   }

@@ -123,9 +123,20 @@ describe('OpenAPI description of the driver (/api/docs-json)', () => {
     expect(Object.keys(job.properties!)).toEqual(expect.arrayContaining(['name', 'model', 'compile', 'datasetId', 'training']));
     expect(job.properties!.model).toMatchObject({ type: 'object', additionalProperties: true });
     expect(Object.keys(resolve(job.properties!.training).properties!)).toEqual(
-      expect.arrayContaining(['mode', 'epochs', 'batchSize', 'seed', 'optimizerState', 'lrScaling', 'lrSchedule', 'earlyStopping']),
+      expect.arrayContaining([
+        'mode',
+        'epochs',
+        'batchSize',
+        'roundsPerEpoch',
+        'seed',
+        'optimizerState',
+        'lrScaling',
+        'lrSchedule',
+        'earlyStopping',
+      ]),
     );
     const training = resolve(job.properties!.training);
+    expect(training.properties!.roundsPerEpoch).toMatchObject({ type: 'integer', minimum: 1, maximum: 64, default: 1 });
     expect(Object.keys(resolve(training.properties!.lrSchedule).properties!)).toEqual(['type', 'stepEpochs', 'gamma', 'minLr']);
     expect(Object.keys(resolve(training.properties!.earlyStopping).properties!)).toEqual(['metric', 'mode', 'patience', 'minDelta']);
     expect(Object.keys(resolve(job.properties!.compile).properties!)).toEqual(expect.arrayContaining(['optimizer', 'loss', 'metrics']));

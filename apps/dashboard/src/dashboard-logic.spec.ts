@@ -46,6 +46,7 @@ describe('dashboard: the new-job form', () => {
         'training.epochs': '3',
         'training.batchSize': '',
         'training.partitions': 'two',
+        'training.roundsPerEpoch': '4',
         'training.pushEvery': '5',
       }),
     );
@@ -58,7 +59,7 @@ describe('dashboard: the new-job form', () => {
         loss: 'categorical_crossentropy',
         metrics: ['accuracy', 'mse'],
       },
-      training: { mode: 'synchronous', epochs: 3, partitions: 'two' },
+      training: { mode: 'synchronous', epochs: 3, partitions: 'two', roundsPerEpoch: 4 },
     });
     expect(numberOrText(' 1e-3 ')).toBe(0.001);
   });

@@ -88,6 +88,10 @@ describe('formatProgressLine', () => {
         10,
       ),
     ).toBe('failed     [###-------]  33%  round 1/3  epoch 1  loss 2.0000');
+    // roundsPerEpoch 3: the epoch is fractional.
+    expect(
+      formatProgressLine({ status: 'running', round: 1, totalRounds: 6, progress: 1 / 6, etaSeconds: null, epoch: 1 / 3 }, 6),
+    ).toContain('round 1/6  epoch 0.33');
   });
 });
 

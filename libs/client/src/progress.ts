@@ -46,7 +46,8 @@ export function formatBar(progress: number, width = 20): string {
 export function formatProgressLine(state: ProgressState, width = 20): string {
   const percent = `${Math.floor(Math.min(1, Math.max(0, state.progress)) * 100)}%`.padStart(4);
   const parts = [`${state.status.padEnd(9)}  ${formatBar(state.progress, width)} ${percent}`, `round ${state.round}/${state.totalRounds}`];
-  if (state.epoch !== undefined) parts.push(`epoch ${state.epoch}`);
+  // Fractional with roundsPerEpoch: 0.33, 0.67, 1 rather than 0.3333333333333333.
+  if (state.epoch !== undefined) parts.push(`epoch ${Number(state.epoch.toFixed(2))}`);
   if (state.metrics) {
     parts.push(`loss ${formatMetric(state.metrics.loss)}`);
     const accuracy = accuracyOf(state.metrics);

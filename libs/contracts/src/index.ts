@@ -9,4 +9,5 @@ export * from './messages/job-log.js';
 export * from './messages/push.message.js';
 export * from './jobs/job-record.js';
 export * from './jobs/job-summary.js';
+export * from './jobs/optimizer-carry.js';
 export * from './jobs/sweep-record.js';

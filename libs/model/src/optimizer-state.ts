@@ -6,13 +6,28 @@ interface StateEntry {
   dtype: 'float32' | 'int32';
 }
 
+/** Where the names of the optimizer's own running values start, after its getWeights() ones. */
+const OWN_PREFIX = 'tusk-own/';
+/**
+ * Adam's running powers of beta1 and beta2 (Adamax has no getWeights): getWeights leaves them out and setWeights
+ * recomputes them with pow, whose bits differ from the running products', so they travel as they are.
+ */
+const RUNNING_VALUES = ['accBeta1', 'accBeta2'] as const;
+
+function runningValuesOf(optimizer: tf.Optimizer): { name: string; variable: tf.Variable }[] {
+  const fields = optimizer as unknown as Record<string, unknown>;
+  return RUNNING_VALUES.flatMap((name) => (fields[name] instanceof tf.Variable ? [{ name, variable: fields[name] }] : []));
+}
+
 /**
  * An optimizer's variables (Adam's moments, its step count...) as bytes, so a partition's optimizer state can
  * follow it from round to round whichever worker trains it. Layout: a little-endian uint32 header length, the
- * JSON header (names, shapes, dtypes) padded to 4 bytes, then every value as 4 bytes.
+ * JSON header (names, shapes, dtypes) padded to 4 bytes, then every value as 4 bytes. With them go the running values
+ * setWeights would recompute otherwise, so that a loaded optimizer steps bit for bit as the saved one would have.
  */
 export async function optimizerStateBytes(optimizer: tf.Optimizer): Promise<Uint8Array> {
-  const named = await optimizer.getWeights();
+  const own = runningValuesOf(optimizer).map(({ name, variable }) => ({ name: `${OWN_PREFIX}${name}`, tensor: variable as tf.Tensor }));
+  const named = [...(await optimizer.getWeights()), ...own];
   try {
     const entries: StateEntry[] = named.map(({ name, tensor }) => ({
       name,
@@ -54,7 +69,11 @@ export async function loadOptimizerState(optimizer: tf.Optimizer, bytes: Uint8Ar
     return { name, tensor: tf.tensor(values, shape, dtype) };
   });
   try {
-    await optimizer.setWeights(named);
+    await optimizer.setWeights(named.filter((n) => !n.name.startsWith(OWN_PREFIX)));
+    for (const { name, variable } of runningValuesOf(optimizer)) {
+      const saved = named.find((n) => n.name === `${OWN_PREFIX}${name}`);
+      if (saved) variable.assign(saved.tensor);
+    }
   } finally {
     tf.dispose(named.map((n) => n.tensor));
   }

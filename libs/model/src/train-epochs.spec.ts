@@ -5,7 +5,7 @@ import { permutation } from '@tusk/data';
 import { getFlatWeights, setFlatWeights } from './flat-weights.js';
 import { mixSeed } from './seed-mix.js';
 import { disposeModel, tinyData, tinyModel, weightBits } from './tiny-models.fixture.js';
-import { trainEpochs } from './train-epochs.js';
+import { sliceBatches, trainEpochs } from './train-epochs.js';
 import { trainOnRows } from './train-on-rows.js';
 
 let data: { x: tf.Tensor2D; y: tf.Tensor2D };
@@ -112,6 +112,37 @@ describe('trainEpochs', () => {
     expect(seen.map((s) => s.epoch)).toEqual([0, 1, 2]);
     expect(seen.map((s) => s.loss)).toEqual(epochMetrics.map((m) => m.loss));
     for (const s of seen) expect(s.bits).toEqual(await trained({ seed: 7, epochs: s.epoch + 1 }));
+  });
+
+  it('gives one whole epoch bit for bit when its slices run in turn on one model, for a count not dividing the batches', async () => {
+    // 60 rows in batches of 8: B = 8 batches (the last of 4 rows); 3 slices cover batches [0, 2), [2, 5), [5, 8).
+    expect([0, 1, 2].map((index) => sliceBatches({ index, count: 3 }, 8))).toEqual([
+      { first: 0, end: 2 },
+      { first: 2, end: 5 },
+      { first: 5, end: 8 },
+    ]);
+    const [whole, sliced] = [tinyModel({ noisy: true }), tinyModel({ noisy: true })];
+    setFlatWeights(sliced, getFlatWeights(whole));
+    const epoch = await trainEpochs({ model: whole, ...data, epochs: 1, batchSize: 8, seed: 13 });
+    const samples: number[] = [];
+    for (const index of [0, 1, 2]) {
+      const part = await trainEpochs({ model: sliced, ...data, epochs: 1, batchSize: 8, seed: 13, slice: { index, count: 3 } });
+      samples.push(part.samples);
+      if (index === 0) expect(weightBits(sliced)).not.toEqual(weightBits(whole));
+    }
+    expect(samples).toEqual([16, 24, 20]);
+    expect(epoch.samples).toBe(60);
+    expect(weightBits(sliced)).toEqual(weightBits(whole));
+    [whole, sliced].forEach(disposeModel);
+  });
+
+  it('refuses a slice that is not one of an epoch', async () => {
+    const model = tinyModel();
+    await expect(trainEpochs({ model, ...data, epochs: 1, batchSize: 8, seed: 1, slice: { index: 3, count: 3 } })).rejects.toThrow(
+      'slice 3 of 3 is not a slice of an epoch',
+    );
+    expect(() => sliceBatches({ index: 0, count: 0 }, 8)).toThrow('slice 0 of 0');
+    disposeModel(model);
   });
 
   it('leaves no tensors behind across repeated calls', async () => {

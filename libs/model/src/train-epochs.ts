@@ -15,10 +15,28 @@ export interface TrainEpochsInput {
   seed: number;
   /** Keras' validation_split: the last fraction of the rows, taken before shuffling, is held out and evaluated. */
   validationSplit?: number;
+  /**
+   * Local SGD: each epoch trains only slice `index` of `count` of its batches, seeded as in the whole epoch, so running
+   * slices 0..count-1 in turn on one model gives the weights one whole epoch gives.
+   */
+  slice?: EpochSlice;
   signal?: AbortSignal;
   yieldEveryMs?: number;
   /** Called after each epoch with its index and metrics, before the next one starts (e.g. to score a test set). */
   onEpochEnd?: (epoch: number, metrics: Record<string, number>) => void | Promise<void>;
+}
+
+/** Slice `index` of `count`: batches [⌊index·B/count⌋, ⌊(index+1)·B/count⌋) of an epoch's B batches. */
+export interface EpochSlice {
+  index: number;
+  count: number;
+}
+
+/** The batches [first, end) that slice `index` of `count` covers in an epoch of `batches` batches. */
+export function sliceBatches({ index, count }: EpochSlice, batches: number): { first: number; end: number } {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
+    throw new TrainingArgumentError(`slice ${index} of ${count} is not a slice of an epoch`);
+  return { first: Math.floor((index * batches) / count), end: Math.floor(((index + 1) * batches) / count) };
 }
 
 export interface TrainEpochsResult {
@@ -27,6 +45,8 @@ export interface TrainEpochsResult {
   /** Every epoch's loss and metrics, as fit's history holds them (without `val_*`). */
   epochMetrics: Record<string, number>[];
   trainRows: number;
+  /** Rows trained in each epoch: the slice's, or all `trainRows`. */
+  samples: number;
   validationRows: number;
 }
 
@@ -43,6 +63,7 @@ export async function trainEpochs({
   batchSize,
   seed,
   validationSplit = 0,
+  slice,
   signal,
   yieldEveryMs = 500,
   onEpochEnd,
@@ -53,13 +74,18 @@ export async function trainEpochs({
   const rows = x.shape[0];
   // fit's own split point, so the held-out rows are exactly the ones fit would hold out.
   const trainRows = validationSplit > 0 ? Math.floor(rows * (1 - validationSplit)) : rows;
+  const { first, end } = slice ? sliceBatches(slice, Math.ceil(trainRows / batchSize)) : { first: 0, end: Infinity };
+  const sliceRows = (order: Uint32Array) => order.subarray(first * batchSize, Math.min(trainRows, end * batchSize));
   const epochMetrics: Record<string, number>[] = [];
+  let samples = slice ? 0 : trainRows;
   for (let epoch = 0; epoch < epochs; epoch++) {
     const epochSeed = mixSeed(seed, epoch);
     const order = permutation(trainRows, epochSeed);
-    // trainOnRows seeds batch b with mixSeed(epochSeed, b), which is mixSeed(seed, epoch, b).
-    const pass = await trainOnRows({ model, x, y, rows: order, batchSize, seed: epochSeed, signal, yieldEveryMs });
+    // trainOnRows seeds batch b with mixSeed(epochSeed, first + b), which is mixSeed(seed, epoch, b) of the whole epoch.
+    const rows = slice ? sliceRows(order) : order;
+    const pass = await trainOnRows({ model, x, y, rows, batchSize, seed: epochSeed, firstBatch: first, signal, yieldEveryMs });
     epochMetrics.push(pass.metrics);
+    samples = pass.samples;
     await onEpochEnd?.(epoch, pass.metrics);
   }
   let metrics = epochMetrics.at(-1) ?? {};
@@ -68,5 +94,5 @@ export async function trainEpochs({
     const validation = await evaluateRows({ model, x, y, rows: heldOut, batchSize, signal, yieldEveryMs, prefix: 'val_' });
     metrics = { ...metrics, ...validation };
   }
-  return { metrics, epochMetrics, trainRows, validationRows: rows - trainRows };
+  return { metrics, epochMetrics, trainRows, samples, validationRows: rows - trainRows };
 }

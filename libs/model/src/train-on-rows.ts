@@ -15,8 +15,10 @@ export interface TrainOnRowsInput {
   /** Row indices of x and y, trained in this order. */
   rows: RowIndices;
   batchSize: number;
-  /** Batch b runs with Math.random seeded from mixSeed(seed, b). */
+  /** Batch b runs with Math.random seeded from mixSeed(seed, firstBatch + b). */
   seed: number;
+  /** Where these rows' first batch stands in the whole pass they are a slice of, for its seed; 0 by default. */
+  firstBatch?: number;
   signal?: AbortSignal;
   yieldEveryMs?: number;
 }
@@ -30,7 +32,7 @@ export interface TrainPass {
 
 /**
  * One pass of fit's training step over the given rows, in order and in batches, with every random op of batch b
- * seeded from mixSeed(seed, b): the weights it leaves are a pure function of weights, optimizer state, data and seed.
+ * seeded from mixSeed(seed, firstBatch + b): the weights it leaves are a pure function of weights, optimizer state, data and seed.
  */
 export async function trainOnRows({
   model,
@@ -39,6 +41,7 @@ export async function trainOnRows({
   rows,
   batchSize,
   seed,
+  firstBatch = 0,
   signal,
   yieldEveryMs = 500,
 }: TrainOnRowsInput): Promise<TrainPass> {
@@ -60,7 +63,7 @@ export async function trainOnRows({
       totals,
       signal,
       yieldEveryMs,
-      step: (batch, b) => withSeededRandom(mixSeed(seed, b), () => train(batch)),
+      step: (batch, b) => withSeededRandom(mixSeed(seed, firstBatch + b), () => train(batch)),
     });
     return { metrics: await totals.read(), samples: indices.length, batches };
   } finally {

@@ -55,6 +55,7 @@ export function jobBodyOf(form: FormData): Record<string, unknown> {
       ...(synchronous
         ? {
             localEpochs: num('training.localEpochs'),
+            roundsPerEpoch: num('training.roundsPerEpoch'),
             optimizerState: text('training.optimizerState'),
             deltaEncoding: text('training.deltaEncoding'),
           }

@@ -19,6 +19,7 @@ const FIELDS = [
   'training.seed',
   'training.validationSplit',
   'training.localEpochs',
+  'training.roundsPerEpoch',
   'training.optimizerState',
   'training.deltaEncoding',
   'training.frequency',
@@ -134,6 +135,9 @@ export function NewJobPage() {
             <>
               <Field label="Local epochs per round" name="training.localEpochs" error={apiError}>
                 <input name="training.localEpochs" placeholder="1" />
+              </Field>
+              <Field label="Rounds per epoch (local SGD)" name="training.roundsPerEpoch" error={apiError}>
+                <input name="training.roundsPerEpoch" placeholder="1" />
               </Field>
               <Field label="Optimizer state" name="training.optimizerState" error={apiError}>
                 <select name="training.optimizerState">

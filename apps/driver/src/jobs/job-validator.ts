@@ -1,4 +1,4 @@
-import type { DatasetManifest, InitialWeightsSource, JobSpec } from '@tusk/contracts';
+import type { DatasetManifest, InitialWeightsSource, JobSpec, TrainingMode, TrainingSpec } from '@tusk/contracts';
 import {
   buildModel,
   compileSettingsInModel,
@@ -45,6 +45,44 @@ function initialWeightsSource({ jobId, round, modelJson, weights }: InitialWeigh
 }
 
 /**
+ * `roundsPerEpoch` as the spec keeps it (absent for 1): synchronous, with one epoch per round, and no more rounds than
+ * the smallest partition has batches per epoch, so that every round's slice trains something.
+ */
+function roundsPerEpochOf({
+  t,
+  mode,
+  partitions,
+  batchSize,
+  manifest,
+}: {
+  t: CreateJobDto['training'];
+  mode: TrainingMode;
+  partitions: number;
+  batchSize: number;
+  manifest: DatasetManifest;
+}): Pick<TrainingSpec, 'roundsPerEpoch'> {
+  const perEpoch = t.roundsPerEpoch;
+  if (perEpoch === undefined) return {};
+  if (mode !== 'synchronous')
+    throw new ModelSpecError('training.roundsPerEpoch', 'applies to synchronous jobs only (an asynchronous job is one round)');
+  if (perEpoch === 1) return {};
+  if ((t.localEpochs ?? 1) > 1)
+    throw new ModelSpecError('training.roundsPerEpoch', 'splits one epoch into rounds: it cannot be combined with localEpochs above 1');
+  const split = t.validationSplit ?? 0;
+  const batches = Array.from({ length: partitions }, (_, p) => {
+    const rows = manifest.partitions.filter((part) => part.index % partitions === p).reduce((n, part) => n + part.rows, 0);
+    return Math.ceil((split > 0 ? Math.floor(rows * (1 - split)) : rows) / batchSize);
+  });
+  const fewest = Math.min(...batches);
+  if (perEpoch > fewest)
+    throw new ModelSpecError(
+      'training.roundsPerEpoch',
+      `partition ${batches.indexOf(fewest)} has ${fewest} batch(es) per epoch: at most that many rounds per epoch`,
+    );
+  return { roundsPerEpoch: perEpoch };
+}
+
+/**
  * Checks a job against its dataset and the configured limits before anything is stored or queued,
  * building the model once to catch unknown layers, shapes that do not fit and oversized models.
  */
@@ -86,6 +124,8 @@ export async function validateJob({
   if (partitions > env.TUSK_MAX_PARTITIONS)
     throw new ModelSpecError('training.partitions', `at most ${env.TUSK_MAX_PARTITIONS} (TUSK_MAX_PARTITIONS)`);
   const localEpochs = Math.min(t.localEpochs ?? 1, t.epochs);
+  const batchSize = t.batchSize ?? 32;
+  const roundsPerEpoch = roundsPerEpochOf({ t, mode, partitions, batchSize, manifest });
   const compile = kerasCompileSpec(dto.compile ?? compileSettingsInModel(dto.model));
   const seed = t.seed ?? 42;
 
@@ -134,9 +174,10 @@ export async function validateJob({
       training: {
         mode,
         epochs: t.epochs,
-        batchSize: t.batchSize ?? 32,
+        batchSize,
         partitions,
         localEpochs,
+        ...roundsPerEpoch,
         validationSplit: t.validationSplit ?? 0,
         seed,
         ...(validation ? { validationDatasetId: validation.id } : {}),

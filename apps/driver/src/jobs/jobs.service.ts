@@ -16,6 +16,7 @@ import type { CreateJobDto } from './dto/create-job.dto.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
 import { validateJob } from './job-validator.js';
+import { totalRounds } from './round-math.js';
 import { Checkpoints } from './checkpoints.js';
 import { TrainingLoop } from './training-loop.js';
 
@@ -46,7 +47,7 @@ export class JobsService {
       createdAt: now,
       updatedAt: now,
       round: 0,
-      totalRounds: spec.training.mode === 'synchronous' ? Math.ceil(spec.training.epochs / spec.training.localEpochs) : 1,
+      totalRounds: totalRounds(spec.training),
       params,
       history: [],
       backends: [],

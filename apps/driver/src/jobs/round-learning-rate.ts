@@ -1,10 +1,12 @@
 import type { JobRecord, RoundRecord, TaskMessage } from '@tusk/contracts';
 import { learningRateAt, learningRatePlan, learningRateRange } from '@tusk/model';
+import { roundPlan } from './round-math.js';
 
 /**
- * The learning rate of the job's current round. Synchronous: one rate per round, the schedule's at the round's first
- * epoch, carried by every task. Asynchronous and hogwild (one round): the tasks carry the plan and the workers set the
- * rate per step; the history records where the schedule ends and the lowest and highest rate it took.
+ * The learning rate of the job's current round. Synchronous: one rate per round, the schedule's where the round starts
+ * (a fractional epoch with `roundsPerEpoch`), carried by every task. Asynchronous and hogwild (one round): the tasks
+ * carry the plan and the workers set the rate per step; the history records where the schedule ends and the lowest
+ * and highest rate it took.
  */
 export function roundLearningRate(job: JobRecord): {
   task: Pick<TaskMessage, 'learningRate' | 'learningRatePlan'>;
@@ -18,6 +20,6 @@ export function roundLearningRate(job: JobRecord): {
       record: { learningRate: learningRateAt(plan, training.epochs), learningRateRange: learningRateRange(plan) },
     };
   }
-  const learningRate = learningRateAt(plan, job.round * training.localEpochs);
+  const learningRate = learningRateAt(plan, roundPlan(training, job.round).startEpoch);
   return { task: { learningRate }, record: { learningRate } };
 }

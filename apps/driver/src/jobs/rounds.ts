@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   datasetManifestKey,
   deltasPrefix,
-  optimizerStateKey,
   optimizerStatesPrefix,
   velocityKey,
   WEIGHTS_BUCKET,
@@ -15,7 +14,7 @@ import {
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
-import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
+import { applyDelta, averageDeltas, bytesToFloat32, computeDelta, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { earlyStoppingState } from './early-stopping.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
@@ -24,7 +23,7 @@ import { JobStore } from './job-store.js';
 import type { MembershipWatch } from './membership.js';
 import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
-import { expectedPushes, roundRecord } from './round-math.js';
+import { expectedPushes, previousOptimizerState, roundPlan, roundRecord } from './round-math.js';
 import { withServerMomentum } from './server-momentum.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
@@ -36,16 +35,6 @@ const ASYNC_PROGRESS_MS = 2_000;
 /** The seed of one partition's task in one round: a pure function of the job's seed, so reruns match. */
 export const taskSeed = ({ seed, round, partition }: { seed: number; round: number; partition: number }): number =>
   mixSeed(seed, round, partition);
-
-/**
- * Where partition `p` starts its optimizer from: the state its accepted attempt left in the previous round
- * (`optimizerState: "partition"`).
- */
-function previousOptimizerState(job: JobRecord, partition: number): string | undefined {
-  if (job.spec.training.optimizerState !== 'partition' || job.round === 0) return undefined;
-  const previous = job.history[job.round - 1]?.workers.find((w) => w.partition === partition);
-  return previous?.attempt ? optimizerStateKey({ jobId: job.id, round: job.round - 1, partition, attempt: previous.attempt }) : undefined;
-}
 
 /**
  * One round of a job: publish a task per partition, wait for every result, then (synchronous) average the
@@ -68,8 +57,7 @@ export class Rounds {
     const { training } = job.spec;
     const round = job.round;
     const synchronous = training.mode === 'synchronous';
-    // Asynchronous and hogwild jobs are one round in which every worker trains all its epochs.
-    const epochsThisRound = synchronous ? Math.min(training.localEpochs, training.epochs - round * training.localEpochs) : training.epochs;
+    const plan = roundPlan(training, round);
     const started = Date.now();
     const learningRate = roundLearningRate(job);
     const tasks: TaskMessage[] = Array.from({ length: training.partitions }, (_, partition) => ({
@@ -79,9 +67,10 @@ export class Rounds {
       partition,
       datasetId: job.spec.datasetId,
       weightsKey: weightsKey(job.id, round),
-      epochs: epochsThisRound,
+      epochs: plan.epochs,
       batchSize: training.batchSize,
-      seed: taskSeed({ seed: training.seed, round, partition }),
+      seed: taskSeed({ seed: training.seed, round: plan.seedRound, partition }),
+      ...(plan.slice ? { slice: plan.slice } : {}),
       optimizerKey: previousOptimizerState(job, partition),
       ...(job.resumes?.length ? { run: job.resumes.length } : {}),
       ...learningRate.task,
@@ -111,8 +100,8 @@ export class Rounds {
     const validation = await this.validate(job, round + 1, collector, signal);
     const record = roundRecord({
       round: round + 1,
-      epoch: synchronous ? Math.min(training.epochs, round * training.localEpochs + epochsThisRound) : training.epochs,
-      epochsTrained: epochsThisRound,
+      epoch: plan.endEpoch,
+      epochsTrained: plan.epochs,
       results,
       seconds: (Date.now() - started) / 1000,
     });
@@ -157,7 +146,10 @@ export class Rounds {
     return updated;
   }
 
-  /** FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights. */
+  /**
+   * FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights; with
+   * one partition, the weights it trained, as they are.
+   */
   private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
     const ordered = [...results].sort((a, b) => a.partition - b.partition);
@@ -166,16 +158,15 @@ export class Rounds {
         if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
         const bytes = await this.infra.blobs.get(r.deltaKey);
         this.metrics.deltaReceived(bytes.byteLength);
-        return {
-          delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes),
-          samples: r.samples,
-          partition: r.partition,
-        };
+        const values = r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes);
+        const weights = r.deltaHolds === 'weights' ? values : undefined;
+        return { delta: weights ? computeDelta(base, weights) : values, weights, samples: r.samples, partition: r.partition };
       }),
     );
     const poisoned = deltas.find((d) => hasNonFinite(d.delta));
     if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
-    return float32ToBytes(applyDelta(base, averageDeltas(deltas)));
+    const only = deltas.length === 1 ? deltas[0].weights : undefined;
+    return float32ToBytes(only ?? applyDelta(base, averageDeltas(deltas)));
   }
 
   /**

@@ -84,6 +84,15 @@ describe('trial bodies', () => {
     });
     expect((body.model as typeof baseJob.model).config.layers[0].config.units).toBe(32);
     expect(baseJob.model.config.layers[0].config.units).toBe('{{units}}');
+    // With roundsPerEpoch 4, 9 rounds take ⌈9 / 4⌉ = 3 epochs (12 rounds: ASHA's rungs stay below 9).
+    const sliced = trialBody({
+      baseJob: { ...baseJob, training: { epochs: 2 } },
+      params: { 'training.roundsPerEpoch': 4 },
+      scheduler: { type: 'asha', gracePeriod: 1, reductionFactor: 3, maxRounds: 9 },
+      name: 'rpe',
+      index: 0,
+    });
+    expect(sliced.training).toEqual({ epochs: 3, roundsPerEpoch: 4 });
   });
 
   it('refuses a placeholder the model lacks and a path through a non-object', () => {

@@ -39,7 +39,8 @@ function setPath(body: Json, key: string, value: unknown): void {
 
 /**
  * The `POST /jobs` body of one trial: the base job with the trial's values set, its name numbered, and with
- * ASHA every trial given `maxRounds` rounds (epochs = maxRounds × localEpochs).
+ * ASHA every trial given `maxRounds` rounds (epochs = maxRounds × localEpochs, or ⌈maxRounds / roundsPerEpoch⌉, whose
+ * last epoch may add a few rounds).
  */
 export function trialBody({
   baseJob,
@@ -71,7 +72,8 @@ export function trialBody({
   if (scheduler.type === 'asha') {
     const training = (body.training ?? {}) as Json;
     const localEpochs = typeof training.localEpochs === 'number' ? training.localEpochs : 1;
-    body.training = { ...training, epochs: scheduler.maxRounds * localEpochs };
+    const roundsPerEpoch = typeof training.roundsPerEpoch === 'number' ? training.roundsPerEpoch : 1;
+    body.training = { ...training, epochs: Math.ceil((scheduler.maxRounds * localEpochs) / roundsPerEpoch) };
   }
   return body;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  carriesOptimizerState,
   datasetManifestKey,
   deltaKey,
   FINAL_STATUSES,
@@ -102,8 +103,8 @@ export class TaskRunner {
       const metrics = await evaluateRows({ model, x: data.x, y: data.y, rows: allRows(data.rows), batchSize: task.batchSize, signal });
       return { ...common, metrics: kerasNames(metrics), seconds: (performance.now() - started) / 1000 };
     }
-    // Nothing carries over from an earlier task (optimizer state, shuffles, dropout masks): the delta is a
-    // pure function of the weights, the partition and the task's seed, whichever worker runs it.
+    // Nothing carries over from an earlier task but the optimizer state the task names (shuffles, dropout masks): the
+    // delta is a pure function of the weights, that state, the partition and the task's seed, whichever worker runs it.
     resetOptimizer({ model, compile: job.spec.compile });
     if (task.optimizerKey) await loadOptimizerState(model.optimizer, await this.infra.blobs.get(task.optimizerKey));
     // The round's rate (warmup, scaling, schedule) replaces the compile spec's; a restored state keeps its moments.
@@ -116,24 +117,29 @@ export class TaskRunner {
       batchSize: task.batchSize,
       seed: task.seed,
       validationSplit: job.spec.training.validationSplit,
+      slice: task.slice,
       signal,
     });
-    const delta = computeDelta(base, getFlatWeights(model));
+    const weights = getFlatWeights(model);
     const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
     const deltaEncoding = job.spec.training.deltaEncoding ?? 'float32';
-    const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(delta) : float32ToBytes(delta);
+    const deltaHolds = job.spec.training.partitions === 1 && deltaEncoding === 'float32' ? 'weights' : 'delta';
+    const sent = deltaHolds === 'weights' ? weights : computeDelta(base, weights);
+    const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(sent) : float32ToBytes(sent);
     await this.infra.blobs.put(key, deltaBytes);
     this.metrics?.deltaSent(deltaBytes.byteLength);
     let optimizerKey: string | undefined;
-    if (job.spec.training.optimizerState === 'partition') {
+    // Kept for the partition's task of the next round when that one goes on from it (see carriesOptimizerState).
+    if (carriesOptimizerState(job.spec.training, task.round + 1)) {
       optimizerKey = optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
       await this.infra.blobs.put(optimizerKey, await optimizerStateBytes(model.optimizer));
     }
     return {
       ...common,
-      samples: trained.trainRows,
+      samples: trained.samples,
       deltaKey: key,
       deltaEncoding,
+      deltaHolds,
       optimizerKey,
       metrics: kerasNames(trained.metrics),
       seconds: (performance.now() - started) / 1000,

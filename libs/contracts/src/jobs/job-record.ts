@@ -92,6 +92,11 @@ export interface TrainingSpec {
   partitions: number;
   /** Epochs each worker trains on its partition between two averagings (synchronous). */
   localEpochs: number;
+  /**
+   * Synchronous local SGD: rounds per epoch, each training every partition on its next slice of the epoch's batches
+   * (in the epoch's seeded order) before averaging; 1 when absent. Needs `localEpochs` 1.
+   */
+  roundsPerEpoch?: number;
   validationSplit: number;
   /** Evaluated on the workers after every round; its metrics join the round's as `val_*`. */
   validationDatasetId?: string;
@@ -214,7 +219,7 @@ export interface VersionPoint {
 /** One completed round of a job: what the history and the events carry. */
 export interface RoundRecord {
   round: number;
-  /** Epochs completed once this round is averaged. */
+  /** Epochs completed once this round is averaged: fractional with `roundsPerEpoch` (0.5, 1, 1.5... with 2). */
   epoch: number;
   metrics: Record<string, number>;
   samples: number;

@@ -21,6 +21,11 @@ export class ResultMessage {
   @IsOptional() @IsIn(['float32', 'float16']) deltaEncoding?: 'float32' | 'float16';
   /** KV key of the delta blob (training tasks): it names the attempt, see `deltaKey`. */
   @IsOptional() @IsString() deltaKey?: string;
+  /**
+   * `weights`: the blob holds the trained weights, not their delta. A job of one partition sends them (float32): the
+   * mean of one is its weights, and a delta added back to the round's weights can lose a bit where a weight crosses 0.
+   */
+  @IsOptional() @IsIn(['delta', 'weights']) deltaHolds?: 'delta' | 'weights';
   /** KV key of the optimizer state this attempt ended with (`optimizerState: "partition"`). */
   @IsOptional() @IsString() optimizerKey?: string;
   @IsInt() @Min(0) samples: number;

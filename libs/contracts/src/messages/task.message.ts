@@ -22,6 +22,12 @@ export class LearningRatePlanMessage implements LearningRatePlan {
   @IsOptional() @ValidateNested() @Type(() => LrScheduleMessage) schedule?: LrSchedule;
 }
 
+/** Local SGD: the task trains slice `index` of `count` of its epoch's batches. */
+export class EpochSliceMessage {
+  @IsInt() @Min(0) index: number;
+  @IsInt() @Min(1) count: number;
+}
+
 /** One partition's work for one round, published on `tusk.tasks.<job>`. */
 export class TaskMessage {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/) jobId: string;
@@ -37,6 +43,11 @@ export class TaskMessage {
   @IsInt() @Min(0) @Max(10_000) epochs: number;
   @IsInt() @Min(1) @Max(1_000_000) batchSize: number;
   @IsInt() seed: number;
+  /**
+   * Synchronous jobs with `roundsPerEpoch` > 1: the slice of the epoch this round trains; `seed` is then the seed of
+   * the whole epoch, the same for each of its slices.
+   */
+  @IsOptional() @ValidateNested() @Type(() => EpochSliceMessage) slice?: EpochSliceMessage;
   /** KV key of the optimizer state to start from (`optimizerState: "partition"`, from round 1 on). */
   @IsOptional() @IsString() optimizerKey?: string;
   /** Evaluation tasks report under this id instead of a training round. */

@@ -98,6 +98,9 @@ export class CompileDto {
   @IsOptional() jit_compile?: unknown;
 }
 
+/** The most rounds an epoch can be cut into. */
+export const MAX_ROUNDS_PER_EPOCH = 64;
+
 export class TrainingDto {
   @ApiPropertyOptional({ enum: TRAINING_MODES, default: 'synchronous' })
   @IsOptional()
@@ -123,6 +126,19 @@ export class TrainingDto {
   @IsInt()
   @Min(1)
   localEpochs?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_ROUNDS_PER_EPOCH,
+    default: 1,
+    description:
+      "Synchronous local SGD: averagings per epoch, each round training every partition on its next slice of the epoch's batches",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ROUNDS_PER_EPOCH)
+  roundsPerEpoch?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 0.9 })
   @IsOptional()
   @IsNumber()

@@ -32,7 +32,8 @@ export class WorkerRoundStatResponse implements WorkerRoundStat {
 
 export class RoundRecordResponse implements RoundRecord {
   @ApiProperty({ type: 'integer' }) round!: number;
-  @ApiProperty({ type: 'integer' }) epoch!: number;
+  @ApiProperty({ description: 'epochs completed once this round is averaged: fractional with roundsPerEpoch (0.5, 1, 1.5...)' })
+  epoch!: number;
   @ApiProperty({ ...NUMBER_MAP, example: { loss: 0.41, accuracy: 0.86 } }) metrics!: Record<string, number>;
   @ApiProperty({ type: 'integer' }) samples!: number;
   @ApiProperty() seconds!: number;
@@ -84,7 +85,7 @@ export class VersionPointResponse implements VersionPoint {
 
 export class CheckpointRecordResponse implements CheckpointRecord {
   @ApiProperty({ type: 'integer', description: 'the weights after this many rounds' }) round!: number;
-  @ApiProperty({ type: 'integer' }) epoch!: number;
+  @ApiProperty({ description: 'epochs completed by then: fractional with roundsPerEpoch' }) epoch!: number;
   @ApiProperty({ description: "sha256 of the checkpoint's weights.bin" }) weightsSha256!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
