@@ -15,7 +15,8 @@ import {
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
-import { applyDelta, averageDeltas, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
+import { applyDelta, bytesToFloat32, float32ToBytes, mixSeed } from '@tusk/model';
+import { DriverEnv } from '../driver-env.js';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { earlyStoppingState } from './early-stopping.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
@@ -25,6 +26,7 @@ import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
 import { expectedPushes, roundRecord } from './round-math.js';
 import { withServerMomentum } from './server-momentum.js';
+import { streamedAverage } from './streamed-average.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
 import { VersionCurve } from './version-curve.js';
@@ -61,6 +63,7 @@ export class Rounds {
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(TaskGroups) private readonly groups: TaskGroups,
     @Inject(DriverMetrics) private readonly metrics: DriverMetrics,
+    @Inject(DriverEnv) private readonly env: DriverEnv,
   ) {}
 
   async run(job: JobRecord, collector: ResultCollector, signal: AbortSignal): Promise<JobRecord> {
@@ -153,25 +156,18 @@ export class Rounds {
     return updated;
   }
 
-  /** FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights. */
+  /** FedAvg: the sample-weighted mean of the partitions' deltas, streamed in partition order, added to this round's weights. */
   private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
+    const { mean } = await streamedAverage({
+      results,
+      round,
+      fetchAhead: this.env.TUSK_DELTA_FETCH_AHEAD,
+      get: (key) => this.infra.blobs.get(key),
+      onFetched: (bytes) => this.metrics.deltaReceived(bytes),
+    });
+    // The weights are read after the deltas: they are not held while the deltas stream in.
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
-    const ordered = [...results].sort((a, b) => a.partition - b.partition);
-    const deltas = await Promise.all(
-      ordered.map(async (r) => {
-        if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
-        const bytes = await this.infra.blobs.get(r.deltaKey);
-        this.metrics.deltaReceived(bytes.byteLength);
-        return {
-          delta: r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes),
-          samples: r.samples,
-          partition: r.partition,
-        };
-      }),
-    );
-    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
-    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
-    return float32ToBytes(applyDelta(base, averageDeltas(deltas)));
+    return float32ToBytes(applyDelta(base, mean));
   }
 
   /**

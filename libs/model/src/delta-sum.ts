@@ -1,0 +1,28 @@
+import type { WeightedDelta } from './delta.js';
+
+/**
+ * `averageDeltas` one delta at a time: the same float64 products and sums in the order `add` is called, so
+ * folding in partition order gives the very same bits while only the running sum stays in memory.
+ */
+export class DeltaSum {
+  private sum?: Float64Array;
+
+  /** `totalSamples`: the samples of every delta that will be added (each one's weight is samples / total). */
+  constructor(private readonly totalSamples: number) {
+    if (!(totalSamples > 0)) throw new Error('deltas carry no samples');
+  }
+
+  add({ delta, samples }: WeightedDelta): void {
+    this.sum ??= new Float64Array(delta.length);
+    const sum = this.sum;
+    if (delta.length !== sum.length) throw new Error(`delta has ${delta.length} values, expected ${sum.length}`);
+    const w = samples / this.totalSamples;
+    for (let i = 0; i < sum.length; i++) sum[i] += delta[i] * w;
+  }
+
+  /** The sample-weighted mean of what was added, as float32. */
+  mean(): Float32Array {
+    if (!this.sum) throw new Error('no deltas to average');
+    return Float32Array.from(this.sum);
+  }
+}
