@@ -3,10 +3,12 @@ import { BaseEnv, loadEnv } from '@tusk/config';
 import type { DatasetManifest, JobRecord } from '@tusk/contracts';
 import { seededRandom } from '@tusk/data';
 import { Infra } from '@tusk/infra';
-import { DeltaSum, float32ToBytes } from '@tusk/model';
+import { float32ToBytes } from '@tusk/model';
+import { DriverEnv } from '../apps/driver/src/driver-env.js';
 import { blobsCsv } from '../test/e2e/synthetic-data.js';
 import { benchCluster, runMain } from './lib/bench-cluster.js';
 import { procStatusMb, resetPeakRss, rssSampler } from './lib/proc-memory.js';
+import { kvFoldGbPerSecond, sumGbPerSecond } from './lib/fold-probes.js';
 import { SimulatedWorkers } from './lib/simulated-workers.js';
 import { fmt, linearFit, loadNote, median, spread, table } from './lib/stats.js';
 
@@ -19,7 +21,8 @@ import { fmt, linearFit, loadNote, median, spread, table } from './lib/stats.js'
  * (the driver reads the results, streams and sums the deltas, writes the next weights, records the round and
  * purges the deltas); the median over the rounds. The driver's peak RSS (VmHWM reset when round 0's tasks arrive,
  * plus VmRSS sampled every 20 ms) covers the rounds only, not the model build or the final artifact. The sum itself
- * (DeltaSum over float32 deltas, no KV) is timed in this process. Ends with
+ * (DeltaSum over float32 deltas with its NaN/Inf check, no KV) and the driver's whole averaging path (streamedAverage: KV fetch, NaN check,
+ * sum) are timed in this process, to tell the sum from the fetch. Ends with
  * `RESULT fan-in p128_1m_s=.. p128_10m_s=.. driver_peak_rss_mb=.. sum_gb_per_s=..` and the round overhead for
  * 1,000 workers extrapolated from a linear fit in P.
  * TUSK_FANIN_PARTITIONS (2,8,32,128), TUSK_FANIN_PARAMS (1m,10m), TUSK_FANIN_ROUNDS (4: 3 measured gaps);
@@ -59,18 +62,6 @@ const samplesOf = (partition: number): number => 500 + ((partition * 37) % 101);
 function randomDelta(params: number, seed: number): Float32Array {
   const random = seededRandom(seed);
   return Float32Array.from({ length: params }, () => (random() - 0.5) * 1e-4);
-}
-
-/** GB of float32 deltas per second DeltaSum folds, in this process (no KV): the median of 3 folds of 4 deltas. */
-function sumGbPerSecond(params: number): number {
-  const deltas = [1, 2, 3, 4].map((seed) => randomDelta(params, seed));
-  const rates = [1, 2, 3].map(() => {
-    const sum = new DeltaSum(4 * samplesOf(0));
-    const started = performance.now();
-    for (const delta of deltas) sum.add({ delta, samples: samplesOf(0) });
-    return (4 * params * 4) / 1e9 / ((performance.now() - started) / 1000);
-  });
-  return median(rates);
 }
 
 interface Row {
@@ -160,6 +151,8 @@ async function main(): Promise<number> {
     const pid = bc.cluster.service('driver')?.process.pid;
     if (!pid) throw new Error('no driver pid');
     infra = await Infra.connect({ name: 'tusk-fanin-bench', env: loadEnv(BaseEnv, { ...bc.cluster.env }) });
+    // What the driver process runs with, defaults included.
+    const driverEnv = loadEnv(DriverEnv, { ...bc.cluster.env });
     workers = new SimulatedWorkers(infra);
     await workers.start();
     const client = new TuskClient({ baseUrl: bc.cluster.driverUrl });
@@ -168,13 +161,14 @@ async function main(): Promise<number> {
     const dataset = await client.createDataset({ format: 'csv', labelColumns: 'label', partitions: maxP, name: 'fan-in', file: csv });
     console.log(
       `fan-in: driver pid ${pid} (idle RSS ${fmt(procStatusMb(pid, 'VmRSS'))} MB), ` +
-        `TUSK_DELTA_FETCH_AHEAD ${fetchAhead ?? 'default (4)'}, ` +
+        `TUSK_DELTA_FETCH_AHEAD ${driverEnv.TUSK_DELTA_FETCH_AHEAD}, ` +
         `P = ${PARTITIONS.join(', ')}, params ${SIZES.map((s) => s.label).join(', ')}, ${ROUNDS} rounds each; logs in ${bc.logPath}`,
     );
     console.log(`start: ${await loadNote()}`);
 
     const rows: Row[] = [];
     const sums = new Map<string, number>();
+    const kvFolds = new Map<string, number>();
     for (const size of SIZES) {
       const deltas = new Map<number, Uint8Array>();
       for (const partitions of PARTITIONS) {
@@ -185,7 +179,9 @@ async function main(): Promise<number> {
             `driver peak RSS ${fmt(row.peakRssMb)} MB (${await loadNote()})`,
         );
       }
-      sums.set(size.label, sumGbPerSecond(rows.find((r) => r.label === size.label)!.params));
+      const [params, delta] = [...deltas][0];
+      sums.set(size.label, sumGbPerSecond([1, 2, 3, 4].map((seed) => randomDelta(params, seed))));
+      kvFolds.set(size.label, await kvFoldGbPerSecond({ infra, delta, fetchAhead: driverEnv.TUSK_DELTA_FETCH_AHEAD }));
     }
 
     console.log('');
@@ -208,7 +204,8 @@ async function main(): Promise<number> {
       const fit = linearFit(own.map((r) => [r.partitions, median(r.overheads)]));
       extrapolated.set(size.label, fit ? fit.intercept + fit.slope * EXTRAPOLATE_TO : Number.NaN);
       console.log(
-        `${size.label}: the sum alone ${fmt(sums.get(size.label)!, 2)} GB/s (this process, no KV); round overhead ` +
+        `${size.label}: the sum alone ${fmt(sums.get(size.label)!, 2)} GB/s, KV fetch + check + sum ` +
+          `${fmt(kvFolds.get(size.label)!, 2)} GB/s (both in this process); round overhead ` +
           (fit
             ? `≈ ${fmt(fit.intercept, 3)} s + ${fmt(fit.slope * 1000, 2)} ms × P, so ${fmt(extrapolated.get(size.label)!, 1)} s at ` +
               `${EXTRAPOLATE_TO} workers`

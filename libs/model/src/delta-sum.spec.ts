@@ -39,6 +39,14 @@ describe('DeltaSum', () => {
     expect(Array.from(sum.mean())).toEqual([2.5, 5, -1.5]);
   });
 
+  it('tells when a delta held NaN or Infinity, even with no samples', () => {
+    const sum = new DeltaSum(3);
+    expect(sum.add({ delta: Float32Array.from([1, -2, 3e38]), samples: 1 })).toBe(true);
+    expect(sum.add({ delta: Float32Array.from([0, NaN, 0]), samples: 1 })).toBe(false);
+    expect(sum.add({ delta: Float32Array.from([-Infinity, 0, 0]), samples: 0 })).toBe(false);
+    expect(new DeltaSum(1).add({ delta: Float32Array.from([Infinity]), samples: 1 })).toBe(false);
+  });
+
   it('refuses no samples, nothing added and mismatched lengths', () => {
     expect(() => new DeltaSum(0)).toThrow('deltas carry no samples');
     expect(() => new DeltaSum(1).mean()).toThrow('no deltas to average');

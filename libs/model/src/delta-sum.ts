@@ -12,12 +12,22 @@ export class DeltaSum {
     if (!(totalSamples > 0)) throw new Error('deltas carry no samples');
   }
 
-  add({ delta, samples }: WeightedDelta): void {
+  /**
+   * Adds one delta; false when it held a NaN or ±Infinity (the sum is then poisoned and must be dropped). The check
+   * rides along the sum's own pass: `v * 0` is 0 for every finite value and NaN otherwise.
+   */
+  add({ delta, samples }: WeightedDelta): boolean {
     this.sum ??= new Float64Array(delta.length);
     const sum = this.sum;
     if (delta.length !== sum.length) throw new Error(`delta has ${delta.length} values, expected ${sum.length}`);
     const w = samples / this.totalSamples;
-    for (let i = 0; i < sum.length; i++) sum[i] += delta[i] * w;
+    let probe = 0;
+    for (let i = 0; i < sum.length; i++) {
+      const v = delta[i];
+      sum[i] += v * w;
+      probe += v * 0;
+    }
+    return probe === 0;
   }
 
   /** The sample-weighted mean of what was added, as float32. */

@@ -1,5 +1,5 @@
 import type { ResultMessage } from '@tusk/contracts';
-import { bytesToFloat32, decodeFloat16, DeltaSum, hasNonFinite } from '@tusk/model';
+import { bytesToFloat32, decodeFloat16, DeltaSum } from '@tusk/model';
 
 export interface StreamedAverage {
   /** The sample-weighted mean of the deltas: the bits `averageDeltas` gives on all of them in partition order. */
@@ -52,8 +52,7 @@ export async function streamedAverage({
     const bytes = await pending.get(i)!;
     pending.delete(i);
     const delta = deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes);
-    if (hasNonFinite(delta)) throw new Error(`partition ${partition} sent a delta with NaN or Inf in round ${round}`);
-    sum.add({ delta, samples });
+    if (!sum.add({ delta, samples })) throw new Error(`partition ${partition} sent a delta with NaN or Inf in round ${round}`);
     held--;
     if (i + fetchAhead < ordered.length) fetch(i + fetchAhead);
   }
