@@ -9,7 +9,7 @@ import { blobsCsv } from '../test/e2e/synthetic-data.js';
 import { benchCluster, runMain } from './lib/bench-cluster.js';
 import { procStatusMb, resetPeakRss, rssSampler } from './lib/proc-memory.js';
 import { kvFoldGbPerSecond, sumGbPerSecond } from './lib/fold-probes.js';
-import { SimulatedWorkers } from './lib/simulated-workers.js';
+import { SimulatedWorkers } from '../test/harness/simulated-workers.js';
 import { fmt, linearFit, loadNote, median, spread, table } from './lib/stats.js';
 
 /**
@@ -114,7 +114,7 @@ async function measure({
   const stopSampling = rssSampler(pid);
   const overheads: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const lastResultAt = await workers.answer({ round: tasks, delta, samplesOf });
+    const lastResultAt = await workers.answer({ round: tasks, deltaOf: () => delta, samplesOf });
     if (round === ROUNDS - 1) break;
     tasks = await tasksOf(round + 1);
     overheads.push((tasks.firstAt - lastResultAt) / 1000);

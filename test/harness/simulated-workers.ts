@@ -67,16 +67,16 @@ export class SimulatedWorkers {
   }
 
   /**
-   * Answers a round: stores `delta` for every task (samples from `samplesOf`), then publishes all results at once
-   * and acks. Resolves with `performance.now()` when the last result was stored in the results stream.
+   * Answers a round: stores each task's float32 delta (`deltaOf`, samples from `samplesOf`), then publishes all
+   * results at once and acks. Resolves with `performance.now()` when the last result was stored in the results stream.
    */
   async answer({
     round,
-    delta,
+    deltaOf,
     samplesOf,
   }: {
     round: RoundTasks;
-    delta: Uint8Array;
+    deltaOf: (partition: number) => Uint8Array;
     samplesOf: (partition: number) => number;
   }): Promise<number> {
     const results: ResultMessage[] = [];
@@ -86,7 +86,7 @@ export class SimulatedWorkers {
         const { task, msg } = next;
         const attempt = attemptId({ streamSeq: msg.seq, deliveryCount: msg.info.deliveryCount });
         const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
-        await this.infra.blobs.put(key, delta);
+        await this.infra.blobs.put(key, deltaOf(task.partition));
         results.push({
           jobId: task.jobId,
           kind: task.kind,
