@@ -37,3 +37,14 @@ export function spread(values: readonly number[], digits = 1): string {
   if (v.length === 1) return fmt(v[0], digits);
   return `${fmt(median(v), digits)} (${fmt(Math.min(...v), digits)}–${fmt(Math.max(...v), digits)})`;
 }
+
+/** Least-squares line through `[x, y]` points, to extrapolate a cost; undefined with fewer than two distinct x. */
+export function linearFit(points: readonly (readonly [number, number])[]): { intercept: number; slope: number } | undefined {
+  const p = points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const mx = p.reduce((n, [x]) => n + x, 0) / p.length;
+  const my = p.reduce((n, [, y]) => n + y, 0) / p.length;
+  const sxx = p.reduce((n, [x]) => n + (x - mx) ** 2, 0);
+  if (p.length < 2 || sxx === 0) return undefined;
+  const slope = p.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0) / sxx;
+  return { intercept: my - slope * mx, slope };
+}

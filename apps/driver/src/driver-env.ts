@@ -21,4 +21,6 @@ export class DriverEnv extends BaseEnv {
   @IsInt() @Min(1) TUSK_MAX_ACTIVE_JOBS: number = 100;
   /** How long a job waits out NATS or S3 being unreachable before it fails and says so. */
   @IsInt() @Min(1) TUSK_OUTAGE_LIMIT_S: number = 300;
+  /** Deltas a synchronous round fetches ahead of the one it folds in: its memory is the running sum plus this many. */
+  @IsInt() @Min(1) @Max(64) TUSK_DELTA_FETCH_AHEAD: number = 4;
 }

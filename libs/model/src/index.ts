@@ -1,6 +1,7 @@
 export * from './backend.js';
 export * from './flat-weights.js';
 export * from './delta.js';
+export * from './delta-sum.js';
 export * from './float-codec.js';
 export * from './float16.js';
 export * from './model-spec-error.js';

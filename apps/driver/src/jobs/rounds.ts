@@ -14,7 +14,8 @@ import {
 } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { purgeKvPrefix } from '@tusk/messaging';
-import { applyDelta, averageDeltas, bytesToFloat32, computeDelta, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
+import { applyDelta, bytesToFloat32, decodeFloat16, float32ToBytes, hasNonFinite, mixSeed } from '@tusk/model';
+import { DriverEnv } from '../driver-env.js';
 import { DriverMetrics } from '../metrics/driver-metrics.js';
 import { earlyStoppingState } from './early-stopping.js';
 import { evaluateOnWorkers } from './evaluate-on-workers.js';
@@ -25,6 +26,7 @@ import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
 import { expectedPushes, previousOptimizerState, roundPlan, roundRecord } from './round-math.js';
 import { withServerMomentum } from './server-momentum.js';
+import { streamedAverage } from './streamed-average.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
 import { VersionCurve } from './version-curve.js';
@@ -51,6 +53,7 @@ export class Rounds {
     @Inject(JobEvents) private readonly events: JobEvents,
     @Inject(TaskGroups) private readonly groups: TaskGroups,
     @Inject(DriverMetrics) private readonly metrics: DriverMetrics,
+    @Inject(DriverEnv) private readonly env: DriverEnv,
   ) {}
 
   async run(job: JobRecord, collector: ResultCollector, signal: AbortSignal, membership?: MembershipWatch): Promise<JobRecord> {
@@ -147,26 +150,32 @@ export class Rounds {
   }
 
   /**
-   * FedAvg: the sample-weighted mean of the partitions' deltas in partition order, added to this round's weights; with
-   * one partition, the weights it trained, as they are.
+   * FedAvg: the sample-weighted mean of the partitions' deltas, streamed in partition order, added to this round's
+   * weights; with one partition, the weights it trained, as they are.
    */
   private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
+    const [only] = results;
+    if (results.length === 1 && only.deltaHolds === 'weights') return this.trainedWeights(only, round);
+    const { mean } = await streamedAverage({
+      results,
+      round,
+      fetchAhead: this.env.TUSK_DELTA_FETCH_AHEAD,
+      get: (key) => this.infra.blobs.get(key),
+      onFetched: (bytes) => this.metrics.deltaReceived(bytes),
+    });
+    // The weights are read after the deltas: they are not held while the deltas stream in.
     const base = bytesToFloat32(await this.infra.blobs.get(weightsKey(jobId, round)));
-    const ordered = [...results].sort((a, b) => a.partition - b.partition);
-    const deltas = await Promise.all(
-      ordered.map(async (r) => {
-        if (!r.deltaKey) throw new Error(`partition ${r.partition} sent no delta in round ${round}`);
-        const bytes = await this.infra.blobs.get(r.deltaKey);
-        this.metrics.deltaReceived(bytes.byteLength);
-        const values = r.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes);
-        const weights = r.deltaHolds === 'weights' ? values : undefined;
-        return { delta: weights ? computeDelta(base, weights) : values, weights, samples: r.samples, partition: r.partition };
-      }),
-    );
-    const poisoned = deltas.find((d) => hasNonFinite(d.delta));
-    if (poisoned) throw new Error(`partition ${poisoned.partition} sent a delta with NaN or Inf in round ${round}`);
-    const only = deltas.length === 1 ? deltas[0].weights : undefined;
-    return float32ToBytes(only ?? applyDelta(base, averageDeltas(deltas)));
+    return float32ToBytes(applyDelta(base, mean));
+  }
+
+  /** A job of one partition gets its trained weights back rather than a delta: base + (after − base) is not exact in float32. */
+  private async trainedWeights(result: ResultMessage, round: number): Promise<Uint8Array> {
+    if (!result.deltaKey) throw new Error(`partition ${result.partition} sent no weights in round ${round}`);
+    const bytes = await this.infra.blobs.get(result.deltaKey);
+    this.metrics.deltaReceived(bytes.byteLength);
+    const weights = result.deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes);
+    if (hasNonFinite(weights)) throw new Error(`partition ${result.partition} sent weights with NaN or Inf in round ${round}`);
+    return float32ToBytes(weights);
   }
 
   /**

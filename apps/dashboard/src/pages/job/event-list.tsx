@@ -8,8 +8,10 @@ const describe = (e: JobEvent): string => {
       .join(' ')}`;
   if (e.type === 'version' && e.point)
     return `version ${e.point.version}: push of partition ${e.point.partition} ${e.point.outcome} (staleness ${e.point.staleness})`;
-  if (e.type === 'membership' && e.membership)
-    return `worker ${e.membership.workerId} ${e.membership.change} at round ${e.membership.round}: ${e.membership.members.length} member(s)`;
+  if (e.type === 'membership' && e.membership) {
+    const { workerId, change, round, members } = e.membership;
+    return `worker ${workerId} ${change} at round ${round}: ${members.length} member(s)`;
+  }
   if (e.type === 'progress') return `progress ${Math.round(e.progress * 100)}%`;
   return `${e.type}: ${e.status}${e.error ? ` (${e.error})` : ''}`;
 };

@@ -1,0 +1,60 @@
+import type { ResultMessage } from '@tusk/contracts';
+import { bytesToFloat32, decodeFloat16, DeltaSum } from '@tusk/model';
+
+export interface StreamedAverage {
+  /** The sample-weighted mean of the deltas: the bits `averageDeltas` gives on all of them in partition order. */
+  mean: Float32Array;
+  /** The most deltas fetched or being fetched but not yet folded at any one time (never above `fetchAhead`). */
+  peakHeld: number;
+}
+
+/**
+ * FedAvg of a round's deltas without holding them all: at most `fetchAhead` are fetched or waiting at once, and
+ * each is folded into a running sum in partition order, so the driver's memory is the sum plus `fetchAhead` deltas
+ * whatever the number of partitions. A missing or NaN/Inf delta fails the round naming its partition.
+ */
+export async function streamedAverage({
+  results,
+  round,
+  fetchAhead,
+  get,
+  onFetched,
+}: {
+  results: readonly ResultMessage[];
+  round: number;
+  fetchAhead: number;
+  get: (key: string) => Promise<Uint8Array>;
+  /** Told each delta's size as it arrives (the driver's delta-bytes metric). */
+  onFetched?: (bytes: number) => void;
+}): Promise<StreamedAverage> {
+  const ordered = [...results].sort((a, b) => a.partition - b.partition);
+  const missing = ordered.find((r) => !r.deltaKey);
+  if (missing) throw new Error(`partition ${missing.partition} sent no delta in round ${round}`);
+  const sum = new DeltaSum(ordered.reduce((n, r) => n + r.samples, 0));
+  // Deleted once folded: a settled promise kept here would keep its delta alive to the end of the round.
+  const pending = new Map<number, Promise<Uint8Array>>();
+  let held = 0;
+  let peakHeld = 0;
+  const fetch = (i: number) => {
+    held++;
+    peakHeld = Math.max(peakHeld, held);
+    const bytes = get(ordered[i].deltaKey!).then((b) => {
+      onFetched?.(b.byteLength);
+      return b;
+    });
+    // A fetch still in flight when an earlier partition fails the round must not become an unhandled rejection.
+    bytes.catch(() => undefined);
+    pending.set(i, bytes);
+  };
+  for (let i = 0; i < Math.min(fetchAhead, ordered.length); i++) fetch(i);
+  for (let i = 0; i < ordered.length; i++) {
+    const { partition, samples, deltaEncoding } = ordered[i];
+    const bytes = await pending.get(i)!;
+    pending.delete(i);
+    const delta = deltaEncoding === 'float16' ? decodeFloat16(bytes) : bytesToFloat32(bytes);
+    if (!sum.add({ delta, samples })) throw new Error(`partition ${partition} sent a delta with NaN or Inf in round ${round}`);
+    held--;
+    if (i + fetchAhead < ordered.length) fetch(i + fetchAhead);
+  }
+  return { mean: sum.mean(), peakHeld };
+}
