@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DatasetManifest, LrScaling, TrainingSpec } from '@tusk/contracts';
+import type { DatasetManifest, LrScaling, OptimizerState, TrainingSpec } from '@tusk/contracts';
 import { TuskClient, type CreateJobRequest } from '@tusk/client';
 import { startClusterSession, type ClusterSession } from '../scripts/demo/cluster-session.js';
 import { evaluateClassifier, modelFromFiles, useWasmBackend } from '../scripts/demo/evaluate.js';
@@ -15,12 +15,35 @@ const WORKERS = 2;
 const TARGETS = { syncDiff: 0.5, asyncDiff: 1.0, epochsRatio: 2, timeRatio2w: 0.65 };
 
 /** The synchronous settings this bench recommends per partition count (README "Time to accuracy"). */
-export const RECOMMENDED: Record<number, { roundsPerEpoch: number; lrScaling: LrScaling }> = {
-  2: { roundsPerEpoch: 1, lrScaling: 'none' },
-  4: { roundsPerEpoch: 4, lrScaling: 'sqrt' },
-  8: { roundsPerEpoch: 4, lrScaling: 'sqrt' },
-  16: { roundsPerEpoch: 4, lrScaling: 'sqrt' },
+interface SyncSettings {
+  roundsPerEpoch: number;
+  lrScaling: LrScaling;
+  optimizerState: OptimizerState;
+}
+
+const RECOMMENDED: Record<number, SyncSettings> = {
+  2: { roundsPerEpoch: 1, lrScaling: 'none', optimizerState: 'partition' },
+  4: { roundsPerEpoch: 4, lrScaling: 'sqrt', optimizerState: 'partition' },
+  8: { roundsPerEpoch: 4, lrScaling: 'sqrt', optimizerState: 'partition' },
+  16: { roundsPerEpoch: 4, lrScaling: 'sqrt', optimizerState: 'partition' },
 };
+
+/** `TUSK_CONV_SETTINGS=2:2:none:reset,8:4:sqrt:partition` (partitions:roundsPerEpoch:lrScaling:optimizerState) overrides RECOMMENDED. */
+function syncSettings(): Record<number, SyncSettings> {
+  const text = process.env.TUSK_CONV_SETTINGS ?? '';
+  const chosen = { ...RECOMMENDED };
+  for (const item of text.split(',').filter(Boolean)) {
+    const [p, r, lrScaling, optimizerState] = item.split(':');
+    if (![p, r].every((v) => Number.isInteger(Number(v)) && Number(v) > 0) || !['none', 'linear', 'sqrt'].includes(lrScaling))
+      throw new Error(`TUSK_CONV_SETTINGS: ${item}: partitions:roundsPerEpoch:none|linear|sqrt[:reset|partition]`);
+    chosen[Number(p)] = {
+      roundsPerEpoch: Number(r),
+      lrScaling: lrScaling as LrScaling,
+      optimizerState: optimizerState === 'reset' ? 'reset' : 'partition',
+    };
+  }
+  return chosen;
+}
 
 type JobTraining = Partial<CreateJobRequest['training'] & TrainingSpec>;
 
@@ -83,6 +106,7 @@ async function bench(): Promise<number> {
   const backend = await useWasmBackend();
   const epochs = envList('TUSK_CONV_EPOCHS', '6')[0];
   const partitionCounts = envList('TUSK_CONV_PARTITIONS', '2,4,8,16');
+  const chosen = syncSettings();
   const asyncPartitions = envList('TUSK_CONV_ASYNC_PARTITIONS', '8')[0];
   const base = mlpTraining({ epochs, partitions: 1, validationSplit: 0 });
   const topology = mlpTopology();
@@ -148,8 +172,8 @@ async function bench(): Promise<number> {
     };
 
     for (const partitions of partitionCounts) {
-      const rec = RECOMMENDED[partitions] ?? RECOMMENDED[16];
-      const settings = `${rec.roundsPerEpoch} round(s)/epoch, lrScaling ${rec.lrScaling}`;
+      const rec = chosen[partitions] ?? chosen[16];
+      const settings = `${rec.roundsPerEpoch} round(s)/epoch, lrScaling ${rec.lrScaling}, optimizer ${rec.optimizerState}`;
       const rounds = epochs * rec.roundsPerEpoch;
       runs.push(
         await train(`sync-${partitions}p`, partitions, settings, {
