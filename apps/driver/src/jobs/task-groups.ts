@@ -26,7 +26,7 @@ export class TaskGroups {
     signal: AbortSignal;
     moved?: () => Promise<boolean>;
   }): Promise<ResultMessage[]> {
-    await this.dispatcher.dispatch({ tasks, collector });
+    await this.dispatcher.dispatch({ tasks, collector, partitions: tasks.length });
     return watchGroup({
       tasks,
       collector,
