@@ -24,7 +24,8 @@ export interface GroupWatchOptions {
 
 /**
  * Waits for one result per task with no deadline: it gives a silent worker's task to another worker at
- * once, hands a task its partition's holder did not start in time back to the shared queue, publishes again a task lost from the queue, and fails only when nothing has moved for the stall
+ * once, hands a task its partition's holder did not start in time back to the shared queue, publishes
+ * again a task lost from the queue, and fails only when nothing has moved for the stall
  * timeout (no result, no push, no heartbeat from a worker holding one of the tasks).
  */
 export async function watchGroup(options: GroupWatchOptions): Promise<ResultMessage[]> {

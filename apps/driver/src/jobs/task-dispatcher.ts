@@ -67,7 +67,8 @@ export class TaskDispatcher {
     if (absent.length === 0) return 0;
     // A worker publishes its result before it acks, so a task that left the stream meanwhile is answered now.
     const toPublish = await unanswered(absent);
-    for (const task of toPublish) await this.publish(task, partitions === undefined ? undefined : this.holderOf(task, partitions));
+    const holders = partitions === undefined ? [] : this.holders(toPublish, partitions);
+    for (const [i, task] of toPublish.entries()) await this.publish(task, holders[i]);
     return toPublish.length;
   }
 
@@ -97,8 +98,8 @@ export class TaskDispatcher {
       const stored = await this.infra.jsm.streams.getMessage(TASKS_STREAM, { seq: addressed.seq });
       if (stored !== null && !(await this.started(addressed))) {
         if (await this.replace({ task, seqs: [addressed.seq], collector })) handedBack += 1;
-        this.logger.log(
-          `task ${taskId(task)} not started by ${addressed.workerId} in time; handed back to the shared queue`,
+        this.logger.warn(
+          `task ${taskId(task)} not started by ${addressed.workerId} within ${this.env.TUSK_LOCALITY_WAIT_MS} ms; handed back`,
           jobContext(task),
         );
       }
@@ -130,9 +131,20 @@ export class TaskDispatcher {
     return info !== null && info.delivered.stream_seq >= seq;
   }
 
-  private holderOf(task: TaskMessage, partitions: number): string | undefined {
-    if (this.env.TUSK_LOCALITY_WAIT_MS === 0) return undefined;
-    return this.liveness.holderOf(partitionLabel({ datasetId: task.datasetId, partition: task.partition, of: partitions }));
+  /**
+   * The worker each task goes to, if one holds its partition. No worker gets more than its share of the group (a worker
+   * that took every partition of round 0 would only hand the surplus back after the wait): the rest go to the shared queue.
+   */
+  private holders(tasks: TaskMessage[], partitions: number): (string | undefined)[] {
+    if (this.env.TUSK_LOCALITY_WAIT_MS === 0 || tasks.length === 0) return [];
+    const share = Math.ceil(partitions / Math.max(1, this.liveness.pool(tasks[0].jobId).live));
+    const given = new Map<string, number>();
+    return tasks.map((task) => {
+      const holder = this.liveness.holderOf(partitionLabel({ datasetId: task.datasetId, partition: task.partition, of: partitions }));
+      if (!holder || (given.get(holder) ?? 0) >= share) return undefined;
+      given.set(holder, (given.get(holder) ?? 0) + 1);
+      return holder;
+    });
   }
 
   /**

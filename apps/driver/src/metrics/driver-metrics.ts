@@ -46,7 +46,7 @@ export class DriverMetrics {
     });
     this.handedBack = new Counter({
       name: 'tusk_tasks_handed_back_total',
-      help: 'Tasks addressed to the worker holding their partition that it did not start within TUSK_LOCALITY_WAIT_MS, handed back to the shared queue.',
+      help: 'Tasks the worker holding their partition did not start within TUSK_LOCALITY_WAIT_MS, handed back to the shared queue.',
       registers,
     });
     // Every known series exists from the start at 0, so rate() and increase() see the first event.
