@@ -96,8 +96,8 @@ export class TaskDispatcher {
     let handedBack = 0;
     for (const { task, addressed } of this.addressed.overdue(tasks)) {
       const stored = await this.infra.jsm.streams.getMessage(TASKS_STREAM, { seq: addressed.seq });
-      if (stored !== null && !(await this.started(addressed))) {
-        if (await this.replace({ task, seqs: [addressed.seq], collector })) handedBack += 1;
+      if (stored !== null && !(await this.started(addressed)) && (await this.replace({ task, seqs: [addressed.seq], collector }))) {
+        handedBack += 1;
         this.logger.warn(
           `task ${taskId(task)} not started by ${addressed.workerId} within ${this.env.TUSK_LOCALITY_WAIT_MS} ms; handed back`,
           jobContext(task),
@@ -161,7 +161,7 @@ export class TaskDispatcher {
   /** Queued or held, for the shared queue or for one worker; an addressed one is remembered for its locality wait. */
   private async isInStream(task: TaskMessage): Promise<boolean> {
     const [shared, addressed] = await Promise.all(
-      [taskSubject(task), `${taskSubject(task)}.*`].map((subject) =>
+      [taskSubject(task), addressedTaskSubject(task, '*')].map((subject) =>
         this.infra.jsm.streams.getMessage(TASKS_STREAM, { last_by_subj: subject }),
       ),
     );
