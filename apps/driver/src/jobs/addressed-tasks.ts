@@ -25,11 +25,11 @@ export class AddressedTasks {
     this.waiting.delete(taskId(task));
   }
 
-  /** The tasks among `tasks` whose wait is over. */
-  overdue(tasks: TaskMessage[], now = Date.now()): { task: TaskMessage; addressed: Addressed }[] {
+  /** The tasks among `tasks` whose wait is over, or whose worker is gone (`gone`: no need to wait for it). */
+  overdue(tasks: TaskMessage[], { now = Date.now(), gone = () => false }: { now?: number; gone?: (workerId: string) => boolean } = {}) {
     return tasks.flatMap((task) => {
       const addressed = this.waiting.get(taskId(task));
-      return addressed && now - addressed.at >= this.waitMs ? [{ task, addressed }] : [];
+      return addressed && (now - addressed.at >= this.waitMs || gone(addressed.workerId)) ? [{ task, addressed }] : [];
     });
   }
 

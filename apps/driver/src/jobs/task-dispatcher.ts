@@ -89,12 +89,12 @@ export class TaskDispatcher {
 
   /**
    * Hands the tasks among `tasks` whose holder has not started them within the locality wait back to the shared queue
-   * (also when the holder went silent or away). One it took meanwhile is aborted there, and its result, if any, is
+   * (at once when the holder went silent or away). One it took meanwhile is aborted there, and its result, if any, is
    * deduplicated like any other: a task may run twice but counts once.
    */
   async handBackOverdue({ tasks, collector }: { tasks: TaskMessage[]; collector: ResultCollector }): Promise<number> {
     let handedBack = 0;
-    for (const { task, addressed } of this.addressed.overdue(tasks)) {
+    for (const { task, addressed } of this.addressed.overdue(tasks, { gone: (id) => !this.liveness.isLive(id) })) {
       const stored = await this.infra.jsm.streams.getMessage(TASKS_STREAM, { seq: addressed.seq });
       if (stored !== null && !(await this.started(addressed)) && (await this.replace({ task, seqs: [addressed.seq], collector }))) {
         handedBack += 1;
