@@ -43,30 +43,43 @@ describe('partition affinity', () => {
       expect(beats.find((w) => w.id === workerId)?.cachedPartitions).toContain(`${datasetId}/${partition}of2`);
   }, 240_000);
 
-  it('hands a task whose holder was killed to the other worker once the locality wait is over', async () => {
+  /**
+   * Trains a job, stops the worker that held partition 0 with `signal` (its heartbeat still looks fresh, so the driver
+   * addresses partition 0 to it), and checks that the other worker trained it once the locality wait was over.
+   */
+  const takenOverAfterTheWait = async (signal: 'SIGKILL' | 'SIGSTOP', seed: number): Promise<void> => {
     const warmUp = await api.finished(
-      (await api.submit(datasetId, { epochs: 1, localEpochs: 1, batchSize: 16, partitions: 2, seed: 5 })).id,
+      (await api.submit(datasetId, { epochs: 1, localEpochs: 1, batchSize: 16, partitions: 2, seed })).id,
       120_000,
     );
     const [victimId, survivorId] = holders(warmUp)[0];
     const before = await handedBack();
-    // Killed between jobs: its heartbeat still looks fresh, so the driver addresses partition 0 to it.
-    tc.cluster
-      .workers()
-      .find((w) => w.name === victimId)!
-      .process.kill('SIGKILL');
-    const submitted = await api.submit(datasetId, { epochs: 1, localEpochs: 1, batchSize: 16, partitions: 2, seed: 6 });
-    const job = await api.finished(submitted.id, 120_000);
-    expect(job.status).toBe('succeeded');
-    expect(holders(job)[0]).toEqual([survivorId, survivorId]);
-    expect(await handedBack()).toBe(before + 1);
+    const victim = tc.cluster.workers().find((w) => w.name === victimId)!;
+    victim.process.kill(signal);
+    try {
+      const submitted = await api.submit(datasetId, { epochs: 1, localEpochs: 1, batchSize: 16, partitions: 2, seed: seed + 1 });
+      const job = await api.finished(submitted.id, 120_000);
+      expect(job.status).toBe('succeeded');
+      expect(holders(job)[0]).toEqual([survivorId, survivorId]);
+      expect(await handedBack()).toBe(before + 1);
 
-    const lines = await api.jobLogs(job.id, { level: 'warn' });
-    const handBack = lines.find((l) => l.service === 'driver' && /not started by .* handed back/.test(l.message));
-    expect(handBack?.message).toContain(victimId);
-    // Published after the job started, handed back no sooner than the wait and not much later.
-    const waitedMs = Date.parse(handBack!.at) - Date.parse(job.startedAt!);
-    expect(waitedMs).toBeGreaterThanOrEqual(LOCALITY_WAIT_MS);
-    expect(waitedMs).toBeLessThan(LOCALITY_WAIT_MS + 2_000);
+      const lines = await api.jobLogs(job.id, { level: 'warn' });
+      const handBack = lines.find((l) => l.service === 'driver' && /not started by .* handed back/.test(l.message));
+      expect(handBack?.message).toContain(victimId);
+      // Published after the job started, handed back no sooner than the wait and not much later.
+      const waitedMs = Date.parse(handBack!.at) - Date.parse(job.startedAt!);
+      expect(waitedMs).toBeGreaterThanOrEqual(LOCALITY_WAIT_MS);
+      expect(waitedMs).toBeLessThan(LOCALITY_WAIT_MS + 2_000);
+    } finally {
+      if (signal === 'SIGSTOP') victim.process.kill('SIGCONT');
+    }
+  };
+
+  it('hands a task whose holder is paused (busy: it takes nothing) to the other worker once the locality wait is over', async () => {
+    await takenOverAfterTheWait('SIGSTOP', 5);
+  }, 240_000);
+
+  it('hands a task whose holder was killed to the other worker once the locality wait is over', async () => {
+    await takenOverAfterTheWait('SIGKILL', 7);
   }, 240_000);
 });
