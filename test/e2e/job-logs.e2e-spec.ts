@@ -122,7 +122,7 @@ describe('job logs end to end (driver in-process, a worker and a parameter serve
       },
       { timeoutMs: 15_000, what: 'a heartbeat with cached partitions' },
     );
-    expect(worker.cachedPartitions).toEqual([`${datasetId}/0`, `${datasetId}/1`]);
+    expect(worker.cachedPartitions).toEqual([`${datasetId}/0of2`, `${datasetId}/1of2`]);
     expect(worker.memory!.rssBytes).toBeGreaterThan(worker.memory!.heapUsedBytes);
     expect(worker.memory!.heapUsedBytes).toBeGreaterThan(0);
     expect(worker.memory!.tensorBytes).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ interface ServiceMonitorSpec {
 const kinds = (objects: Record<string, unknown>[]) => objects.map((o) => o.kind);
 
 describe('the Helm chart deploy/helm/tusk: scaling, monitoring, NATS and S3', () => {
-  it("scales the workers with KEDA on the task consumer's lag, from 0 to maxWorkers", () => {
+  it("scales the workers with KEDA on the task consumer's lag and the driver's count of every task, from 0 to maxWorkers", () => {
     const rendered = renderTusk({ worker: { autoscaling: { maxWorkers: 40, lagThreshold: 2 } } });
     const scaled = find<ScaledObjectSpec>(rendered.objects, 'ScaledObject', 'tusk-worker');
     expect(scaled.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'tusk-worker' });
@@ -47,6 +47,17 @@ describe('the Helm chart deploy/helm/tusk: scaling, monitoring, NATS and S3', ()
           consumer: TASKS_CONSUMER,
           lagThreshold: '2',
           activationLagThreshold: '0',
+        },
+      },
+      // Tasks addressed to a worker (partition affinity) are not in that consumer: the driver counts every task.
+      {
+        type: 'metrics-api',
+        metadata: {
+          url: 'http://tusk-driver.default.svc.cluster.local:8080/metrics',
+          format: 'prometheus',
+          valueLocation: 'tusk_tasks_in_stream',
+          targetValue: '2',
+          activationTargetValue: '0',
         },
       },
     ]);

@@ -123,7 +123,10 @@ describe('/metrics of every service after a synchronous and an asynchronous job'
     for (const status of ['queued', 'running', 'failed', 'cancelled']) expect(valueOf(d, 'tusk_jobs', { status })).toBe(0);
     expect(valueOf(d, 'tusk_tasks_pending', { state: 'waiting' })).toBe(0);
     expect(valueOf(d, 'tusk_tasks_pending', { state: 'held' })).toBe(0);
+    expect(valueOf(d, 'tusk_tasks_pending', { state: 'addressed' })).toBe(0);
+    expect(valueOf(d, 'tusk_tasks_in_stream', { stream: 'TUSK_TASKS' })).toBe(0);
     expect(valueOf(d, 'tusk_task_reassignments_total', { reason: 'silent_worker' })).toBe(0);
+    expect(valueOf(d, 'tusk_tasks_handed_back_total')).toBe(0);
   });
 
   it('worker: its samples/s, the delta bytes it sent, no redelivery', () => {

@@ -18,7 +18,7 @@ const deployFile = (path: string) => fileURLToPath(new URL(`../../deploy/${path}
 function serviceRegistries(): Registry[] {
   const driver = createMetricsRegistry({ service: 'driver' });
   new DriverMetrics(driver);
-  registerStateGauges(driver, { jobStatuses: async () => [], pendingTasks: async () => ({ waiting: 0, held: 0 }) });
+  registerStateGauges(driver, { jobStatuses: async () => [], pendingTasks: async () => ({ waiting: 0, held: 0, addressed: 0 }) });
   const worker = createMetricsRegistry({ service: 'worker', labels: { worker: 'w' } });
   new WorkerMetrics(worker);
   const ps = createMetricsRegistry({ service: 'parameter-server' });

@@ -17,6 +17,11 @@ export class DriverEnv extends BaseEnv {
   /** A job fails only when nothing moved for this long: no result, no push, no heartbeat from a worker holding its tasks. */
   @IsInt() @Min(1) TUSK_STALL_TIMEOUT_S: number = 600;
   @IsInt() @Min(1) @Max(1024) TUSK_DATASET_PARTITIONS: number = 8;
+  /**
+   * Partition affinity: a task goes first to the worker holding its partition, and back to the shared queue when that
+   * worker has not started it after this long (0: every task goes to the shared queue).
+   */
+  @IsInt() @Min(0) @Max(600_000) TUSK_LOCALITY_WAIT_MS: number = 3_000;
   /** Queued plus running jobs; one more is refused with 429 until one ends. */
   @IsInt() @Min(1) TUSK_MAX_ACTIVE_JOBS: number = 100;
   /** How long a job waits out NATS or S3 being unreachable before it fails and says so. */

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { runService } from '@tusk/config';
 import { Infra } from '@tusk/infra';
-import { JetStreamServer } from '@tusk/messaging';
+import { TASKS_STREAM, workerTasksConsumer } from '@tusk/contracts';
+import { ensureWorkerTaskConsumer, JetStreamServer } from '@tusk/messaging';
 import { selectBackend } from '@tusk/model';
 import { warmUpBackend } from './training/warm-up.js';
 import { WorkerEnv } from './worker-env.js';
@@ -25,6 +26,17 @@ runService({
       connection: () => infra,
       ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000,
       graceMs: env.TUSK_SHUTDOWN_GRACE_S * 1000,
+      // Tasks the driver addressed to this worker (it holds their partitions) come first.
+      ownConsumer: {
+        stream: TASKS_STREAM,
+        name: workerTasksConsumer(identity.id),
+        ensure: () =>
+          ensureWorkerTaskConsumer(infra.jsm, {
+            workerId: identity.id,
+            ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000,
+            maxDeliver: env.TUSK_TASK_MAX_ATTEMPTS,
+          }),
+      },
     });
     app.connectMicroservice({ strategy });
     await app.init();

@@ -15,6 +15,10 @@ import {
   TASKS_CONSUMER,
   TASKS_STREAM,
   TASKS_SUBJECT_PREFIX,
+  UNADDRESSED_TASKS_FILTER,
+  WORKER_CONSUMER_INACTIVE_MS,
+  addressedTasksFilter,
+  workerTasksConsumer,
 } from '@tusk/contracts';
 
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
@@ -75,7 +79,10 @@ export interface TaskConsumerOptions {
   maxDeliver: number;
 }
 
-/** Creates the one durable pull consumer that every worker shares. */
+/**
+ * Creates the durable pull consumer that every worker shares, reading the tasks addressed to no worker. One made before
+ * partition affinity read every task (`tusk.tasks.>`): its filter is narrowed, or it could not coexist with the workers' own.
+ */
 export async function ensureTaskConsumer(jsm: JetStreamManager, { ackWaitMs, maxDeliver }: TaskConsumerOptions): Promise<void> {
   const config = {
     durable_name: TASKS_CONSUMER,
@@ -83,14 +90,46 @@ export async function ensureTaskConsumer(jsm: JetStreamManager, { ackWaitMs, max
     deliver_policy: DeliverPolicy.All,
     ack_wait: ackWaitMs * NS_PER_MS,
     max_deliver: maxDeliver,
-    filter_subject: `${TASKS_SUBJECT_PREFIX}.>`,
+    filter_subject: UNADDRESSED_TASKS_FILTER,
     max_ack_pending: -1,
   };
   try {
     await jsm.consumers.info(TASKS_STREAM, TASKS_CONSUMER);
-    await jsm.consumers.update(TASKS_STREAM, TASKS_CONSUMER, { ack_wait: config.ack_wait, max_deliver: maxDeliver });
+    await jsm.consumers.update(TASKS_STREAM, TASKS_CONSUMER, {
+      ack_wait: config.ack_wait,
+      max_deliver: maxDeliver,
+      filter_subject: UNADDRESSED_TASKS_FILTER,
+    });
   } catch (err) {
     if (!/not found/i.test(String(err))) throw err;
     await jsm.consumers.add(TASKS_STREAM, config);
+  }
+}
+
+/**
+ * Creates a worker's own durable consumer of the tasks addressed to it. It vanishes after a while without pulls (a
+ * worker that left); its tasks stay in the stream, and the driver hands them back to the shared consumer.
+ */
+export async function ensureWorkerTaskConsumer(
+  jsm: JetStreamManager,
+  { workerId, ackWaitMs, maxDeliver }: TaskConsumerOptions & { workerId: string },
+): Promise<void> {
+  const name = workerTasksConsumer(workerId);
+  const config = {
+    durable_name: name,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: ackWaitMs * NS_PER_MS,
+    max_deliver: maxDeliver,
+    filter_subject: addressedTasksFilter(workerId),
+    max_ack_pending: -1,
+    inactive_threshold: WORKER_CONSUMER_INACTIVE_MS * NS_PER_MS,
+  };
+  try {
+    await jsm.consumers.add(TASKS_STREAM, config);
+  } catch (err) {
+    // Made before by a worker of the same id with other settings.
+    if (!/already (exists|in use)/i.test(String(err))) throw err;
+    await jsm.consumers.update(TASKS_STREAM, name, { ack_wait: config.ack_wait, max_deliver: maxDeliver });
   }
 }

@@ -26,7 +26,8 @@ export interface GroupWatchOptions {
 
 /**
  * Waits for one result per task with no deadline: it gives a silent worker's task to another worker at
- * once, publishes again a task lost from the queue, and fails only when nothing has moved for the stall
+ * once, hands a task its partition's holder did not start in time back to the shared queue, publishes
+ * again a task lost from the queue, and fails only when nothing has moved for the stall
  * timeout (no result, no push, no heartbeat from a worker holding one of the tasks).
  */
 export async function watchGroup(options: GroupWatchOptions): Promise<ResultMessage[]> {
@@ -71,6 +72,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
         unheld.push(task);
       }
     }
+    if (unheld.length > 0) await dispatcher.handBackOverdue({ tasks: unheld, collector });
     if (unheld.length > 0 && now - lastLostCheck >= LOST_CHECK_MS) {
       lastLostCheck = now;
       const republished = await dispatcher.republishLost({ tasks: unheld, collector });
@@ -93,6 +95,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
         liveWorkers: pool.live,
       });
     }
-    await collector.changed(POLL_MS, signal);
+    // Woken early for a task due back from its holder, so the locality wait is kept to within a few milliseconds.
+    await collector.changed(Math.min(POLL_MS, dispatcher.msUntilHandBack(missing) + 5), signal);
   }
 }

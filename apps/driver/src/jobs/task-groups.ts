@@ -28,7 +28,7 @@ export class TaskGroups {
     moved?: () => Promise<boolean>;
     shortOfWorkers?: () => Promise<boolean>;
   }): Promise<ResultMessage[]> {
-    await this.dispatcher.dispatch({ tasks, collector });
+    await this.dispatcher.dispatch({ tasks, collector, partitions: tasks.length });
     return watchGroup({
       tasks,
       collector,

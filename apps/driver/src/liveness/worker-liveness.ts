@@ -142,6 +142,19 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
     return { live, silent, settled: this.settledAt !== undefined };
   }
 
+  /** A live worker that holds this partition decoded (`partitionLabel`), the same one every time while it lives. */
+  holderOf(label: string): string | undefined {
+    const now = Date.now();
+    const holders = [...this.workers.values()].filter((w) => !this.isSilent(w, now) && w.beat.cachedPartitions?.includes(label));
+    return holders.map((w) => w.beat.id).sort()[0];
+  }
+
+  /** Whether the worker beats (false for one silent or gone). */
+  isLive(workerId: string): boolean {
+    const w = this.workers.get(workerId);
+    return w !== undefined && !this.isSilent(w, Date.now());
+  }
+
   /** Live workers, and how many of them hold a task of some other job than `jobId`. */
   pool(jobId: string): { live: number; busyElsewhere: number } {
     const now = Date.now();

@@ -16,6 +16,7 @@ export class DriverMetrics {
   private readonly roundDuration: Histogram<'mode'>;
   private readonly deltaBytes: Counter;
   private readonly reassignments: Counter<'reason'>;
+  private readonly handedBack: Counter;
 
   constructor(@Inject(Registry) registry: Registry) {
     const registers = [registry];
@@ -43,6 +44,11 @@ export class DriverMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.handedBack = new Counter({
+      name: 'tusk_tasks_handed_back_total',
+      help: 'Tasks the worker holding their partition did not start within TUSK_LOCALITY_WAIT_MS, handed back to the shared queue.',
+      registers,
+    });
     // Every known series exists from the start at 0, so rate() and increase() see the first event.
     for (const mode of TRAINING_MODES) {
       this.rounds.inc({ mode }, 0);
@@ -63,5 +69,9 @@ export class DriverMetrics {
 
   tasksReassigned(reason: ReassignReason, count = 1): void {
     if (count > 0) this.reassignments.inc({ reason }, count);
+  }
+
+  tasksHandedBack(count = 1): void {
+    this.handedBack.inc(count);
   }
 }

@@ -20,7 +20,7 @@ describe('state gauges', () => {
   it('reads its sources at each scrape', async () => {
     const registry = new Registry();
     let statuses: ('succeeded' | 'running')[] = ['running'];
-    registerStateGauges(registry, { jobStatuses: async () => statuses, pendingTasks: async () => ({ waiting: 3, held: 1 }) });
+    registerStateGauges(registry, { jobStatuses: async () => statuses, pendingTasks: async () => ({ waiting: 3, held: 1, addressed: 2 }) });
     expect(await registry.metrics()).toContain('tusk_jobs{status="running"} 1');
     statuses = ['succeeded', 'succeeded'];
     const text = await registry.metrics();
@@ -28,6 +28,8 @@ describe('state gauges', () => {
     expect(text).toContain('tusk_jobs{status="succeeded"} 2');
     expect(text).toContain('tusk_tasks_pending{state="waiting"} 3');
     expect(text).toContain('tusk_tasks_pending{state="held"} 1');
+    expect(text).toContain('tusk_tasks_pending{state="addressed"} 2');
+    expect(text).toContain('tusk_tasks_in_stream{stream="TUSK_TASKS"} 6');
   });
 
   it('leaves a gauge out of the scrape, not stale, when its source fails or does not answer in time', async () => {
@@ -40,7 +42,7 @@ describe('state gauges', () => {
           if (fail) throw new Error('nats down');
           return ['queued'];
         },
-        pendingTasks: () => (fail ? never() : Promise.resolve({ waiting: 1, held: 0 })),
+        pendingTasks: () => (fail ? never() : Promise.resolve({ waiting: 1, held: 0, addressed: 0 })),
       },
       { timeoutMs: 50 },
     );
@@ -49,5 +51,6 @@ describe('state gauges', () => {
     const text = await registry.metrics();
     expect(text).not.toMatch(/^tusk_jobs\{/m);
     expect(text).not.toMatch(/^tusk_tasks_pending\{/m);
+    expect(text).not.toMatch(/^tusk_tasks_in_stream\{/m);
   });
 });

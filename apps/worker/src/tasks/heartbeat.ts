@@ -52,6 +52,11 @@ export class Heartbeat {
     void this.beat();
   }
 
+  /** Beats now and waits for it: the partitions just loaded are known before the result that ends the round. */
+  async refresh(): Promise<void> {
+    await this.beat();
+  }
+
   private async beat(): Promise<void> {
     this.state.updatedAt = new Date().toISOString();
     this.state.blockedMs = Math.round(Math.max(this.previousWindowMaxMs, this.loopDelay.max / 1e6));

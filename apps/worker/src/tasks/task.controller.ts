@@ -12,7 +12,8 @@ import { TaskFailureFilter } from './task-failure.filter.js';
 import { taskValidationPipe } from './task-validation.pipe.js';
 
 /**
- * Trains the tasks of the shared durable consumer, one at a time, so any number of workers split the work.
+ * Trains tasks one at a time: first those addressed to this worker (its own consumer: it holds their partitions), then
+ * those of the shared durable consumer, so any number of workers split the work.
  * Returning means the result is stored, and the transport acks the task only then; a failure goes to
  * `TaskFailureFilter`, which retries it with backoff, drops it, or reports it as a failed result.
  */
@@ -39,6 +40,8 @@ export class TaskController {
     this.logger.log(`${kind} task started (attempt ${attempt})`, about);
     const result = await this.runner.run(task, { attempt, signal: ctx.getSignal() });
     if (ctx.getSignal().aborted) throw new TaskSupersededError(taskId(task));
+    // The driver addresses the next round's task to whoever holds the partition: it learns that from this beat.
+    await this.heartbeat.refresh();
     await this.results.publish(result);
     const samplesPerSecond = result.seconds > 0 ? (result.samples * Math.max(1, task.epochs)) / result.seconds : 0;
     this.heartbeat.onTask(null, samplesPerSecond);

@@ -20,7 +20,7 @@ export class PartitionCache {
     });
   }
 
-  /** `label` names the entry in heartbeats (`<datasetId>/<partition>`); `key` is what shapes its tensors. */
+  /** `label` names the entry in heartbeats (`<datasetId>/<p>of<n>`); `key` is what shapes its tensors. */
   async getOrLoad({ key, label, load }: { key: string; label: string; load: () => Promise<PartitionTensors> }): Promise<PartitionTensors> {
     const hit = this.entries.get(key);
     if (hit) return hit;
@@ -35,7 +35,7 @@ export class PartitionCache {
     return loaded;
   }
 
-  /** The partitions held, as `<datasetId>/<partition>`, each once, sorted. */
+  /** The partitions held, as `<datasetId>/<p>of<n>`, each once, sorted. */
   labels(): string[] {
     return [...new Set([...this.entries.values()].map((e) => e.label))].sort();
   }

@@ -6,6 +6,7 @@ import {
   FINAL_STATUSES,
   jobRecordKey,
   optimizerStateKey,
+  partitionLabel,
   JOBS_BUCKET,
   type DatasetManifest,
   type JobRecord,
@@ -61,6 +62,10 @@ export class TaskRunner {
   /** Runs one delivery of a task; `attempt` names it in the delta key and in the result. */
   async run(task: TaskMessage, { attempt, signal }: { attempt: string; signal?: AbortSignal }): Promise<ResultMessage> {
     const started = performance.now();
+    // The weights download overlaps reading the job, building the model and loading the partition. Nothing earlier
+    // can overlap it: the next round's weights are this round's average, and an asynchronous step starts from the head.
+    const startWeights = this.prefetch(task.weightsKey);
+    const optimizerState = task.optimizerKey ? this.prefetch(task.optimizerKey) : undefined;
     const job = await this.job(task.jobId);
     if (task.kind === 'train' && (FINAL_STATUSES.includes(job.status) || task.round < job.round)) {
       throw new ObsoleteTaskError(
@@ -97,7 +102,7 @@ export class TaskRunner {
       const metrics = { ...outcome.metrics, pushes: outcome.pushes, rejected: outcome.rejected };
       return { ...common, metrics, seconds: (performance.now() - started) / 1000 };
     }
-    const base = bytesToFloat32(await this.infra.blobs.get(task.weightsKey));
+    const base = bytesToFloat32(await startWeights);
     setFlatWeights(model, base);
     if (task.kind === 'evaluate') {
       const metrics = await evaluateRows({ model, x: data.x, y: data.y, rows: allRows(data.rows), batchSize: task.batchSize, signal });
@@ -106,7 +111,7 @@ export class TaskRunner {
     // Nothing carries over from an earlier task but the optimizer state the task names (shuffles, dropout masks): the
     // delta is a pure function of the weights, that state, the partition and the task's seed, whichever worker runs it.
     resetOptimizer({ model, compile: job.spec.compile });
-    if (task.optimizerKey) await loadOptimizerState(model.optimizer, await this.infra.blobs.get(task.optimizerKey));
+    if (optimizerState) await loadOptimizerState(model.optimizer, await optimizerState);
     // The round's rate (warmup, scaling, schedule) replaces the compile spec's; a restored state keeps its moments.
     if (task.learningRate !== undefined) setLearningRate(model.optimizer, task.learningRate);
     const trained = await trainEpochs({
@@ -146,6 +151,13 @@ export class TaskRunner {
     };
   }
 
+  /** Starts a blob download now; a failure surfaces where it is awaited, not as an unhandled rejection meanwhile. */
+  private prefetch(key: string): Promise<Uint8Array> {
+    const download = this.infra.blobs.get(key);
+    download.catch(() => undefined);
+    return download;
+  }
+
   private async data({
     task,
     job,
@@ -168,7 +180,7 @@ export class TaskRunner {
     const key = `${manifest.id}:${stride}:${task.partition}:${inputShape.join('x')}:${outputUnits}:${normalizeLoss(job.spec.compile.loss)}`;
     return this.partitions.getOrLoad({
       key,
-      label: `${manifest.id}/${task.partition}`,
+      label: partitionLabel({ datasetId: manifest.id, partition: task.partition, of: stride }),
       load: async () => {
         const bytes = await Promise.all(parts.map((p) => this.infra.store.getBytes(p.key)));
         return partitionTensors({ parts: bytes, manifest, inputShape, outputUnits, loss: job.spec.compile.loss });
@@ -190,7 +202,7 @@ export class TaskRunner {
     return manifest;
   }
 
-  /** The partitions this worker holds decoded, as `<datasetId>/<partition>` (for its heartbeat). */
+  /** The partitions this worker holds decoded, as `<datasetId>/<p>of<n>` (for its heartbeat). */
   cachedPartitions(): string[] {
     return this.partitions.labels();
   }

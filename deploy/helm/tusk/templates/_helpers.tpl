@@ -86,6 +86,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{- define "tusk.driverMetricsUrl" -}}
+{{- $ctx := dict "ctx" . "component" "driver" -}}
+{{- printf "http://%s.%s.svc.%s:%v/metrics" (include "tusk.componentName" $ctx) .Release.Namespace .Values.clusterDomain .Values.driver.port -}}
+{{- end -}}
+
 {{- define "tusk.s3Endpoint" -}}
 {{- if .Values.minio.enabled -}}
 {{- printf "http://%s:9000" (include "tusk.componentName" (dict "ctx" . "component" "minio")) -}}

@@ -26,7 +26,7 @@ export interface WorkerHeartbeat {
   currentTask: HeldTask | null;
   tasksDone: number;
   samplesPerSecond: number;
-  /** Dataset partitions held decoded in memory, as `<datasetId>/<partition>`. */
+  /** Partitions held decoded in memory, as `partitionLabel` names them (`<datasetId>/<p>of<n>`): the driver addresses their tasks here. */
   cachedPartitions?: string[];
   memory?: WorkerMemory;
 }

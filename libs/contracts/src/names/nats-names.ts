@@ -1,8 +1,22 @@
 /** NATS stream, consumer, bucket and subject names: apps never spell these as literals. */
 export const TASKS_STREAM = 'TUSK_TASKS';
 export const TASKS_SUBJECT_PREFIX = 'tusk.tasks';
-/** One durable pull consumer shared by every worker, so that adding workers adds throughput. */
+/** One durable pull consumer shared by every worker, so that adding workers adds throughput: it reads unaddressed tasks only. */
 export const TASKS_CONSUMER = 'tusk-workers';
+/** Tasks addressed to no worker (`tusk.tasks.<job>.<kind>.<round>.<partition>`): the shared consumer's filter. */
+export const UNADDRESSED_TASKS_FILTER = `${TASKS_SUBJECT_PREFIX}.*.*.*.*`;
+/** Each worker's own durable consumer of the tasks addressed to it (partition affinity). */
+export const workerTasksConsumer = (workerId: string): string => `tusk-worker-${workerId}`;
+/** The tasks addressed to one worker: a token more than an unaddressed task, so the two filters never overlap. */
+export const addressedTasksFilter = (workerId: string): string => `${UNADDRESSED_TASKS_FILTER}.${workerId}`;
+/** A worker drops its consumer after this long without pulling (it left); it makes it again when it pulls. */
+export const WORKER_CONSUMER_INACTIVE_MS = 15 * 60_000;
+/**
+ * What a worker holds decoded, as named in its heartbeat: `<dataset>/<p>of<n>` is the rows of dataset parts p, p+n, p+2n…,
+ * which a training task of an n-partition job (or evaluation part p of an n-part dataset) reads.
+ */
+export const partitionLabel = ({ datasetId, partition, of }: { datasetId: string; partition: number; of: number }): string =>
+  `${datasetId}/${partition}of${of}`;
 export const RESULTS_STREAM = 'TUSK_RESULTS';
 export const RESULTS_SUBJECT_PREFIX = 'tusk.results';
 export const EVENTS_SUBJECT_PREFIX = 'tusk.events';
@@ -27,6 +41,10 @@ export const taskGroupId = (t: Omit<TaskRef, 'partition'>): string => `${t.jobId
 export const taskId = (t: TaskRef): string => `${taskGroupId(t)}.${t.partition}`;
 /** One subject per task, so the driver can ask the stream whether a task is still queued or held by a worker. */
 export const taskSubject = (t: TaskRef): string => `${TASKS_SUBJECT_PREFIX}.${taskId(t)}`;
+/** A task addressed to the worker that holds its partition: read only by that worker's own consumer. */
+export const addressedTaskSubject = (t: TaskRef, workerId: string): string => `${taskSubject(t)}.${workerId}`;
+/** The worker a task's subject is addressed to, if any. */
+export const addresseeOf = (subject: string): string | undefined => subject.split('.')[6];
 /** Every task of a job (to purge them on cancel or failure). */
 export const jobTasksFilter = (jobId: string): string => `${TASKS_SUBJECT_PREFIX}.${jobId}.>`;
 export const resultSubject = (jobId: string): string => `${RESULTS_SUBJECT_PREFIX}.${jobId}`;

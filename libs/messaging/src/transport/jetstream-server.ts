@@ -6,6 +6,7 @@ import type { TransportExtras } from './handler-extras.js';
 import { JetStreamContext } from './jetstream-context.js';
 import { isOutcomeError, retryBackoffMs } from './message-outcomes.js';
 import { NatsRequestContext } from './nats-request-context.js';
+import { PreferredPull, type OwnConsumer } from './preferred-pull.js';
 import { encodeReply, errorText } from './reply-codec.js';
 
 /** The connections the server uses (an `Infra` is one). */
@@ -25,6 +26,8 @@ export interface JetStreamServerOptions {
   /** How often to check that the message in hand is still in its stream (it is aborted once it left). */
   goneCheckMs?: number;
   fetchExpiresMs?: number;
+  /** Read before the shared consumer of a handler on the same stream, one message at a time across both. */
+  ownConsumer?: OwnConsumer;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,7 +62,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       for (const [pattern, handler] of this.messageHandlers) {
         const extras = (handler.extras ?? {}) as TransportExtras;
         if (extras.jetstream) {
-          this.pulls.push(this.pull(connection, handler, extras));
+          this.pulls.push(this.pull(connection, handler, extras, pattern));
           this.logger.log(`pulling ${pattern} from ${extras.jetstream.stream}/${extras.jetstream.consumer}`);
         } else {
           const queue = extras.queue;
@@ -114,14 +117,19 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     void request.finally(() => this.requests.delete(request));
   }
 
-  private async pull(connection: JetStreamConnection, handler: MessageHandler, extras: TransportExtras): Promise<void> {
+  private async pull(connection: JetStreamConnection, handler: MessageHandler, extras: TransportExtras, pattern: string): Promise<void> {
     const { stream, consumer: name } = extras.jetstream!;
+    const own = this.options.ownConsumer?.stream === stream ? this.options.ownConsumer : undefined;
+    const preferred = own && this.preferOwn(connection, own, name, pattern);
     let consumer: Consumer | null = null;
     while (!this.stopping) {
       let msg: JsMsg | null;
       try {
-        consumer ??= await connection.js.consumers.get(stream, name);
-        msg = await consumer.next({ expires: this.options.fetchExpiresMs ?? 5_000 });
+        if (preferred) msg = await preferred.next();
+        else {
+          consumer ??= await connection.js.consumers.get(stream, name);
+          msg = await consumer.next({ expires: this.options.fetchExpiresMs ?? 5_000 });
+        }
       } catch (err) {
         if (this.stopping) break;
         this.logger.warn(`fetching from ${stream}/${name} failed (${String(err)}); retrying`);
@@ -136,6 +144,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       }
       await this.consume(connection, handler, extras, msg);
     }
+    preferred?.stop();
+  }
+
+  private preferOwn(connection: JetStreamConnection, own: OwnConsumer, shared: string, pattern: string): PreferredPull {
+    const ensure = async (name: string) => {
+      if (name === own.name) await own.ensure();
+    };
+    this.logger.log(`pulling ${own.stream}/${own.name} before ${own.stream}/${shared}`);
+    return new PreferredPull(connection, { stream: own.stream, names: [own.name, shared], bellSubject: pattern, ensure });
   }
 
   private async consume(connection: JetStreamConnection, handler: MessageHandler, extras: TransportExtras, msg: JsMsg): Promise<void> {
