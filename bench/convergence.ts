@@ -71,16 +71,25 @@ function timeToTarget(run: Run): { epochs: number; seconds: number } | undefined
   return hit && { epochs: hit.epoch, seconds: hit.seconds };
 }
 
+/** A download retried twice: a kept-alive connection the driver closed while idle fails the first request on it. */
+async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
 /** Scores the checkpoint kept at the end of each epoch on the test set. */
 async function scoreCheckpoints(client: TuskClient, jobId: string, roundsPerEpoch: number, test: DecodedSplit): Promise<number[]> {
   const job = await client.job(jobId);
   const scores: number[] = [];
   for (const checkpoint of job.checkpoints ?? []) {
     if (checkpoint.round % roundsPerEpoch !== 0) continue;
-    const [json, weights] = await Promise.all([
-      client.checkpointFile(jobId, checkpoint.round, 'model.json'),
-      client.checkpointFile(jobId, checkpoint.round, 'weights.bin'),
-    ]);
+    const json = await withRetries(() => client.checkpointFile(jobId, checkpoint.round, 'model.json'));
+    const weights = await withRetries(() => client.checkpointFile(jobId, checkpoint.round, 'weights.bin'));
     const model = await modelFromFiles({
       modelJson: JSON.parse(new TextDecoder().decode(json)) as Record<string, unknown>,
       weightsBin: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
