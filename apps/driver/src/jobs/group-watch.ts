@@ -66,7 +66,7 @@ export async function watchGroup(options: GroupWatchOptions): Promise<ResultMess
           `${claimed.map((c) => c.workerId).join(', ')} stopped heartbeating while holding ${taskId(task)}; reassigning it`,
           jobContext(task),
         );
-        await dispatcher.reassign({ task, seqs: claimed.map((c) => c.seq), collector });
+        await dispatcher.reassign({ task, seqs: claimed.map((c) => c.seq), collector, avoid: claimed.map((c) => c.workerId) });
         for (const c of claimed) reassigned.add(c.seq);
       } else {
         unheld.push(task);

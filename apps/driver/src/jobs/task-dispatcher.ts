@@ -33,6 +33,8 @@ import { ResultCollector } from './result-collector.js';
 export class TaskDispatcher {
   private readonly logger = new Logger(TaskDispatcher.name);
   private readonly addressed: AddressedTasks;
+  /** Jobs with `maxWorkers`: who may train them now (their MembershipWatch's members). */
+  private readonly memberships = new Map<string, () => readonly string[]>();
 
   constructor(
     @Inject(Infra) private readonly infra: Infra,
@@ -52,10 +54,13 @@ export class TaskDispatcher {
     tasks,
     collector,
     partitions,
+    avoid = [],
   }: {
     tasks: TaskMessage[];
     collector: ResultCollector;
     partitions?: number;
+    /** Workers not to address (one that did not start a task, or went silent with it). */
+    avoid?: readonly string[];
   }): Promise<number> {
     const unanswered = async (candidates: TaskMessage[]) => {
       await collector.caughtUp();
@@ -67,14 +72,42 @@ export class TaskDispatcher {
     if (absent.length === 0) return 0;
     // A worker publishes its result before it acks, so a task that left the stream meanwhile is answered now.
     const toPublish = await unanswered(absent);
-    const holders = partitions === undefined ? [] : this.holders(toPublish, partitions);
+    const members = this.membersOf(toPublish[0].jobId)?.filter((id) => !avoid.includes(id));
+    const holders = members?.length
+      ? this.toMembers(toPublish, partitions ?? toPublish.length, members)
+      : partitions === undefined
+        ? []
+        : this.holders(toPublish, partitions);
     for (const [i, task] of toPublish.entries()) await this.publish(task, holders[i]);
     return toPublish.length;
   }
 
+  /**
+   * Only `members()` may train the job's tasks from now until the returned function is called (`maxWorkers`): every task
+   * is addressed to one of them, the one holding its partition first.
+   */
+  limitTo(jobId: string, members: () => readonly string[]): () => void {
+    this.memberships.set(jobId, members);
+    return () => this.memberships.delete(jobId);
+  }
+
+  private membersOf(jobId: string): readonly string[] | undefined {
+    return this.memberships.get(jobId)?.();
+  }
+
   /** Takes a task away from a silent worker: its message is deleted and a copy is published for the next free worker. */
-  async reassign({ task, seqs, collector }: { task: TaskMessage; seqs: number[]; collector: ResultCollector }): Promise<boolean> {
-    const published = await this.replace({ task, seqs, collector });
+  async reassign({
+    task,
+    seqs,
+    collector,
+    avoid = [],
+  }: {
+    task: TaskMessage;
+    seqs: number[];
+    collector: ResultCollector;
+    avoid?: readonly string[];
+  }): Promise<boolean> {
+    const published = await this.replace({ task, seqs, collector, avoid });
     if (published) this.logger.warn(`task ${taskId(task)} given to another worker`, jobContext(task));
     this.metrics.tasksReassigned('silent_worker', published ? 1 : 0);
     return published;
@@ -95,8 +128,17 @@ export class TaskDispatcher {
   async handBackOverdue({ tasks, collector }: { tasks: TaskMessage[]; collector: ResultCollector }): Promise<number> {
     let handedBack = 0;
     for (const { task, addressed } of this.addressed.overdue(tasks, { gone: (id) => !this.liveness.isLive(id) })) {
+      if (this.membersOf(task.jobId)?.includes(addressed.workerId) && this.liveness.isLive(addressed.workerId)) {
+        // Only members may take it and this one is live: keep waiting on it, and look again after another wait.
+        this.addressed.remember(task, { ...addressed, at: Date.now() });
+        continue;
+      }
       const stored = await this.infra.jsm.streams.getMessage(TASKS_STREAM, { seq: addressed.seq });
-      if (stored !== null && !(await this.started(addressed)) && (await this.replace({ task, seqs: [addressed.seq], collector }))) {
+      if (
+        stored !== null &&
+        !(await this.started(addressed)) &&
+        (await this.replace({ task, seqs: [addressed.seq], collector, avoid: [addressed.workerId] }))
+      ) {
         handedBack += 1;
         this.logger.warn(
           `task ${taskId(task)} not started by ${addressed.workerId} within ${this.env.TUSK_LOCALITY_WAIT_MS} ms; handed back`,
@@ -114,14 +156,24 @@ export class TaskDispatcher {
     return this.addressed.msUntilDue(tasks);
   }
 
-  /** Deletes a task's messages and publishes it again to the shared queue (unless answered meanwhile). */
-  private async replace({ task, seqs, collector }: { task: TaskMessage; seqs: number[]; collector: ResultCollector }): Promise<boolean> {
+  /** Deletes a task's messages and publishes it again (unless answered meanwhile): to the shared queue, or another member. */
+  private async replace({
+    task,
+    seqs,
+    collector,
+    avoid,
+  }: {
+    task: TaskMessage;
+    seqs: number[];
+    collector: ResultCollector;
+    avoid: readonly string[];
+  }): Promise<boolean> {
     for (const seq of new Set(seqs)) {
       await this.infra.jsm.streams.deleteMessage(TASKS_STREAM, seq, false).catch((err) => {
         if (!/no message found|not found/i.test(String(err))) throw err;
       });
     }
-    return (await this.dispatch({ tasks: [task], collector })) > 0;
+    return (await this.dispatch({ tasks: [task], collector, avoid })) > 0;
   }
 
   /** A live holder whose own consumer has delivered the message started it; a silent or departed one never will. */
@@ -144,6 +196,27 @@ export class TaskDispatcher {
       if (!holder || (given.get(holder) ?? 0) >= share) return undefined;
       given.set(holder, (given.get(holder) ?? 0) + 1);
       return holder;
+    });
+  }
+
+  /**
+   * Every task to a member: the one holding its partition while it has less than its share, else the member given the
+   * fewest so far (in the members' order), so the group is spread evenly over them.
+   */
+  private toMembers(tasks: TaskMessage[], partitions: number, members: readonly string[]): string[] {
+    const share = Math.ceil(partitions / members.length);
+    const given = new Map<string, number>(members.map((m) => [m, 0]));
+    const chosen = tasks.map((task) => {
+      const holder = this.liveness.holderOf(partitionLabel({ datasetId: task.datasetId, partition: task.partition, of: partitions }));
+      if (holder === undefined || !given.has(holder) || given.get(holder)! >= share) return undefined;
+      given.set(holder, given.get(holder)! + 1);
+      return holder;
+    });
+    return chosen.map((holder) => {
+      if (holder) return holder;
+      const least = members.reduce((a, b) => (given.get(b)! < given.get(a)! ? b : a));
+      given.set(least, given.get(least)! + 1);
+      return least;
     });
   }
 

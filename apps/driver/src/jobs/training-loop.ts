@@ -29,7 +29,7 @@ import { earlyStoppingState, modelVersion } from './early-stopping.js';
 import { WaitAbortedError } from './job-stalled.error.js';
 import { JobEvents } from './job-events.js';
 import { JobStore } from './job-store.js';
-import { JobMembership } from './membership.js';
+import { JobMembership, type MembershipWatch } from './membership.js';
 import { outlastOutages, untilDone } from './outages.js';
 import { ResultCollector } from './result-collector.js';
 import { Loops } from './loops.js';
@@ -107,6 +107,7 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
         if (r.deltaKey) void this.infra.blobs.delete(r.deltaKey).catch(() => undefined);
       },
     });
+    let membership: MembershipWatch | undefined;
     try {
       let job = await retrying('reading the job', () => this.jobs.get(jobId));
       if (!job || FINAL_STATUSES.includes(job.status)) return;
@@ -114,7 +115,7 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
       await retrying('replaying results', () => collector.start());
       if (job.status === 'queued') job = await retrying('initial weights', () => this.initialize(job!));
       let ending: 'succeeded' | 'stopped' = 'succeeded';
-      const membership = this.membership.follow(job);
+      membership = this.membership.follow(job);
       while (job.round < job.totalRounds) {
         if (signal.aborted || !isTraining(job.status)) return;
         // Decided from the history alone, so a driver that restarts here stops the job too.
@@ -127,7 +128,8 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
         }
         const current: JobRecord = job;
         // Short of minWorkers, the next round waits for them (membership.check fails the job past its limit).
-        while (membership && (await retrying('watching membership', () => membership.check(current.round))))
+        const watch = membership;
+        while (watch && (await retrying('watching membership', () => watch.check(current.round))))
           await sleep(1_000, undefined, { signal });
         // A round cut short by an outage is redone from the job record: rounds are idempotent.
         job = await retrying(`round ${job.round}`, async () =>
@@ -141,6 +143,7 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
       if (err instanceof WaitAbortedError || signal.aborted) return;
       await this.fail(jobId, err instanceof Error ? err.message : String(err), signal);
     } finally {
+      membership?.stop();
       await collector.stop().catch(() => undefined);
     }
   }
