@@ -52,11 +52,12 @@ export class Infra {
       timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS,
     });
     const jsm = await jetstreamManager(nc);
-    await ensureTaskStream(jsm);
-    await ensureResultStream(jsm);
-    await ensureLogStream(jsm);
+    const replicas = env.TUSK_NATS_REPLICAS;
+    await ensureTaskStream(jsm, { replicas });
+    await ensureResultStream(jsm, { replicas });
+    await ensureLogStream(jsm, { replicas });
     await ensureTaskConsumer(jsm, { ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, maxDeliver: env.TUSK_TASK_MAX_ATTEMPTS });
-    const buckets = await openBuckets(nc);
+    const buckets = await openBuckets(nc, { replicas });
     const store = new ObjectStore({
       endpoint: env.S3_ENDPOINT,
       region: env.S3_REGION,
