@@ -8,6 +8,8 @@ export const SILENT_AFTER_BEATS = 3;
 /** Silent workers are forgotten after this long (their entries expire from KV without a watch event). */
 const FORGET_AFTER_MS = 10 * 60_000;
 const REWATCH_DELAY_MS = 1_000;
+/** Beats missed by every worker at once before the watch itself is suspected (a NATS node that held it died) and reopened. */
+const WATCH_SILENT_BEATS = 2;
 
 /**
  * How long a worker may go without a beat before it counts as silent: a few periods, or twice the longest
@@ -19,6 +21,8 @@ export function silentAfterMs(beat: Pick<WorkerHeartbeat, 'everyMs' | 'blockedMs
 
 interface SeenWorker {
   beat: WorkerHeartbeat;
+  /** The KV revision of that beat: a reopened watch delivers it again, which is no sign of life. */
+  revision: number;
   /** When the driver last saw this worker's entry change (its own clock: no skew with the worker's). */
   changedAt: number;
 }
@@ -39,12 +43,27 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   private readonly workers = new Map<string, SeenWorker>();
   private watcher?: { stop(): void };
   private stopped = false;
+  private lastEntryAt = Date.now();
+  private watchdog?: NodeJS.Timeout;
 
   constructor(@Inject(Infra) private readonly infra: Infra) {}
 
   onApplicationBootstrap(): void {
     void this.watchForever();
     void this.followConnection();
+    this.watchdog = setInterval(() => this.rewatchIfSilent(), 1_000).unref();
+  }
+
+  /**
+   * A watch whose consumer lived on a NATS node that died can go quiet without an error (the driver's own
+   * connection is fine); when no worker's beat arrived for WATCH_SILENT_BEATS periods, the watch is opened again.
+   */
+  private rewatchIfSilent(): void {
+    if (this.workers.size === 0) return;
+    const period = Math.min(...[...this.workers.values()].map((w) => Math.max(100, w.beat.everyMs ?? 5_000)));
+    if (Date.now() - this.lastEntryAt < WATCH_SILENT_BEATS * period) return;
+    this.lastEntryAt = Date.now();
+    this.watcher?.stop();
   }
 
   /**
@@ -66,6 +85,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationShutdown(): void {
     this.stopped = true;
+    clearInterval(this.watchdog);
     this.watcher?.stop();
   }
 
@@ -84,12 +104,15 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
 
   private see(entry: KvWatchEntry): void {
     const id = entry.key.slice(workerHeartbeatKey('').length);
+    this.lastEntryAt = Date.now();
     if (entry.operation !== 'PUT') {
       this.workers.delete(id);
       return;
     }
+    const seen = this.workers.get(id);
+    if (seen?.revision === entry.revision) return;
     try {
-      this.workers.set(id, { beat: entry.json<WorkerHeartbeat>(), changedAt: Date.now() });
+      this.workers.set(id, { beat: entry.json<WorkerHeartbeat>(), revision: entry.revision, changedAt: Date.now() });
     } catch {
       this.logger.warn(`ignored a malformed heartbeat under ${entry.key}`);
     }
