@@ -126,7 +126,13 @@ describe('a 3-node NATS cluster (R3) loses a node in the middle of a job', () =>
       natsUrl: nats.url,
       dataDir: root,
       workers: 2,
-      env: { TUSK_NATS_REPLICAS: '3', TUSK_TASK_ACK_WAIT_S: '5', ...(process.env.TUSK_DEBUG_LOGS ? { LOG_LEVEL: 'log' } : {}) },
+      env: {
+        TUSK_NATS_REPLICAS: '3',
+        TUSK_TASK_ACK_WAIT_S: '5',
+        // A request in flight to a node that dies is answered by no one: it waits out this timeout before it is sent again.
+        TUSK_REQUEST_TIMEOUT_MS: '5000',
+        ...(process.env.TUSK_DEBUG_LOGS ? { LOG_LEVEL: 'log' } : {}),
+      },
       logSink: process.env.TUSK_DEBUG_LOGS ? createWriteStream(process.env.TUSK_DEBUG_LOGS) : null,
     }));
     api = driverApi(cluster);
