@@ -99,12 +99,12 @@ describe('a 3-node NATS cluster (R3) loses a node in the middle of a job', () =>
     victim: () => Promise<string>;
   }) => {
     const submitted = await api.submit(datasetId, training);
-    let killedAt: number | undefined;
-    const watching = finishedWithLongestStall({ api, jobId: submitted.id, mark, from: () => killedAt });
+    const kill: { at?: number } = {};
+    const watching = finishedWithLongestStall({ api, jobId: submitted.id, mark, from: () => kill.at });
     await eventually(async () => mark(await api.job(submitted.id)) >= after, { timeoutMs: 30_000, what: `progress ${after}` });
     const node = await victim();
     await nats.kill(node);
-    killedAt = Date.now();
+    kill.at = Date.now();
     const atKill = await api
       .job(submitted.id)
       .then(mark)
@@ -151,7 +151,6 @@ describe('a 3-node NATS cluster (R3) loses a node in the middle of a job', () =>
   }, 60_000);
 
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`blocked seconds: ${JSON.stringify(blocked)}`);
     await nc?.close();
     await cluster?.stop();
