@@ -128,7 +128,9 @@ describe('a 3-node NATS cluster (R3) loses a node in the middle of a job', () =>
       workers: 2,
       env: {
         TUSK_NATS_REPLICAS: '3',
-        TUSK_TASK_ACK_WAIT_S: '5',
+        // A task delivered by the dying node never reaches its worker and waits out the ack wait; it is longer than an
+        // election (4-9 s), so a task in training, whose in-progress acks pause meanwhile, is not redelivered.
+        TUSK_TASK_ACK_WAIT_S: '10',
         // A request in flight to a node that dies is answered by no one: it waits out this timeout before it is sent again.
         TUSK_REQUEST_TIMEOUT_MS: '5000',
         ...(process.env.TUSK_DEBUG_LOGS ? { LOG_LEVEL: 'log' } : {}),

@@ -44,6 +44,8 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   private watcher?: { stop(): void };
   private stopped = false;
   private lastEntryAt = Date.now();
+  /** The watch failed and is not open again yet: the driver cannot see beats, which is no worker's silence. */
+  private blind = false;
   private watchdog?: NodeJS.Timeout;
 
   constructor(@Inject(Infra) private readonly infra: Infra) {}
@@ -74,8 +76,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
     try {
       for await (const status of this.infra.nc.status()) {
         if (status.type !== 'reconnect') continue;
-        const now = Date.now();
-        for (const w of this.workers.values()) w.changedAt = now;
+        this.freshSilenceClocks();
         this.watcher?.stop();
       }
     } catch (err) {
@@ -94,12 +95,21 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
       try {
         const watcher = await this.infra.buckets.workers.watch({ key: workerHeartbeatKey('*') });
         this.watcher = watcher;
+        if (this.blind) this.freshSilenceClocks();
         for await (const entry of watcher) this.see(entry);
       } catch (err) {
+        this.blind = true;
         if (!this.stopped) this.logger.warn(`watching worker heartbeats failed (${(err as Error).message}); watching again`);
       }
       if (!this.stopped) await new Promise((r) => setTimeout(r, REWATCH_DELAY_MS));
     }
+  }
+
+  /** Every worker's silence is counted from now: beats the driver could not see (NATS away, the watch failing) are not missed. */
+  private freshSilenceClocks(): void {
+    const now = Date.now();
+    for (const w of this.workers.values()) w.changedAt = now;
+    this.blind = false;
   }
 
   private see(entry: KvWatchEntry): void {
@@ -119,7 +129,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private isSilent(w: SeenWorker, now: number): boolean {
-    return now - w.changedAt > silentAfterMs(w.beat);
+    return !this.blind && now - w.changedAt > silentAfterMs(w.beat);
   }
 
   private forgetLongSilent(now: number): void {
