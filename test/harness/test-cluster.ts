@@ -27,31 +27,54 @@ export async function startTestCluster({
   logSink?: NodeJS.WritableStream | null;
 }): Promise<TestCluster> {
   const nats = await suiteNats();
-  const allEnv = { ...serviceEnv({ natsUrl: nats.url, s3: testS3() }), TUSK_BACKEND: 'cpu', ...env };
+  const handle: TestCluster = {
+    nats,
+    cluster: undefined as unknown as LocalCluster,
+    env: {} as TestCluster['env'],
+    stop: async () => {
+      await handle.cluster?.stop();
+      await handle.nats.process.stop();
+    },
+  };
+  try {
+    Object.assign(handle, await startServices({ natsUrl: nats.url, dataDir: nats.storeDir, workers, env, driver, logSink }));
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+  return handle;
+}
+
+/**
+ * The driver (unless `driver: false`), a parameter server and `workers` workers as real processes on the cpu backend,
+ * pointed at the given NATS (one server or a comma-separated cluster) and a bucket of their own; stopped again if a part fails.
+ */
+export async function startServices({
+  natsUrl,
+  dataDir,
+  workers,
+  env = {},
+  driver = true,
+  logSink = null,
+}: {
+  natsUrl: string;
+  dataDir: string;
+  workers: number;
+  env?: Record<string, string>;
+  driver?: boolean;
+  logSink?: NodeJS.WritableStream | null;
+}): Promise<Pick<TestCluster, 'cluster' | 'env'>> {
+  const allEnv = { ...serviceEnv({ natsUrl, s3: testS3() }), TUSK_BACKEND: 'cpu', ...env };
   const cluster = new LocalCluster({
-    dataDir: nats.storeDir,
+    dataDir,
     workers,
-    natsUrl: nats.url,
+    natsUrl,
     s3Endpoint: allEnv.S3_ENDPOINT,
     bucket: allEnv.S3_BUCKET,
     driver,
     logSink,
     env: allEnv,
   });
-  const handle: TestCluster = {
-    nats,
-    cluster,
-    env: allEnv,
-    stop: async () => {
-      await cluster.stop();
-      await handle.nats.process.stop();
-    },
-  };
-  try {
-    await cluster.start();
-  } catch (err) {
-    await handle.stop();
-    throw err;
-  }
-  return handle;
+  await cluster.start();
+  return { cluster, env: allEnv };
 }

@@ -54,6 +54,18 @@ describe('service boot', () => {
     await second.close();
   });
 
+  it('refuses TUSK_NATS_REPLICAS=3 on a single nats-server, naming the variable and the stream', async () => {
+    const fresh = await suiteNats(); // streams not made yet: nats-server 2.9 takes an update to 3 replicas silently
+    try {
+      const env = loadEnv(BaseEnv, { ...serviceEnv({ natsUrl: fresh.url, s3: testS3() }), TUSK_NATS_REPLICAS: '3' });
+      await expect(Infra.connect({ name: 'replicas-test', env })).rejects.toThrow(
+        /^TUSK_NATS_REPLICAS=3: NATS refused 3 replica\(s\) for stream TUSK_TASKS \(a single server takes 1 only/,
+      );
+    } finally {
+      await fresh.process.stop();
+    }
+  });
+
   it('moves a blob larger than the server max payload in chunks and reads it back whole', async () => {
     const env = loadEnv(BaseEnv, serviceEnv({ natsUrl: nats.url, s3: testS3() }));
     const infra = await Infra.connect({ name: 'blob-test', env });

@@ -10,6 +10,7 @@ import { afterAll, describe, it, expect } from '@jest/globals';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const composeFile = join(repoRoot, 'docker-compose.yml');
+const clusterFile = join(repoRoot, 'docker-compose.cluster.yml');
 const MISSING = 'docker-compose is missing: apt-get install docker-compose';
 const API_TOKEN = 'compose-spec-token';
 /** The secrets compose refuses to start without (`${VAR:?...}`), as .env.example lists them. */
@@ -47,10 +48,10 @@ function composeEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `docker-compose --env-file <file> -f docker-compose.yml <args>`; throws with compose's stderr when it fails. */
-function compose(args: string[], values: Record<string, string> = secrets): string {
+/** `docker-compose --env-file <file> -f docker-compose.yml [-f …] <args>`; throws with compose's stderr when it fails. */
+function compose(args: string[], values: Record<string, string> = secrets, files: string[] = [composeFile]): string {
   try {
-    return execFileSync('docker-compose', ['--env-file', envFile(values), '-f', composeFile, ...args], {
+    return execFileSync('docker-compose', ['--env-file', envFile(values), ...files.flatMap((f) => ['-f', f]), ...args], {
       cwd: repoRoot,
       env: composeEnv(),
       encoding: 'utf8',
@@ -165,5 +166,49 @@ describe('docker-compose.yml', () => {
     const values = Object.fromEntries(settings.map((l) => l.split('=', 2) as [string, string]));
     expect(Object.keys(values).sort()).toEqual([...SECRETS].sort());
     expect(serviceBlock(compose(['config'], values), 'driver')).toMatch(/^ {6}TUSK_API_TOKEN: filled-tusk_api_token$/m);
+  });
+});
+
+describe('docker-compose.cluster.yml, on top of docker-compose.yml', () => {
+  const cluster = (args: string[], values: Record<string, string> = secrets) => compose(args, values, [composeFile, clusterFile]);
+  const NODES = ['nats', 'nats-2', 'nats-3'];
+
+  it('is valid for docker-compose and still refuses to start without NATS_PASS', () => {
+    expect(() => cluster(['config', '-q'])).not.toThrow();
+    expect(() => cluster(['config', '-q'], without('NATS_PASS'))).toThrow(/set NATS_PASS in \.env/);
+  });
+
+  it('runs three NATS 2.10 nodes from deploy/nats-cluster.conf, each with its name and its own store', () => {
+    const config = cluster(['config']);
+    const stores = new Set<string>();
+    NODES.forEach((node, i) => {
+      const block = serviceBlock(config, node);
+      expect(block).toMatch(/^ {4}image: nats:2\.10-alpine$/m);
+      expect(block).toContain(`${join(repoRoot, 'deploy/nats-cluster.conf')}:/etc/nats/tusk-cluster.conf:ro`);
+      expect(block).toMatch(/^ {4}- \/etc\/nats\/tusk-cluster\.conf$/m);
+      expect(block).toMatch(new RegExp(`^ {6}NATS_SERVER_NAME: nats-${i + 1}$`, 'm'));
+      expect(block).toMatch(/healthz\?js-enabled-only=true/);
+      stores.add(block.match(/^ {4}- (\S+):\/data:rw$/m)![1]);
+    });
+    expect(stores).toEqual(new Set(['nats-data', 'nats-2-data', 'nats-3-data']));
+  });
+
+  it('points every app at all three nodes, with 3 replicas, started once every node is healthy', () => {
+    const config = cluster(['config']);
+    for (const app of APPS) {
+      const block = serviceBlock(config, app);
+      expect(block).toMatch(/^ {6}NATS_URL: nats:\/\/nats:4222,nats:\/\/nats-2:4222,nats:\/\/nats-3:4222$/m);
+      expect(block).toMatch(/^ {6}TUSK_NATS_REPLICAS: '3'$/m);
+      for (const node of NODES) expect(block).toMatch(new RegExp(`^ {6}${node}:\n {8}condition: service_healthy$`, 'm'));
+    }
+  });
+
+  it('clusters the nodes over routes with fsync on every ack, and both configs name the nats-server versions they need', () => {
+    const conf = readFileSync(join(repoRoot, 'deploy/nats-cluster.conf'), 'utf8');
+    expect(conf).toMatch(/^ {2}routes: \[nats:\/\/nats:6222, nats:\/\/nats-2:6222, nats:\/\/nats-3:6222\]$/m);
+    expect(conf).toMatch(/^ {2}sync_interval: always$/m);
+    expect(conf).toMatch(/^server_name: \$NATS_SERVER_NAME$/m);
+    for (const file of ['deploy/nats.conf', 'deploy/nats-cluster.conf'])
+      expect(readFileSync(join(repoRoot, file), 'utf8')).toMatch(/nats-server 2\.10 or newer: 2\.9 .*cannot parse `sync_interval`/);
   });
 });

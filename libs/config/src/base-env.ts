@@ -1,11 +1,13 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsNatsUrlList } from './nats-url-list.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 /** Variables every Tusk service reads: where NATS and S3 are, and how to log. */
 export class BaseEnv {
-  @Matches(/^(nats|tls|wss?):\/\/[^\s]+$/, { message: 'must be a nats:// URL (comma-separated for a cluster)' })
-  NATS_URL: string = 'nats://127.0.0.1:4222';
+  @IsNatsUrlList() NATS_URL: string = 'nats://127.0.0.1:4222';
+  /** Replicas of every stream and KV bucket Tusk creates: 1 on a single server, 3 on a cluster of three or more. */
+  @IsInt() @Min(1) @Max(5) TUSK_NATS_REPLICAS: number = 1;
   @IsOptional() @IsString() NATS_USER?: string;
   @IsOptional() @IsString() NATS_PASS?: string;
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s):// URL' })

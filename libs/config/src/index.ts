@@ -1,5 +1,6 @@
 export * from './load-env.js';
 export * from './base-env.js';
+export * from './nats-url-list.js';
 export * from './shutdown.js';
 export * from './run-service.js';
 export * from './crash-policy.js';

@@ -18,7 +18,27 @@ describe('loadEnv', () => {
   it('names every bad variable', () => {
     expect(() => loadEnv(ExampleEnv, { PORT: 'eighty', NATS_URL: 'http://x' })).toThrow(
       'invalid environment: PORT="eighty": PORT must not be greater than 65535, PORT must not be less than 0, ' +
-        'PORT must be an integer number; NATS_URL="http://x": must be a nats:// URL (comma-separated for a cluster)',
+        'PORT must be an integer number; NATS_URL="http://x": must be a nats:// URL, or several separated by commas (each a nats:// URL)',
+    );
+  });
+
+  it('takes a comma-separated list of NATS servers, each checked', () => {
+    const env = loadEnv(ExampleEnv, { NATS_URL: 'nats://a:4222, nats://b:4222,nats://c:4222', TUSK_NATS_REPLICAS: '3' });
+    expect(env.NATS_URL).toBe('nats://a:4222, nats://b:4222,nats://c:4222');
+    expect(env.TUSK_NATS_REPLICAS).toBe(3);
+    expect(loadEnv(ExampleEnv, {}).TUSK_NATS_REPLICAS).toBe(1);
+    expect(() => loadEnv(ExampleEnv, { NATS_URL: 'nats://a:4222,http://b:4222' })).toThrow(
+      'invalid environment: NATS_URL="nats://a:4222,http://b:4222": must be a nats:// URL, or several separated by commas (each a nats:// URL)',
+    );
+    expect(() => loadEnv(ExampleEnv, { NATS_URL: 'nats://a:4222,' })).toThrow(/NATS_URL=/);
+  });
+
+  it('keeps TUSK_NATS_REPLICAS within 1..5', () => {
+    expect(() => loadEnv(ExampleEnv, { TUSK_NATS_REPLICAS: '0' })).toThrow(
+      /TUSK_NATS_REPLICAS="0": TUSK_NATS_REPLICAS must not be less than 1/,
+    );
+    expect(() => loadEnv(ExampleEnv, { TUSK_NATS_REPLICAS: '6' })).toThrow(
+      /TUSK_NATS_REPLICAS="6": TUSK_NATS_REPLICAS must not be greater than 5/,
     );
   });
 

@@ -51,24 +51,31 @@ export class Infra {
       pass: env.NATS_PASS,
       timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS,
     });
-    const jsm = await jetstreamManager(nc);
-    await ensureTaskStream(jsm);
-    await ensureResultStream(jsm);
-    await ensureLogStream(jsm);
-    await ensureTaskConsumer(jsm, { ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, maxDeliver: env.TUSK_TASK_MAX_ATTEMPTS });
-    const buckets = await openBuckets(nc);
-    const store = new ObjectStore({
-      endpoint: env.S3_ENDPOINT,
-      region: env.S3_REGION,
-      accessKeyId: env.S3_ACCESS_KEY,
-      secretAccessKey: env.S3_SECRET_KEY,
-      bucket: env.S3_BUCKET,
-      timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS,
-    });
-    await store.ensureBucket();
-    const infra = new Infra(nc, jetstream(nc), jsm, buckets, new BlobStore(buckets.weights, nc.info?.max_payload ?? 1024 * 1024), store);
-    if (onStatus) infra.onStatus(onStatus);
-    return infra;
+    try {
+      const jsm = await jetstreamManager(nc);
+      const replicas = env.TUSK_NATS_REPLICAS;
+      await ensureTaskStream(jsm, { replicas });
+      await ensureResultStream(jsm, { replicas });
+      await ensureLogStream(jsm, { replicas });
+      await ensureTaskConsumer(jsm, { ackWaitMs: env.TUSK_TASK_ACK_WAIT_S * 1000, maxDeliver: env.TUSK_TASK_MAX_ATTEMPTS });
+      const buckets = await openBuckets(nc, { replicas });
+      const store = new ObjectStore({
+        endpoint: env.S3_ENDPOINT,
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY,
+        secretAccessKey: env.S3_SECRET_KEY,
+        bucket: env.S3_BUCKET,
+        timeoutMs: env.TUSK_REQUEST_TIMEOUT_MS,
+      });
+      await store.ensureBucket();
+      const infra = new Infra(nc, jetstream(nc), jsm, buckets, new BlobStore(buckets.weights, nc.info?.max_payload ?? 1024 * 1024), store);
+      if (onStatus) infra.onStatus(onStatus);
+      return infra;
+    } catch (err) {
+      // Nothing half-connected stays behind (an open connection would keep the process alive).
+      await nc.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Reports NATS disconnects and reconnects, which are otherwise silent. */

@@ -13,6 +13,11 @@ describe('isTransientError', () => {
     expect(isTransientError(Object.assign(new Error('replaying results timed out'), { transient: true }))).toBe(true);
   });
 
+  it('waits out a NATS cluster electing a leader (the JetStream API answers nobody, or says it is unavailable)', () => {
+    expect(isTransientError(new Error('jetstream is not enabled'))).toBe(true);
+    expect(isTransientError(named('JetStreamApiError', 'JetStream system temporarily unavailable'))).toBe(true);
+  });
+
   it('does not retry what a retry cannot cure', () => {
     expect(isTransientError(new Error('dataset ds-1 has no partition 3'))).toBe(false);
     expect(isTransientError(Object.assign(new Error('denied'), { $metadata: { httpStatusCode: 403 } }))).toBe(false);

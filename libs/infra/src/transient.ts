@@ -23,7 +23,11 @@ export function isTransientError(err: unknown): boolean {
   if (e.code && NETWORK_ERROR_CODES.has(e.code)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
-  if (/timeout|disconnect|connection (closed|refused|reset)|socket hang up|jetstream not enabled|no responders/i.test(e.message))
+  if (
+    /timeout|disconnect|connection (closed|refused|reset)|socket hang up|jetstream (is )?not enabled|jetstream system temporarily unavailable|no responders/i.test(
+      e.message,
+    )
+  )
     return true;
   return e.cause !== undefined && e.cause !== err && isTransientError(e.cause);
 }

@@ -24,20 +24,57 @@ import {
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 const NS_PER_MS = 1e6;
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
-  try {
-    await jsm.streams.info(config.name);
-    await jsm.streams.update(config.name, config);
-  } catch (err) {
-    if (!/not found/i.test(String(err))) throw err;
-    await jsm.streams.add(config);
+/** How many copies of every stream and KV bucket the servers keep (TUSK_NATS_REPLICAS); 1 unless given. */
+export interface ReplicaOptions {
+  replicas?: number;
+}
+
+/** The server refused a stream's replica count: the message names TUSK_NATS_REPLICAS and the server's reason. */
+export class StreamReplicasError extends Error {
+  constructor(stream: string, replicas: number, cause: unknown) {
+    super(
+      `TUSK_NATS_REPLICAS=${replicas}: NATS refused ${replicas} replica(s) for stream ${stream} ` +
+        `(a single server takes 1 only, a cluster at most its size): ${(cause as Error)?.message ?? cause}`,
+      { cause },
+    );
+    this.name = 'StreamReplicasError';
   }
 }
 
+const REPLICAS_REFUSED = /replicas|insufficient resources|non-clustered/i;
+
+/**
+ * Creates the stream, or updates an existing one to this config. A stream made with other replicas is scaled
+ * to `num_replicas` in place (NATS copies the data; nothing is lost), so raising TUSK_NATS_REPLICAS needs no migration;
+ * a count the servers cannot hold fails with StreamReplicasError.
+ */
+export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  await createOrUpdate(jsm, config).catch((err: unknown) => {
+    throw explainReplicaRefusal({ err, stream: config.name, replicas: config.num_replicas ?? 1 });
+  });
+}
+
+/** The error to throw for a failed create or update: a StreamReplicasError when the servers refused the replica count. */
+export function explainReplicaRefusal({ err, stream, replicas }: { err: unknown; stream: string; replicas: number }): unknown {
+  return REPLICAS_REFUSED.test(String(err)) ? new StreamReplicasError(stream, replicas, err) : err;
+}
+
+async function createOrUpdate(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+  } catch (err) {
+    if (!/not found/i.test(String(err))) throw err;
+    await jsm.streams.add(config);
+    return;
+  }
+  await jsm.streams.update(config.name, config);
+}
+
 /** Creates the work-queue stream of partition tasks: a message is deleted once a worker acks it. */
-export async function ensureTaskStream(jsm: JetStreamManager): Promise<void> {
+export async function ensureTaskStream(jsm: JetStreamManager, { replicas = 1 }: ReplicaOptions = {}): Promise<void> {
   await ensureStream(jsm, {
     name: TASKS_STREAM,
+    num_replicas: replicas,
     subjects: [`${TASKS_SUBJECT_PREFIX}.>`],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
@@ -46,9 +83,10 @@ export async function ensureTaskStream(jsm: JetStreamManager): Promise<void> {
 }
 
 /** Creates the results stream; `Nats-Msg-Id` dedupes a result published twice after a redelivery. */
-export async function ensureResultStream(jsm: JetStreamManager): Promise<void> {
+export async function ensureResultStream(jsm: JetStreamManager, { replicas = 1 }: ReplicaOptions = {}): Promise<void> {
   await ensureStream(jsm, {
     name: RESULTS_STREAM,
+    num_replicas: replicas,
     subjects: [`${RESULTS_SUBJECT_PREFIX}.>`],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
@@ -62,9 +100,10 @@ export const LOG_LINES_PER_JOB = 1000;
 const LOG_MAX_AGE_NS = 7 * 24 * 3600 * 1e9;
 
 /** Creates the stream of job log lines: per job (subject) the newest lines, older ones discarded. */
-export async function ensureLogStream(jsm: JetStreamManager): Promise<void> {
+export async function ensureLogStream(jsm: JetStreamManager, { replicas = 1 }: ReplicaOptions = {}): Promise<void> {
   await ensureStream(jsm, {
     name: LOGS_STREAM,
+    num_replicas: replicas,
     subjects: [`${LOGS_SUBJECT_PREFIX}.>`],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,

@@ -14,6 +14,8 @@ export class ResultReplayTimeoutError extends Error {
 
 const REOPEN_DELAY_MS = 1_000;
 const CONSUME_EXPIRES_MS = 4_000;
+/** Silent this long while the stream holds results it has not delivered: the consumer is stuck, and is reopened. */
+const STALL_CHECK_MS = 3_000;
 
 export interface ResultCollectorOptions {
   js: JetStreamClient;
@@ -40,6 +42,9 @@ export class ResultCollector {
   private replayEnd = 0;
   private messages?: ConsumerMessages;
   private stopped = false;
+  private watchdog?: NodeJS.Timeout;
+  private lastDeliveryAt = Date.now();
+  private checking = false;
   /** When the last result of any group arrived (driver clock). */
   lastResultAt = 0;
 
@@ -54,6 +59,27 @@ export class ResultCollector {
     this.replayEnd = await this.lastStoredSeq();
     await this.open();
     void this.readForever();
+    this.watchdog = setInterval(() => void this.reopenIfStuck(), STALL_CHECK_MS).unref();
+  }
+
+  /**
+   * When the node that held the consumer dies (a NATS cluster losing a server), the ordered consumer can stop
+   * delivering without an error; behind the stream and silent for STALL_CHECK_MS, it is closed and read again.
+   */
+  private async reopenIfStuck(): Promise<void> {
+    if (this.stopped || this.checking || Date.now() - this.lastDeliveryAt < STALL_CHECK_MS) return;
+    this.checking = true;
+    try {
+      if ((await this.lastStoredSeq()) > this.lastSeq) {
+        this.logger.warn(`the result consumer stopped short of the stream's end; reopening`, { jobId: this.options.jobId });
+        this.lastDeliveryAt = Date.now();
+        await this.messages?.close();
+      }
+    } catch {
+      // NATS unreachable: the consumer's own reconnect handles it.
+    } finally {
+      this.checking = false;
+    }
   }
 
   private async open(): Promise<void> {
@@ -86,6 +112,7 @@ export class ResultCollector {
   }
 
   private receive(seq: number, data: Uint8Array): void {
+    this.lastDeliveryAt = Date.now();
     if (seq <= this.lastSeq) return;
     this.lastSeq = seq;
     try {
@@ -153,6 +180,7 @@ export class ResultCollector {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watchdog);
     for (const wake of this.wakers) wake();
     await this.messages?.close();
   }

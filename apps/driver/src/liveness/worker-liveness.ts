@@ -9,6 +9,8 @@ export const SILENT_AFTER_BEATS = 3;
 const FORGET_AFTER_MS = 10 * 60_000;
 const REWATCH_DELAY_MS = 1_000;
 const SETTLE_MS = 2_000;
+/** Beats missed by every worker at once before the watch itself is suspected (a NATS node that held it died) and reopened. */
+const WATCH_SILENT_BEATS = 2;
 
 /**
  * How long a worker may go without a beat before it counts as silent: a few periods, or twice the longest
@@ -20,6 +22,8 @@ export function silentAfterMs(beat: Pick<WorkerHeartbeat, 'everyMs' | 'blockedMs
 
 interface SeenWorker {
   beat: WorkerHeartbeat;
+  /** The KV revision of that beat: a reopened watch delivers it again, which is no sign of life. */
+  revision: number;
   /** When the driver last saw this worker's entry change (its own clock: no skew with the worker's). */
   changedAt: number;
 }
@@ -42,12 +46,29 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
   private stopped = false;
   /** When the watch first delivered the heartbeats already in KV (or found none): before that, nobody looks live. */
   private settledAt?: number;
+  private lastEntryAt = Date.now();
+  /** The watch failed and is not open again yet: the driver cannot see beats, which is no worker's silence. */
+  private blind = false;
+  private watchdog?: NodeJS.Timeout;
 
   constructor(@Inject(Infra) private readonly infra: Infra) {}
 
   onApplicationBootstrap(): void {
     void this.watchForever();
     void this.followConnection();
+    this.watchdog = setInterval(() => this.rewatchIfSilent(), 1_000).unref();
+  }
+
+  /**
+   * A watch whose consumer lived on a NATS node that died can go quiet without an error (the driver's own
+   * connection is fine); when no worker's beat arrived for WATCH_SILENT_BEATS periods, the watch is opened again.
+   */
+  private rewatchIfSilent(): void {
+    if (this.workers.size === 0) return;
+    const period = Math.min(...[...this.workers.values()].map((w) => Math.max(100, w.beat.everyMs ?? 5_000)));
+    if (Date.now() - this.lastEntryAt < WATCH_SILENT_BEATS * period) return;
+    this.lastEntryAt = Date.now();
+    this.watcher?.stop();
   }
 
   /**
@@ -58,8 +79,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
     try {
       for await (const status of this.infra.nc.status()) {
         if (status.type !== 'reconnect') continue;
-        const now = Date.now();
-        for (const w of this.workers.values()) w.changedAt = now;
+        this.freshSilenceClocks();
         this.watcher?.stop();
       }
     } catch (err) {
@@ -69,6 +89,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationShutdown(): void {
     this.stopped = true;
+    clearInterval(this.watchdog);
     this.watcher?.stop();
   }
 
@@ -77,6 +98,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
       try {
         const watcher = await this.infra.buckets.workers.watch({ key: workerHeartbeatKey('*') });
         this.watcher = watcher;
+        if (this.blind) this.freshSilenceClocks();
         // An empty bucket delivers nothing to say it is done: a moment's wait stands in for its first entry.
         const settle = setTimeout(() => (this.settledAt ??= Date.now()), SETTLE_MS);
         try {
@@ -88,27 +110,38 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnApplicationShut
           clearTimeout(settle);
         }
       } catch (err) {
+        this.blind = true;
         if (!this.stopped) this.logger.warn(`watching worker heartbeats failed (${(err as Error).message}); watching again`);
       }
       if (!this.stopped) await new Promise((r) => setTimeout(r, REWATCH_DELAY_MS));
     }
   }
 
+  /** Every worker's silence is counted from now: beats the driver could not see (NATS away, the watch failing) are not missed. */
+  private freshSilenceClocks(): void {
+    const now = Date.now();
+    for (const w of this.workers.values()) w.changedAt = now;
+    this.blind = false;
+  }
+
   private see(entry: KvWatchEntry): void {
     const id = entry.key.slice(workerHeartbeatKey('').length);
+    this.lastEntryAt = Date.now();
     if (entry.operation !== 'PUT') {
       this.workers.delete(id);
       return;
     }
+    const seen = this.workers.get(id);
+    if (seen?.revision === entry.revision) return;
     try {
-      this.workers.set(id, { beat: entry.json<WorkerHeartbeat>(), changedAt: Date.now() });
+      this.workers.set(id, { beat: entry.json<WorkerHeartbeat>(), revision: entry.revision, changedAt: Date.now() });
     } catch {
       this.logger.warn(`ignored a malformed heartbeat under ${entry.key}`);
     }
   }
 
   private isSilent(w: SeenWorker, now: number): boolean {
-    return now - w.changedAt > silentAfterMs(w.beat);
+    return !this.blind && now - w.changedAt > silentAfterMs(w.beat);
   }
 
   private forgetLongSilent(now: number): void {

@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { formatPushMetrics, psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
-import type { Infra } from '@tusk/infra';
+import { isTransientError, type Infra } from '@tusk/infra';
 import { JetStreamClientProxy } from '@tusk/messaging';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
@@ -54,8 +54,23 @@ export class ParameterServerClient {
     this.client = new JetStreamClientProxy(() => options.infra);
   }
 
-  /** The newest version; reads straight from KV so pulls never queue behind the parameter server. */
+  /**
+   * The newest version; reads straight from KV so pulls never queue behind the parameter server. A read that
+   * times out or finds NATS away (a cluster node died with the request in flight) is tried again, as a push is,
+   * instead of failing the task: a task attempt that fails starts its partition over, and its pushes count twice.
+   */
   async pull(): Promise<{ version: number; weights: Float32Array }> {
+    for (let failures = 1; ; failures++) {
+      try {
+        return await this.pullOnce();
+      } catch (err) {
+        if (!isTransientError(err) || failures >= PUSH_ATTEMPTS) throw err;
+        await sleep(250 * 2 ** (failures - 1));
+      }
+    }
+  }
+
+  private async pullOnce(): Promise<{ version: number; weights: Float32Array }> {
     const { infra, jobId } = this.options;
     const head = await infra.versions.head(jobId);
     if (this.cached && head && head.version === this.cached.version) return this.cached;
