@@ -7,9 +7,10 @@ const never = <T>() => new Promise<T>(() => undefined);
 
 describe('state gauges', () => {
   it('counts jobs by status, every status present', () => {
-    expect(countByStatus(['succeeded', 'running', 'succeeded', 'failed'])).toEqual({
+    expect(countByStatus(['succeeded', 'running', 'succeeded', 'failed', 'waiting'])).toEqual({
       queued: 0,
       running: 1,
+      waiting: 1,
       succeeded: 2,
       failed: 1,
       cancelled: 0,
