@@ -55,10 +55,13 @@ export async function casChange<T extends { updatedAt: string }>({
   throw new RecordConflictError(what);
 }
 
-/** Every JSON record whose key matches `filter` (e.g. `job.*`), newest `createdAt` first. */
+/** Every JSON record whose key matches `filter` (e.g. `job.*`), newest `createdAt` first, each once. */
 export async function listRecords<T extends { createdAt: string }>(kv: KV, filter: string): Promise<T[]> {
+  // kv.keys() reads until nothing is pending, so a record updated while it lists comes again: one read per key.
+  const keys = new Set<string>();
+  for await (const key of await kv.keys(filter)) keys.add(key);
   const out: T[] = [];
-  for await (const key of await kv.keys(filter)) {
+  for (const key of keys) {
     const entry = await kv.get(key);
     if (entry && entry.operation === 'PUT') out.push(entry.json<T>());
   }
