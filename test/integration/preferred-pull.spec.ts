@@ -47,6 +47,7 @@ describe('PreferredPull: a worker own consumer first, then the shared one (real 
   afterAll(async () => {
     pull?.stop();
     await nc?.close();
+    await nats?.process.stop();
   });
 
   it('makes its own consumer when missing, and takes the messages addressed to it before the shared ones', async () => {
