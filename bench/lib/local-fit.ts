@@ -34,6 +34,7 @@ export async function trainLocally({
   train,
   test,
   scoreEachEpoch = false,
+  readSeconds,
   log = console.log,
 }: {
   topology: Record<string, unknown>;
@@ -42,15 +43,21 @@ export async function trainLocally({
   test: DecodedSplit;
   /** Score the test set after every epoch too (its time is left out of `seconds`). */
   scoreEachEpoch?: boolean;
+  /**
+   * Time to accuracy as MLPerf Training clocks it, from the first touch of the training data: the seconds the caller
+   * spent reading `train`, counted in with building its tensors. Left out, the seconds cover training only.
+   */
+  readSeconds?: number;
   log?: (line: string) => void;
 }): Promise<RunFigures & { evaluation: Evaluation; epochs: EpochScore[] }> {
   const model = await buildModel({ topology, compile: MLP_COMPILE, seed: training.seed });
+  const touched = performance.now() - (readSeconds ?? 0) * 1000;
   const x = tf.tensor2d(train.images, [train.rows, train.rowSize]);
   const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), NUM_CLASSES).toFloat();
   try {
     const epochs: EpochScore[] = [];
     let scoringMs = 0;
-    const started = performance.now();
+    const started = readSeconds === undefined ? performance.now() : touched;
     const { epochMetrics } = await trainEpochs({
       model,
       x,

@@ -14,6 +14,14 @@ describe('toFloat32', () => {
     expect(out).not.toBe(src);
     expect(toFloat32({ data: Int32Array.from([3, -4]), scale: 0.5 })).toEqual(Float32Array.from([1.5, -2]));
   });
+
+  it('writes into a given buffer at an offset, scaled or not, and refuses what does not fit', () => {
+    const out = new Float32Array(5).fill(9);
+    expect(toFloat32({ data: Uint8Array.from([0, 255]), scale: 1 / 255 }, out, 1)).toBe(out);
+    toFloat32({ data: Int32Array.from([7]), scale: 1 }, out, 3);
+    expect(out).toEqual(Float32Array.from([9, 0, 1, 7, 9]));
+    expect(() => toFloat32({ data: Uint8Array.from([1, 2]), scale: 1 }, out, 4)).toThrow('2 values do not fit at 4 of 5');
+  });
 });
 
 describe('oneHot', () => {

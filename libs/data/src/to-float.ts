@@ -1,15 +1,22 @@
 import { DatasetFormatError } from './errors.js';
 import type { ColumnData } from './types.js';
 
-/** Turns stored column values into a fresh float32 array times scale, the form tensors are built from on workers. */
-export function toFloat32(column: { data: ColumnData; scale: number }): Float32Array {
+/**
+ * Turns stored column values into float32 times scale, the form tensors are built from on workers: into `out` at
+ * `offset` when given (several partitions into one buffer, with no array in between), else into a fresh array.
+ */
+export function toFloat32(
+  column: { data: ColumnData; scale: number },
+  out = new Float32Array(column.data.length),
+  offset = 0,
+): Float32Array {
   const { data, scale } = column;
-  const out = new Float32Array(data.length);
+  if (offset + data.length > out.length) throw new RangeError(`${data.length} values do not fit at ${offset} of ${out.length}`);
   if (scale === 1) {
-    out.set(data);
+    out.set(data, offset);
     return out;
   }
-  for (let i = 0; i < data.length; i++) out[i] = data[i] * scale;
+  for (let i = 0; i < data.length; i++) out[offset + i] = data[i] * scale;
   return out;
 }
 

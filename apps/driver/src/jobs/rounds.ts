@@ -26,7 +26,8 @@ import { ResultCollector } from './result-collector.js';
 import { roundLearningRate } from './round-learning-rate.js';
 import { expectedPushes, previousOptimizerState, roundPlan, roundRecord } from './round-math.js';
 import { withServerMomentum } from './server-momentum.js';
-import { streamedAverage } from './streamed-average.js';
+import { ResultArrivals } from './result-arrivals.js';
+import { streamedAverage, type ArrivingResults } from './streamed-average.js';
 import { TaskGroups } from './task-groups.js';
 import { validationId } from './training-keep.js';
 import { VersionCurve } from './version-curve.js';
@@ -46,6 +47,7 @@ export const taskSeed = ({ seed, round, partition }: { seed: number; round: numb
 @Injectable()
 export class Rounds {
   private readonly logger = new Logger(Rounds.name);
+  private readonly cleanups = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(Infra) private readonly infra: Infra,
@@ -79,17 +81,22 @@ export class Rounds {
       ...learningRate.task,
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
+    // Averaging starts with the first results: their deltas are fetched while the slowest partitions still train.
+    const arrivals = synchronous ? new ResultArrivals(collector, ResultCollector.groupOf(tasks[0]), tasks.length, signal) : undefined;
+    const averaging = arrivals && this.average(job.id, round, arrivals);
+    averaging?.catch(() => undefined); // awaited below unless the round fails first
     const shortOfWorkers = membership && (() => membership.check(round));
-    const results = await this.groups
-      .run({ tasks, collector, signal, moved: asyncRound?.moved, shortOfWorkers })
-      .finally(() => asyncRound?.stop());
+    const results = await this.groups.run({ tasks, collector, signal, moved: asyncRound?.moved, shortOfWorkers }).finally(() => {
+      asyncRound?.stop();
+      arrivals?.stop();
+    });
     const failed = results.find((r) => !r.ok);
     if (failed) throw new Error(`partition ${failed.partition} failed in round ${round}: ${failed.error ?? 'unknown error'}`);
 
     let pushStats: PushStats | undefined;
     let next: Uint8Array;
-    if (synchronous) {
-      next = await this.average(job.id, round, results);
+    if (averaging) {
+      next = await averaging;
       const beta = training.serverMomentum ?? 0;
       if (beta > 0) next = await withServerMomentum({ blobs: this.infra.blobs, jobId: job.id, round, beta, averaged: next });
     } else {
@@ -133,29 +140,46 @@ export class Rounds {
       round,
     });
     collector.forget(ResultCollector.groupOf(tasks[0]));
-    // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote.
-    await Promise.all([
-      purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(job.id, round) }),
-      // This round's tasks started from the previous round's optimizer states: those are spent now.
-      ...(round > 0
-        ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })]
-        : []),
-      // The weights this round started from, and the previous best round's once a later round beat it.
-      ...[...new Set([round, job.bestRound ?? round])]
-        .filter((version) => version !== updated.bestRound)
-        .map((version) => this.infra.blobs.delete(weightsKey(job.id, version))),
-      ...(training.serverMomentum ? [this.infra.blobs.delete(velocityKey(job.id, round))] : []),
-    ]).catch((err) => this.logger.warn(`cleanup of round ${round} failed: ${err}`, { jobId: job.id, round }));
+    // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote. Off the round's path:
+    // the next round starts meanwhile (it touches none of these keys); `cleanedUp` waits for it before the job ends.
+    const cleanup = () =>
+      Promise.all([
+        purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(job.id, round) }),
+        // This round's tasks started from the previous round's optimizer states: those are spent now.
+        ...(round > 0
+          ? [purgeKvPrefix({ jsm: this.infra.jsm, bucket: WEIGHTS_BUCKET, prefix: optimizerStatesPrefix(job.id, round - 1) })]
+          : []),
+        // The weights this round started from, and the previous best round's once a later round beat it.
+        ...[...new Set([round, job.bestRound ?? round])]
+          .filter((version) => version !== updated.bestRound)
+          .map((version) => this.infra.blobs.delete(weightsKey(job.id, version))),
+        ...(training.serverMomentum ? [this.infra.blobs.delete(velocityKey(job.id, round))] : []),
+      ]).then(
+        () => undefined,
+        (err) => this.logger.warn(`cleanup of round ${round} failed: ${err}`, { jobId: job.id, round }),
+      );
+    // Chained, so one job's cleanups never pile up behind a slow store.
+    this.cleanups.set(job.id, (this.cleanups.get(job.id) ?? Promise.resolve()).then(cleanup));
     return updated;
+  }
+
+  /** Waits for the job's round cleanups still running. */
+  async cleanedUp(jobId: string): Promise<void> {
+    const pending = this.cleanups.get(jobId);
+    if (!pending) return;
+    await pending;
+    if (this.cleanups.get(jobId) === pending) this.cleanups.delete(jobId);
   }
 
   /**
    * FedAvg: the sample-weighted mean of the partitions' deltas, streamed in partition order, added to this round's
    * weights; with one partition, the weights it trained, as they are.
    */
-  private async average(jobId: string, round: number, results: ResultMessage[]): Promise<Uint8Array> {
-    const [only] = results;
-    if (results.length === 1 && only.deltaHolds === 'weights') return this.trainedWeights(only, round);
+  private async average(jobId: string, round: number, results: ArrivingResults): Promise<Uint8Array> {
+    if (results.count === 1) {
+      const only = await results.of(0);
+      if (only.deltaHolds === 'weights') return this.trainedWeights(only, round);
+    }
     const { mean } = await streamedAverage({
       results,
       round,

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ResultMessage } from '@tusk/contracts';
 import { seededRandom } from '@tusk/data';
 import { averageDeltas, decodeFloat16, encodeFloat16, float32ToBytes } from '@tusk/model';
-import { streamedAverage } from './streamed-average.js';
+import { streamedAverage, type ArrivingResults } from './streamed-average.js';
 
 interface Stored {
   result: ResultMessage;
@@ -95,6 +95,32 @@ describe('streamedAverage', () => {
     );
     expect(counts.gets).toBeLessThan(6);
     await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it('fetches the first deltas while later results are still coming in, and gives the same bits', async () => {
+    const stored = round({ partitions: 5, length: 257, seed: 11 });
+    const inOrder = [...stored].sort((a, b) => a.result.partition - b.result.partition);
+    const { get, counts } = slowStore(stored, 4);
+    const fromList = await streamedAverage({ results: stored.map((s) => s.result), round: 0, fetchAhead: 2, get });
+    counts.gets = 0;
+    let releaseLast!: () => void;
+    const lastIn = new Promise<void>((resolve) => (releaseLast = resolve));
+    const results: ArrivingResults = {
+      count: inOrder.length,
+      // Every result is in at once but the last partition's, which waits for the test to release it.
+      of: async (p) => {
+        if (p === inOrder.length - 1) await lastIn;
+        return inOrder[p].result;
+      },
+    };
+    const averaging = streamedAverage({ results, round: 0, fetchAhead: 2, get });
+    await new Promise((r) => setTimeout(r, 20));
+    // The window's two deltas are fetched before the straggler's result arrives; nothing is folded or fetched beyond it.
+    expect(counts.gets).toBe(2);
+    releaseLast();
+    const { mean } = await averaging;
+    expect(counts.gets).toBe(5);
+    expect(Buffer.from(float32ToBytes(mean)).equals(Buffer.from(float32ToBytes(fromList.mean)))).toBe(true);
   });
 
   it('fails before fetching anything when a result carries no delta', async () => {

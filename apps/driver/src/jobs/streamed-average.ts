@@ -8,10 +8,24 @@ export interface StreamedAverage {
   peakHeld: number;
 }
 
+/** A round's results while they come in: partition p's result once the collector has accepted it. */
+export interface ArrivingResults {
+  count: number;
+  of(partition: number): Promise<ResultMessage>;
+}
+
+/** Results already in, as arrivals in partition order. */
+function arrived(results: readonly ResultMessage[]): ArrivingResults {
+  const ordered = [...results].sort((a, b) => a.partition - b.partition);
+  return { count: ordered.length, of: (i) => Promise.resolve(ordered[i]) };
+}
+
 /**
  * FedAvg of a round's deltas without holding them all: at most `fetchAhead` are fetched or waiting at once, and
  * each is folded into a running sum in partition order, so the driver's memory is the sum plus `fetchAhead` deltas
- * whatever the number of partitions. A missing or NaN/Inf delta fails the round naming its partition.
+ * whatever the number of partitions. Given results still arriving, the first `fetchAhead` deltas are fetched as
+ * their results come in, while slower partitions still train; folding starts once every result is in (each
+ * weight is samples / total). A missing or NaN/Inf delta fails the round naming its partition.
  */
 export async function streamedAverage({
   results,
@@ -20,17 +34,18 @@ export async function streamedAverage({
   get,
   onFetched,
 }: {
-  results: readonly ResultMessage[];
+  results: readonly ResultMessage[] | ArrivingResults;
   round: number;
   fetchAhead: number;
   get: (key: string) => Promise<Uint8Array>;
   /** Told each delta's size as it arrives (the driver's delta-bytes metric). */
   onFetched?: (bytes: number) => void;
 }): Promise<StreamedAverage> {
-  const ordered = [...results].sort((a, b) => a.partition - b.partition);
-  const missing = ordered.find((r) => !r.deltaKey);
-  if (missing) throw new Error(`partition ${missing.partition} sent no delta in round ${round}`);
-  const sum = new DeltaSum(ordered.reduce((n, r) => n + r.samples, 0));
+  if (!('of' in results)) {
+    const missing = results.find((r) => !r.deltaKey);
+    if (missing) throw new Error(`partition ${missing.partition} sent no delta in round ${round}`);
+  }
+  const incoming = 'of' in results ? results : arrived(results);
   // Deleted once folded: a settled promise kept here would keep its delta alive to the end of the round.
   const pending = new Map<number, Promise<Uint8Array>>();
   let held = 0;
@@ -38,7 +53,9 @@ export async function streamedAverage({
   const fetch = (i: number) => {
     held++;
     peakHeld = Math.max(peakHeld, held);
-    const bytes = get(ordered[i].deltaKey!).then((b) => {
+    const bytes = incoming.of(i).then(async (result) => {
+      if (!result.deltaKey) throw new Error(`partition ${result.partition} sent no delta in round ${round}`);
+      const b = await get(result.deltaKey);
       onFetched?.(b.byteLength);
       return b;
     });
@@ -46,7 +63,11 @@ export async function streamedAverage({
     bytes.catch(() => undefined);
     pending.set(i, bytes);
   };
-  for (let i = 0; i < Math.min(fetchAhead, ordered.length); i++) fetch(i);
+  for (let i = 0; i < Math.min(fetchAhead, incoming.count); i++) fetch(i);
+  const ordered = await Promise.all(Array.from({ length: incoming.count }, (_, i) => incoming.of(i)));
+  const missing = ordered.find((r) => !r.deltaKey);
+  if (missing) throw new Error(`partition ${missing.partition} sent no delta in round ${round}`);
+  const sum = new DeltaSum(ordered.reduce((n, r) => n + r.samples, 0));
   for (let i = 0; i < ordered.length; i++) {
     const { partition, samples, deltaEncoding } = ordered[i];
     const bytes = await pending.get(i)!;

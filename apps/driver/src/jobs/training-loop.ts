@@ -138,12 +138,14 @@ export class TrainingLoop implements OnApplicationBootstrap, BeforeApplicationSh
         progress.round = job.round;
         if (checkpointDue(job)) job = await retrying(`checkpoint of round ${job.round}`, () => this.checkpoints.save(job!));
       }
+      await this.rounds.cleanedUp(jobId);
       if (isTraining(job.status)) await retrying('saving the model', () => this.finish(job!, ending));
     } catch (err) {
       if (err instanceof WaitAbortedError || signal.aborted) return;
       await this.fail(jobId, err instanceof Error ? err.message : String(err), signal);
     } finally {
       membership?.stop();
+      await this.rounds.cleanedUp(jobId);
       await collector.stop().catch(() => undefined);
     }
   }

@@ -32,7 +32,8 @@ export function partitionTensors({
   const features = new Float32Array(rows * rowSize);
   let offset = 0;
   for (const d of decoded) {
-    features.set(toFloat32({ data: d.features, scale: manifest.features.scale }), offset);
+    // Straight into the one buffer: on these VMs each fresh 100 MB array costs ~0.35 s of first-touch page faults.
+    toFloat32({ data: d.features, scale: manifest.features.scale }, features, offset);
     offset += d.rows * rowSize;
   }
   const labels = concatLabels(decoded.map((d) => d.labels));

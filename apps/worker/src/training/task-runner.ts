@@ -33,6 +33,7 @@ import {
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
+import { KeptOptimizerStates } from './kept-optimizer-states.js';
 import { PartitionCache } from './partition-cache.js';
 import { partitionTensors, type PartitionTensors } from './partition-tensors.js';
 import { ParameterServerClient } from './ps-client.js';
@@ -47,6 +48,7 @@ export class TaskRunner {
   private readonly models = new JobModels();
   private readonly partitions: PartitionCache;
   private readonly manifests = new Map<string, DatasetManifest>();
+  private readonly keptStates = new KeptOptimizerStates();
 
   constructor(
     private readonly infra: Infra,
@@ -65,7 +67,7 @@ export class TaskRunner {
     // The weights download overlaps reading the job, building the model and loading the partition. Nothing earlier
     // can overlap it: the next round's weights are this round's average, and an asynchronous step starts from the head.
     const startWeights = this.prefetch(task.weightsKey);
-    const optimizerState = task.optimizerKey ? this.prefetch(task.optimizerKey) : undefined;
+    const optimizerState = task.optimizerKey ? this.optimizerState(task.optimizerKey) : undefined;
     const job = await this.job(task.jobId);
     if (task.kind === 'train' && (FINAL_STATUSES.includes(job.status) || task.round < job.round)) {
       throw new ObsoleteTaskError(
@@ -131,14 +133,17 @@ export class TaskRunner {
     const deltaHolds = job.spec.training.partitions === 1 && deltaEncoding === 'float32' ? 'weights' : 'delta';
     const sent = deltaHolds === 'weights' ? weights : computeDelta(base, weights);
     const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(sent) : float32ToBytes(sent);
-    await this.infra.blobs.put(key, deltaBytes);
-    this.metrics?.deltaSent(deltaBytes.byteLength);
-    let optimizerKey: string | undefined;
     // Kept for the partition's task of the next round when that one goes on from it (see carriesOptimizerState).
-    if (carriesOptimizerState(job.spec.training, task.round + 1)) {
-      optimizerKey = optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
-      await this.infra.blobs.put(optimizerKey, await optimizerStateBytes(model.optimizer));
-    }
+    const optimizerKey = carriesOptimizerState(job.spec.training, task.round + 1)
+      ? optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt })
+      : undefined;
+    const optimizerBytes = optimizerKey ? await optimizerStateBytes(model.optimizer) : undefined;
+    await Promise.all([
+      this.infra.blobs.put(key, deltaBytes),
+      optimizerKey && optimizerBytes ? this.infra.blobs.put(optimizerKey, optimizerBytes) : undefined,
+    ]);
+    this.metrics?.deltaSent(deltaBytes.byteLength);
+    if (optimizerKey && optimizerBytes) this.keptStates.keep(optimizerKey, optimizerBytes);
     return {
       ...common,
       samples: trained.samples,
@@ -149,6 +154,12 @@ export class TaskRunner {
       metrics: kerasNames(trained.metrics),
       seconds: (performance.now() - started) / 1000,
     };
+  }
+
+  /** The optimizer state this worker stored under `key` if it still holds it, else its download. */
+  private optimizerState(key: string): Promise<Uint8Array> {
+    const kept = this.keptStates.take(key);
+    return kept ? Promise.resolve(kept) : this.prefetch(key);
   }
 
   /** Starts a blob download now; a failure surfaces where it is awaited, not as an unhandled rejection meanwhile. */
@@ -211,5 +222,6 @@ export class TaskRunner {
   dispose(): void {
     this.models.clear();
     this.partitions.clear();
+    this.keptStates.clear();
   }
 }
