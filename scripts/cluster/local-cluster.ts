@@ -14,6 +14,7 @@ import {
 import { appRecipe, ServiceHandle } from './app-service.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './restart-backoff.js';
 import { SupervisedProcess, type ProcessRecipe, type Supervision } from './supervised-process.js';
+import { MALLOC_ENV } from './malloc-env.js';
 
 export { ServiceHandle } from './app-service.js';
 export type { SupervisedProcess } from './supervised-process.js';
@@ -221,7 +222,7 @@ export class LocalCluster {
           port: chosen,
           detached: Boolean(this.supervision),
           logSink: this.logSink,
-          env: { ...process.env, ...this.env, ...env, [portEnv]: String(chosen) },
+          env: { ...MALLOC_ENV, ...process.env, ...this.env, ...env, [portEnv]: String(chosen) },
         });
         return this.track(
           this.services,

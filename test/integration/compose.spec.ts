@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, it, expect } from '@jest/globals';
+import { MALLOC_ENV } from '../../scripts/cluster/malloc-env.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const composeFile = join(repoRoot, 'docker-compose.yml');
@@ -136,6 +137,9 @@ describe('docker-compose.yml', () => {
       expect(block).toMatch(/^ {6}minio:\n {8}condition: service_healthy$/m);
       expect(block).toMatch(/^ {6}minio-init:\n {8}condition: service_completed_successfully$/m);
     }
+    // The image reuses big buffers from the heap as the local launcher does (scripts/cluster/malloc-env.ts).
+    const dockerfile = readFileSync(join(repoRoot, 'deploy/Dockerfile'), 'utf8');
+    for (const [name, value] of Object.entries(MALLOC_ENV)) expect(dockerfile).toMatch(new RegExp(`^ +${name}=${value}\\b`, 'm'));
     expect(serviceBlock(config, 'driver')).toMatch(/127\.0\.0\.1:8080\/health/);
     expect(serviceBlock(config, 'parameter-server')).toMatch(/127\.0\.0\.1:8082\/health/);
     expect(serviceBlock(config, 'worker')).toMatch(/127\.0\.0\.1:8081\/health/);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { LocalCluster } from '../../scripts/cluster/local-cluster.js';
+import { MALLOC_ENV } from '../../scripts/cluster/malloc-env.js';
 import { descendants, PortTakenError, startNatsServer, startOnFreePort, type LocalNats } from '../../scripts/local-services/index.js';
 import { serviceEnv, suiteNats, testS3 } from '../harness/test-env.js';
 
@@ -43,6 +45,9 @@ describe('LocalCluster: restart on demand, cleanup on a failed start, ports that
       expect(worker.restarts).toBe(1);
       const health = await (await fetch(worker.healthUrl)).json();
       expect(health).toMatchObject({ status: 'ok', info: { service: { name: 'worker', id: 'worker-1' } } });
+      // Started with the malloc settings that reuse big buffers (scripts/cluster/malloc-env.ts).
+      const environ = readFileSync(`/proc/${worker.process.pid}/environ`, 'utf8').split('\0');
+      for (const [name, value] of Object.entries(MALLOC_ENV)) expect(environ).toContain(`${name}=${value}`);
     } finally {
       await cluster.stop();
     }
