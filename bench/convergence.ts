@@ -118,7 +118,8 @@ async function scoreCheckpoints(client: TuskClient, jobId: string, roundsPerEpoc
  * (local: from reading the training files, MLPerf's first data touch; scoring left out). Then, `TUSK_CONV_TIME_REPS`
  * (5) times: local fit to the epoch it reaches 0.85, the 2-partition job to its epoch from a cold start (a fresh copy
  * of the dataset), and the ceiling (2 local processes on half the rows each, nothing exchanged); the time ratio is the
- * median of the repetitions'. Ends with
+ * median of the repetitions'. `npm run bench:convergence` runs it with the apps' malloc settings
+ * (scripts/cluster/malloc-env.ts), so the local fit and the ceiling reuse memory as the workers do. Ends with
  * `RESULT convergence worst_sync_diff=… worst_async_diff=… max_epochs_ratio=… time_to_085_ratio_2w=…`.
  */
 async function bench(): Promise<number> {

@@ -22,7 +22,8 @@ import { fmt, linearFit, loadNote, median, spread, table } from './lib/stats.js'
  * purges the deltas); the median over the rounds. The driver's peak RSS (VmHWM reset when round 0's tasks arrive,
  * plus VmRSS sampled every 20 ms) covers the rounds only, not the model build or the final artifact. The sum itself
  * (DeltaSum over float32 deltas with its NaN/Inf check, no KV) and the driver's whole averaging path (streamedAverage: KV fetch, NaN check,
- * sum) are timed in this process, to tell the sum from the fetch. Ends with
+ * sum) are timed in this process, to tell the sum from the fetch; `npm run bench:fan-in` starts it with the apps'
+ * malloc settings (scripts/cluster/malloc-env.ts), so its buffers are reused as the driver's are. Ends with
  * `RESULT fan-in p128_1m_s=.. p128_10m_s=.. driver_peak_rss_mb=.. sum_gb_per_s=..` and the round overhead for
  * 1,000 workers extrapolated from a linear fit in P.
  * TUSK_FANIN_PARTITIONS (2,8,32,128), TUSK_FANIN_PARAMS (1m,10m), TUSK_FANIN_ROUNDS (4: 3 measured gaps);
