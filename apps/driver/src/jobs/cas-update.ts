@@ -1,3 +1,4 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 
 /** Two writers raced on one record more often than the retry budget allows. */
@@ -55,11 +56,26 @@ export async function casChange<T extends { updatedAt: string }>({
   throw new RecordConflictError(what);
 }
 
-/** Every JSON record whose key matches `filter` (e.g. `job.*`), newest `createdAt` first, each once. */
-export async function listRecords<T extends { createdAt: string }>(kv: KV, filter: string): Promise<T[]> {
-  // kv.keys() reads until nothing is pending, so a record updated while it lists comes again: one read per key.
-  const keys = new Set<string>();
-  for await (const key of await kv.keys(filter)) keys.add(key);
+/**
+ * Every record under `filter` (e.g. `job.*`), newest first. The keys come from the stream's own list of subjects
+ * holding a message, one snapshot taken under the stream's lock, not from kv.keys(): that walks the stream with a
+ * consumer, so a record updated while it walks comes twice, or not at all when its new revision lands past the point
+ * the walk stops at (GET /jobs missed running jobs, whose records change every round).
+ */
+export async function listRecords<T extends { createdAt: string }>({
+  kv,
+  jsm,
+  bucket,
+  filter,
+}: {
+  kv: KV;
+  jsm: JetStreamManager;
+  bucket: string;
+  filter: string;
+}): Promise<T[]> {
+  const prefix = `$KV.${bucket}.`;
+  const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${prefix}${filter}` });
+  const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
   const out: T[] = [];
   for (const key of keys) {
     const entry = await kv.get(key);

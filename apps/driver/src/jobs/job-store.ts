@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { jobRecordKey as jobKey, type JobRecord } from '@tusk/contracts';
+import { JOBS_BUCKET, jobRecordKey as jobKey, type JobRecord } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { casUpdate, listRecords } from './cas-update.js';
 
@@ -23,6 +23,6 @@ export class JobStore {
   }
 
   list(): Promise<JobRecord[]> {
-    return listRecords<JobRecord>(this.infra.buckets.jobs, 'job.*');
+    return listRecords<JobRecord>({ kv: this.infra.buckets.jobs, jsm: this.infra.jsm, bucket: JOBS_BUCKET, filter: 'job.*' });
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeMessage, sweepEventSubject, sweepRecordKey, type SweepEvent, type SweepRecord } from '@tusk/contracts';
+import { encodeMessage, JOBS_BUCKET, sweepEventSubject, sweepRecordKey, type SweepEvent, type SweepRecord } from '@tusk/contracts';
 import { Infra } from '@tusk/infra';
 import { casChange, listRecords } from '../jobs/cas-update.js';
 
@@ -36,7 +36,7 @@ export class SweepStore {
   }
 
   list(): Promise<SweepRecord[]> {
-    return listRecords<SweepRecord>(this.infra.buckets.jobs, 'sweep.*');
+    return listRecords<SweepRecord>({ kv: this.infra.buckets.jobs, jsm: this.infra.jsm, bucket: JOBS_BUCKET, filter: 'sweep.*' });
   }
 
   /** Best effort, like job events: a follower that misses one gets the whole leaderboard with the next. */
