@@ -169,32 +169,8 @@ async function bench(): Promise<number> {
       datasets.set(partitions, dataset);
       return dataset;
     };
-    /** Seconds from submitting a synchronous job to the end of its epoch `epochs` (its last), on a freshly uploaded copy of the data. */
-    const timeColdJob = async (partitions: number, epochs: number, rec: SyncSettings, rep: number): Promise<number> => {
-      // A new dataset each time: workers keep the partitions they loaded, and a warm start is not what local fit pays.
-      const dataset = await upload(partitions, `fashion-mnist-${partitions}p-rep${rep}`);
-      let lastRound = Number.NaN;
-      const submitted = performance.now();
-      const run = await runJob({
-        client,
-        dataset,
-        model: topology,
-        compile: MLP_COMPILE,
-        name: `convergence time ${partitions}p rep ${rep}`,
-        training: { ...base, epochs, partitions, mode: 'synchronous', ...rec },
-        onEvent: (event) => {
-          if (event.type === 'round' && event.round === epochs * rec.roundsPerEpoch) lastRound = (performance.now() - submitted) / 1000;
-        },
-        log: () => {},
-      });
-      run.model?.dispose();
-      if (run.job.status !== 'succeeded') throw new Error(`time rep ${rep}: the job ${run.job.status}: ${run.job.error ?? ''}`);
-      await client.deleteDataset(dataset.id).catch(() => undefined);
-      return lastRound;
-    };
-    const train = async (name: string, partitions: number, settings: string, training: JobTraining): Promise<Run> => {
-      console.log(`\n${name}: ${partitions} partitions, ${settings}`);
-      const dataset = await datasetFor(partitions);
+    /** A job of the MLP on `dataset`, and the seconds from submitting it to each round's event. */
+    const runTimed = async (name: string, dataset: DatasetManifest, training: JobTraining & { partitions: number }, log?: () => void) => {
       const roundEnds: number[] = [];
       const submitted = performance.now();
       const run = await runJob({
@@ -202,12 +178,29 @@ async function bench(): Promise<number> {
         dataset,
         model: topology,
         compile: MLP_COMPILE,
-        name: `convergence ${name}`,
-        training: { ...training, partitions },
+        name,
+        training,
         onEvent: (event) => {
           if (event.type === 'round') roundEnds[event.round] = (performance.now() - submitted) / 1000;
         },
+        log,
       });
+      return { run, roundEnds };
+    };
+    /** Seconds from submitting a synchronous job to the end of its epoch `epochs` (its last), on a freshly uploaded copy of the data. */
+    const timeColdJob = async (partitions: number, epochs: number, rec: SyncSettings, rep: number): Promise<number> => {
+      // A new dataset each time: workers keep the partitions they loaded, and a warm start is not what local fit pays.
+      const dataset = await upload(partitions, `fashion-mnist-${partitions}p-rep${rep}`);
+      const training = { ...base, epochs, partitions, mode: 'synchronous' as const, ...rec };
+      const { run, roundEnds } = await runTimed(`convergence time ${partitions}p rep ${rep}`, dataset, training, () => {});
+      run.model?.dispose();
+      if (run.job.status !== 'succeeded') throw new Error(`time rep ${rep}: the job ${run.job.status}: ${run.job.error ?? ''}`);
+      await client.deleteDataset(dataset.id).catch(() => undefined);
+      return roundEnds[epochs * rec.roundsPerEpoch];
+    };
+    const train = async (name: string, partitions: number, settings: string, training: JobTraining): Promise<Run> => {
+      console.log(`\n${name}: ${partitions} partitions, ${settings}`);
+      const { run, roundEnds } = await runTimed(`convergence ${name}`, await datasetFor(partitions), { ...training, partitions });
       if (!run.model) throw new Error(`${name}: the job ${run.job.status}: ${run.job.error ?? 'no model'} (logs: ${session?.logPath})`);
       const finalAccuracy = evaluateClassifier(run.model, test).accuracy;
       run.model.dispose();

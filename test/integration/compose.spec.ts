@@ -137,9 +137,14 @@ describe('docker-compose.yml', () => {
       expect(block).toMatch(/^ {6}minio:\n {8}condition: service_healthy$/m);
       expect(block).toMatch(/^ {6}minio-init:\n {8}condition: service_completed_successfully$/m);
     }
-    // The image reuses big buffers from the heap as the local launcher does (scripts/cluster/malloc-env.ts).
+    // The image reuses big buffers from the heap as the local launcher does (scripts/cluster/malloc-env.ts), and so do
+    // the benches that time the apps against in-process baselines: the values are written in each place, kept equal here.
     const dockerfile = readFileSync(join(repoRoot, 'deploy/Dockerfile'), 'utf8');
-    for (const [name, value] of Object.entries(MALLOC_ENV)) expect(dockerfile).toMatch(new RegExp(`^ +${name}=${value}\\b`, 'm'));
+    const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const [name, value] of Object.entries(MALLOC_ENV)) {
+      expect(dockerfile).toMatch(new RegExp(`^ +${name}=${value}\\b`, 'm'));
+      for (const bench of ['bench:convergence', 'bench:fan-in']) expect(scripts[bench]).toContain(`${name}=${value} `);
+    }
     expect(serviceBlock(config, 'driver')).toMatch(/127\.0\.0\.1:8080\/health/);
     expect(serviceBlock(config, 'parameter-server')).toMatch(/127\.0\.0\.1:8082\/health/);
     expect(serviceBlock(config, 'worker')).toMatch(/127\.0\.0\.1:8081\/health/);

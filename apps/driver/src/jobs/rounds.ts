@@ -82,7 +82,8 @@ export class Rounds {
     }));
     const asyncRound = synchronous ? undefined : await this.followPushes(job, started);
     // Averaging starts with the first results: their deltas are fetched while the slowest partitions still train.
-    const arrivals = synchronous ? new ResultArrivals(collector, ResultCollector.groupOf(tasks[0]), tasks.length, signal) : undefined;
+    const group = ResultCollector.groupOf(tasks[0]);
+    const arrivals = synchronous ? new ResultArrivals(collector, group, tasks.length, signal) : undefined;
     const averaging = arrivals && this.average(job.id, round, arrivals);
     averaging?.catch(() => undefined); // awaited below unless the round fails first
     const shortOfWorkers = membership && (() => membership.check(round));
@@ -139,7 +140,7 @@ export class Rounds {
       jobId: job.id,
       round,
     });
-    collector.forget(ResultCollector.groupOf(tasks[0]));
+    collector.forget(group);
     // Every delta of the round goes, the used ones and any a late or duplicate attempt wrote. Off the round's path:
     // the next round starts meanwhile (it touches none of these keys); `cleanedUp` waits for it before the job ends.
     const cleanup = () =>

@@ -14,9 +14,16 @@ export interface ArrivingResults {
   of(partition: number): Promise<ResultMessage>;
 }
 
-/** Results already in, as arrivals in partition order. */
-function arrived(results: readonly ResultMessage[]): ArrivingResults {
+/** The key a result stored its delta under; a result without one fails the round naming its partition. */
+function deltaKeyOf(result: ResultMessage, round: number): string {
+  if (!result.deltaKey) throw new Error(`partition ${result.partition} sent no delta in round ${round}`);
+  return result.deltaKey;
+}
+
+/** Results already in, as arrivals in partition order, every one checked before any fetch starts. */
+function arrived(results: readonly ResultMessage[], round: number): ArrivingResults {
   const ordered = [...results].sort((a, b) => a.partition - b.partition);
+  ordered.forEach((r) => deltaKeyOf(r, round));
   return { count: ordered.length, of: (i) => Promise.resolve(ordered[i]) };
 }
 
@@ -41,11 +48,7 @@ export async function streamedAverage({
   /** Told each delta's size as it arrives (the driver's delta-bytes metric). */
   onFetched?: (bytes: number) => void;
 }): Promise<StreamedAverage> {
-  if (!('of' in results)) {
-    const missing = results.find((r) => !r.deltaKey);
-    if (missing) throw new Error(`partition ${missing.partition} sent no delta in round ${round}`);
-  }
-  const incoming = 'of' in results ? results : arrived(results);
+  const incoming = 'of' in results ? results : arrived(results, round);
   // Deleted once folded: a settled promise kept here would keep its delta alive to the end of the round.
   const pending = new Map<number, Promise<Uint8Array>>();
   let held = 0;
@@ -54,8 +57,7 @@ export async function streamedAverage({
     held++;
     peakHeld = Math.max(peakHeld, held);
     const bytes = incoming.of(i).then(async (result) => {
-      if (!result.deltaKey) throw new Error(`partition ${result.partition} sent no delta in round ${round}`);
-      const b = await get(result.deltaKey);
+      const b = await get(deltaKeyOf(result, round));
       onFetched?.(b.byteLength);
       return b;
     });
@@ -65,8 +67,7 @@ export async function streamedAverage({
   };
   for (let i = 0; i < Math.min(fetchAhead, incoming.count); i++) fetch(i);
   const ordered = await Promise.all(Array.from({ length: incoming.count }, (_, i) => incoming.of(i)));
-  const missing = ordered.find((r) => !r.deltaKey);
-  if (missing) throw new Error(`partition ${missing.partition} sent no delta in round ${round}`);
+  ordered.forEach((r) => deltaKeyOf(r, round));
   const sum = new DeltaSum(ordered.reduce((n, r) => n + r.samples, 0));
   for (let i = 0; i < ordered.length; i++) {
     const { partition, samples, deltaEncoding } = ordered[i];

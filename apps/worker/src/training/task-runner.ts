@@ -134,23 +134,22 @@ export class TaskRunner {
     const sent = deltaHolds === 'weights' ? weights : computeDelta(base, weights);
     const deltaBytes = deltaEncoding === 'float16' ? encodeFloat16(sent) : float32ToBytes(sent);
     // Kept for the partition's task of the next round when that one goes on from it (see carriesOptimizerState).
-    const optimizerKey = carriesOptimizerState(job.spec.training, task.round + 1)
-      ? optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt })
+    const state = carriesOptimizerState(job.spec.training, task.round + 1)
+      ? {
+          key: optimizerStateKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt }),
+          bytes: await optimizerStateBytes(model.optimizer),
+        }
       : undefined;
-    const optimizerBytes = optimizerKey ? await optimizerStateBytes(model.optimizer) : undefined;
-    await Promise.all([
-      this.infra.blobs.put(key, deltaBytes),
-      optimizerKey && optimizerBytes ? this.infra.blobs.put(optimizerKey, optimizerBytes) : undefined,
-    ]);
+    await Promise.all([this.infra.blobs.put(key, deltaBytes), state && this.infra.blobs.put(state.key, state.bytes)]);
     this.metrics?.deltaSent(deltaBytes.byteLength);
-    if (optimizerKey && optimizerBytes) this.keptStates.keep(optimizerKey, optimizerBytes);
+    if (state) this.keptStates.keep(state.key, state.bytes);
     return {
       ...common,
       samples: trained.samples,
       deltaKey: key,
       deltaEncoding,
       deltaHolds,
-      optimizerKey,
+      optimizerKey: state?.key,
       metrics: kerasNames(trained.metrics),
       seconds: (performance.now() - started) / 1000,
     };
