@@ -20,11 +20,50 @@ export function sumGbPerSecond(deltas: Float32Array[]): number {
   return median(Array.from({ length: 5 }, fold));
 }
 
+/** The probe's results: 8 copies of one delta under the weights bucket's delta keys of job `fan-in-probe`. */
+function probeResults(): ResultMessage[] {
+  return Array.from({ length: PROBE_DELTAS }, (_, partition): ResultMessage => {
+    const key = deltaKey({ jobId: PROBE_JOB, round: 0, partition, attempt: '1-1' });
+    const common = { jobId: PROBE_JOB, kind: 'train', round: 0, partition, workerId: 'probe', attempt: '1-1', backend: 'probe' } as const;
+    return { ...common, ok: true, samples: 1, deltaKey: key, deltaEncoding: 'float32', metrics: {}, seconds: 0 };
+  });
+}
+
+export interface ProbeRate {
+  /** GB of deltas per second: the median of 3 repetitions. */
+  gbPerS: number;
+  /** CPU seconds this process (all its threads) spent per GB of deltas over the 3 repetitions. */
+  cpuSPerGb: number;
+}
+
+/** Stores the probe's deltas, runs `rep` 3 times and measures how fast it went through them; purges them after. */
+async function overStoredDeltas(
+  { infra, delta }: { infra: Infra; delta: Uint8Array },
+  rep: (results: ResultMessage[]) => Promise<unknown>,
+): Promise<ProbeRate> {
+  const results = probeResults();
+  try {
+    for (const r of results) await infra.blobs.put(r.deltaKey!, delta);
+    const gb = (PROBE_DELTAS * delta.byteLength) / 1e9;
+    const rates: number[] = [];
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await rep(results);
+      rates.push(gb / ((performance.now() - started) / 1000));
+    }
+    const { user, system } = process.cpuUsage(cpu);
+    return { gbPerS: median(rates), cpuSPerGb: (user + system) / 1e6 / (3 * gb) };
+  } finally {
+    await purgeKvPrefix({ jsm: infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(PROBE_JOB) });
+  }
+}
+
 /**
- * GB of deltas per second the driver's averaging path (`streamedAverage`: KV fetch `fetchAhead` at once, decode,
- * NaN check, fold) takes in this process, on 8 copies of `delta` stored in the weights bucket: the median of 3.
+ * The ceiling of the driver's averaging path: GB of deltas per second this process only fetches from the KV
+ * (BlobStore.get, `fetchAhead` at once, as streamedAverage does), with no decode, check or sum.
  */
-export async function kvFoldGbPerSecond({
+export function kvFetchGbPerSecond({
   infra,
   delta,
   fetchAhead,
@@ -32,22 +71,30 @@ export async function kvFoldGbPerSecond({
   infra: Infra;
   delta: Uint8Array;
   fetchAhead: number;
-}): Promise<number> {
-  const results = Array.from({ length: PROBE_DELTAS }, (_, partition): ResultMessage => {
-    const key = deltaKey({ jobId: PROBE_JOB, round: 0, partition, attempt: '1-1' });
-    const common = { jobId: PROBE_JOB, kind: 'train', round: 0, partition, workerId: 'probe', attempt: '1-1', backend: 'probe' } as const;
-    return { ...common, ok: true, samples: 1, deltaKey: key, deltaEncoding: 'float32', metrics: {}, seconds: 0 };
+}): Promise<ProbeRate> {
+  return overStoredDeltas({ infra, delta }, async (results) => {
+    let next = 0;
+    const lane = async () => {
+      while (next < results.length) await infra.blobs.get(results[next++].deltaKey!);
+    };
+    await Promise.all(Array.from({ length: fetchAhead }, lane));
   });
-  try {
-    for (const r of results) await infra.blobs.put(r.deltaKey!, delta);
-    const rates: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
-      const started = performance.now();
-      await streamedAverage({ results, round: 0, fetchAhead, get: (key) => infra.blobs.get(key) });
-      rates.push((PROBE_DELTAS * delta.byteLength) / 1e9 / ((performance.now() - started) / 1000));
-    }
-    return median(rates);
-  } finally {
-    await purgeKvPrefix({ jsm: infra.jsm, bucket: WEIGHTS_BUCKET, prefix: deltasPrefix(PROBE_JOB) });
-  }
+}
+
+/**
+ * GB of deltas per second the driver's averaging path (`streamedAverage`: KV fetch `fetchAhead` at once, decode,
+ * NaN check, fold) takes in this process, on 8 copies of `delta` stored in the weights bucket: the median of 3.
+ */
+export function kvFoldGbPerSecond({
+  infra,
+  delta,
+  fetchAhead,
+}: {
+  infra: Infra;
+  delta: Uint8Array;
+  fetchAhead: number;
+}): Promise<ProbeRate> {
+  return overStoredDeltas({ infra, delta }, (results) =>
+    streamedAverage({ results, round: 0, fetchAhead, get: (key) => infra.blobs.get(key) }),
+  );
 }
