@@ -165,7 +165,7 @@ async function bench(): Promise<number> {
           await infra.versions.init(jobId, float32ToBytes(new Float32Array(size.params)));
           let version = 0;
           let pushes = 0;
-          // Each lane is one task attempt (its own push stream), with steps 0, 1, 2… as a worker sends them.
+          // Each lane is one task (its own push stream), with steps 0, 1, 2… as a worker sends them.
           const steps = Array.from({ length: concurrency }, () => 0);
           const ok = await measure(mode, concurrency, async (lane) => {
             const h = natsHeaders();
@@ -173,6 +173,7 @@ async function bench(): Promise<number> {
             h.set(PUSH_HEADERS.workerId, `bench-${concurrency}`);
             h.set(PUSH_HEADERS.partition, String(lane));
             h.set(PUSH_HEADERS.attempt, '1-1');
+            h.set(PUSH_HEADERS.task, '0-0');
             h.set(PUSH_HEADERS.step, String(steps[lane]++));
             // As a worker sends them: the parameter server parses these and publishes a 'version' event per push.
             h.set(PUSH_HEADERS.metrics, formatPushMetrics({ loss: 0.4123456, accuracy: 0.875 }));

@@ -97,11 +97,11 @@ export async function measureReps({
 
 const benchStats = (version: number): PushStats => ({ pushes: version, stale: 3, rejected: 1, scaled: 2, duplicates: 1, busy: 0, version });
 
-/** A ledger as a long job leaves it: `streams` task attempts, each a few thousand steps in. */
+/** A ledger as a long job leaves it: `streams` tasks, each a few thousand steps in. */
 function benchLedger(streams: number, version: number): Record<string, AppliedPushes> {
   return Object.fromEntries(
     Array.from({ length: streams }, (_, p) => [
-      pushStreamKey({ partition: p, attempt: `${100_000 + p}-1` }),
+      pushStreamKey({ partition: p, task: `${p}-0` }),
       { step: 4321, applied: 4320, reply: { accepted: true, version: version + p, staleness: 3, scale: 1 } },
     ]),
   );

@@ -1,4 +1,4 @@
-import { pushStreamKey, type JobRecord, type WeightsHead } from '@tusk/contracts';
+import { pushStreamKey, pushTaskId, type JobRecord, type WeightsHead } from '@tusk/contracts';
 
 /** What one chaos run found; a run passes when nothing here is wrong. */
 export interface RunVerdict {
@@ -51,11 +51,12 @@ export function checkAsynchronous({
   for (const [stream, s] of Object.entries(ledger)) {
     if (s.applied > s.step + 1) problems.push(`stream ${stream} applied ${s.applied} pushes in ${s.step + 1} steps`);
   }
+  // An asynchronous job has one round of tasks (round 0, never resumed); each task's attempts share one push stream.
   for (const w of job.history[0]?.workers ?? []) {
-    const stream = ledger[pushStreamKey({ partition: w.partition, attempt: w.attempt ?? '' })];
-    if (!stream) problems.push(`partition ${w.partition} attempt ${w.attempt}: not in the ledger`);
+    const stream = ledger[pushStreamKey({ partition: w.partition, task: pushTaskId({ round: 0 }) })];
+    if (!stream) problems.push(`partition ${w.partition}: not in the ledger`);
     else if (stream.applied !== w.pushes)
-      problems.push(`partition ${w.partition} attempt ${w.attempt}: ${w.pushes} pushes acknowledged, ${stream.applied} applied`);
+      problems.push(`partition ${w.partition} (attempt ${w.attempt}): ${w.pushes} pushes reported, ${stream.applied} applied`);
   }
   return { duplicates: problems.length, problems };
 }

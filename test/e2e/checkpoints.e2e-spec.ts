@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { TuskApiError } from '@tusk/client';
 import type { JobRecord } from '@tusk/contracts';
-import { driverApi } from '../harness/driver-api.js';
+import { driverApi, refusalOf } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 import { blobsDropoutModel, blobsModel } from './synthetic-data.js';
 import { suiteStore } from '../harness/test-env.js';
@@ -11,16 +10,6 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const COMPILE = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
 /** Enough rounds that a job seen at round 2 is still running when it is cancelled. */
 const EPOCHS = 12;
-
-/** The status and body of a refused call. */
-async function refusal(call: Promise<unknown>): Promise<TuskApiError> {
-  const err = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TuskApiError);
-  return err as TuskApiError;
-}
 
 describe('checkpoints, resume and initial weights', () => {
   let tc: TestCluster;
@@ -60,7 +49,7 @@ describe('checkpoints, resume and initial weights', () => {
     const modelJson = JSON.parse(new TextDecoder().decode(await api.checkpointFile(reference.id, EPOCHS, 'model.json')));
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
     // The older ones were dropped past keepCheckpoints.
-    expect((await refusal(api.checkpointFile(reference.id, 1, 'weights.bin'))).status).toBe(404);
+    expect((await refusalOf(api.checkpointFile(reference.id, 1, 'weights.bin'))).status).toBe(404);
     expect(sha256(await api.modelFile(reference.id, 'weights.bin'))).toBe(reference.checkpoints![1].weightsSha256);
   });
 
@@ -82,7 +71,7 @@ describe('checkpoints, resume and initial weights', () => {
     expect(sha256(await api.modelFile(job.id, 'weights.bin'))).toBe(reference.history[EPOCHS - 1].weightsSha256);
 
     // Only a failed or cancelled job goes on.
-    const again = await refusal(api.resumeJob(job.id));
+    const again = await refusalOf(api.resumeJob(job.id));
     expect(again.status).toBe(409);
     expect(again.message).toMatch(/is succeeded; only a failed or cancelled job can be resumed/);
   });
@@ -90,7 +79,7 @@ describe('checkpoints, resume and initial weights', () => {
   it('refuses to resume a job that kept no checkpoint', async () => {
     const job = await api.createJob({ model: blobsModel, compile: COMPILE, datasetId, training: { epochs: 50, partitions: 3, seed: 3 } });
     await api.cancelJob(job.id);
-    const err = await refusal(api.resumeJob(job.id));
+    const err = await refusalOf(api.resumeJob(job.id));
     expect(err.status).toBe(409);
     expect(err.message).toMatch(/has no checkpoint to go on from/);
     expect((await api.job(job.id)).status).toBe('cancelled');
@@ -181,7 +170,7 @@ describe('checkpoints, resume and initial weights', () => {
       expect(body.field).toBe(field);
       expect(body.message).toMatch(message);
     }
-    const malformed = await refusal(
+    const malformed = await refusalOf(
       api.createJob({ model: blobsModel, compile: COMPILE, datasetId, training: { epochs: 1 }, initialWeights: { jobId: 'x' } }),
     );
     expect(malformed.status).toBe(400);

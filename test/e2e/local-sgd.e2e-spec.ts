@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { TuskApiError } from '@tusk/client';
 import type { JobEvent, JobRecord } from '@tusk/contracts';
-import { driverApi } from '../harness/driver-api.js';
+import { driverApi, refusalOf } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 
 describe('rounds shorter than an epoch: roundsPerEpoch (1 worker, blobs)', () => {
@@ -23,15 +22,7 @@ describe('rounds shorter than an epoch: roundsPerEpoch (1 worker, blobs)', () =>
     return { job, model, events: await events };
   };
   const digests = (job: JobRecord) => job.history.map((r) => r.weightsSha256);
-  const refusal = async (training: Record<string, unknown>): Promise<{ status: number; field?: string; message: string }> => {
-    const err = await api.submit(datasetId, { epochs: 2, partitions: 2, ...training }).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(TuskApiError);
-    const { status, field, message } = err as TuskApiError;
-    return { status, field, message };
-  };
+  const refusal = (training: Record<string, unknown>) => refusalOf(api.submit(datasetId, { epochs: 2, partitions: 2, ...training }));
 
   beforeAll(async () => {
     tc = await startTestCluster({ workers: 1 });

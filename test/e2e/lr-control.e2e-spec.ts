@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { TuskApiError } from '@tusk/client';
 import type { JobRecord } from '@tusk/contracts';
-import { driverApi } from '../harness/driver-api.js';
+import { driverApi, refusalOf } from '../harness/driver-api.js';
 import { startTestCluster, type TestCluster } from '../harness/test-cluster.js';
 
 const SGD = { optimizer: { className: 'sgd', config: { learning_rate: 0.05 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'] };
@@ -19,15 +18,7 @@ describe('learning-rate control and early stopping (1 worker, blobs)', () => {
     return job;
   };
   const digests = (job: JobRecord) => job.history.map((r) => r.weightsSha256);
-  const refusal = async (training: Record<string, unknown>): Promise<{ status: number; field?: string; message: string }> => {
-    const err = await api.submit(datasetId, { epochs: 4, partitions: 2, ...training }, SGD).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(TuskApiError);
-    const { status, field, message } = err as TuskApiError;
-    return { status, field, message };
-  };
+  const refusal = (training: Record<string, unknown>) => refusalOf(api.submit(datasetId, { epochs: 4, partitions: 2, ...training }, SGD));
 
   beforeAll(async () => {
     tc = await startTestCluster({ workers: 1 });

@@ -1,4 +1,4 @@
-import { isFinalStatus, TuskClient, type JobWithProgress } from '@tusk/client';
+import { isFinalStatus, TuskApiError, TuskClient, type JobWithProgress } from '@tusk/client';
 import type { JobEvent, JobRecord } from '@tusk/contracts';
 import type { LocalCluster } from '../../scripts/cluster/local-cluster.js';
 import { eventually } from './test-env.js';
@@ -9,6 +9,17 @@ const ADAM_001 = {
   loss: 'categorical_crossentropy',
   metrics: ['accuracy'],
 };
+
+/** What a refused call answered; fails the test when the call succeeds or fails some other way. */
+export async function refusalOf(call: Promise<unknown>): Promise<{ status: number; field?: string; message: string }> {
+  const err = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof TuskApiError))
+    throw new Error(`expected the driver to refuse the call, got ${err === null ? 'success' : String(err)}`);
+  return { status: err.status, field: err.field, message: err.message };
+}
 
 /** The SDK against a test cluster's driver, plus the waits and fixtures the specs share. */
 export class TestDriverApi extends TuskClient {

@@ -47,13 +47,14 @@ function asyncJob(id: string, mode: 'asynchronous' | 'hogwild', maxStaleness: nu
 
 interface PushId {
   partition: number;
+  task: string;
   attempt: string;
   step: number;
 }
 
 let attempts = 0;
-/** The first push of a task attempt of its own. */
-const freshId = (): PushId => ({ partition: 0, attempt: `${++attempts}-1`, step: 0 });
+/** The first push of a task of its own. */
+const freshId = (): PushId => ({ partition: 0, task: `${++attempts}-0`, attempt: `${attempts}-1`, step: 0 });
 
 /** Sends one push with its id headers, as a worker does. */
 async function sendPush({
@@ -74,6 +75,7 @@ async function sendPush({
   h.set(PUSH_HEADERS.workerId, 'test');
   h.set(PUSH_HEADERS.partition, String(id.partition));
   h.set(PUSH_HEADERS.attempt, id.attempt);
+  h.set(PUSH_HEADERS.task, id.task);
   h.set(PUSH_HEADERS.step, String(id.step));
   return (
     await nc.request(psPushSubject(jobId), float32ToBytes(Float32Array.from(delta)), { headers: h, timeout: 10_000 })
@@ -239,7 +241,7 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
 
   it('answers a push sent again with its original reply, marked duplicate, and applies it once', async () => {
     await setUp(asyncJob('job-again', 'asynchronous'), [0, 0, 0, 0]);
-    const id = { partition: 1, attempt: '7-1', step: 0 };
+    const id = { partition: 1, task: '7-0', attempt: '7-1', step: 0 };
     const first = await push('job-again', [1, 2, 3, 4], 0, id);
     expect(first).toEqual({ accepted: true, version: 1, staleness: 0, scale: 1 });
     expect(await push('job-again', [1, 2, 3, 4], 0, id)).toEqual({ ...first, duplicate: true });
@@ -268,7 +270,7 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
       await setUp(asyncJob(jobId, mode), [0, 0, 0, 0]);
       await push(jobId, [0, 0, 0, 1], 0); // both replicas may now hold the job in memory
       await push(jobId, [0, 0, 0, 1], 0);
-      const id = { partition: 3, attempt: '40-2', step: 5 };
+      const id = { partition: 3, task: '40-0', attempt: '40-2', step: 5 };
       const replies = await Promise.all(Array.from({ length: 16 }, () => push(jobId, [1, 1, 1, 0], 2, id)));
       const originals = replies.filter((r) => !r.duplicate);
       expect(originals).toHaveLength(1);
@@ -297,8 +299,8 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
         baseVersion: 0,
         load: async () => Float32Array.from(delta),
       });
-      const x = { partition: 0, attempt: '11-1', step: 0 };
-      const z = { partition: 1, attempt: '12-1', step: 0 };
+      const x = { partition: 0, task: '11-0', attempt: '11-1', step: 0 };
+      const z = { partition: 1, task: '12-0', attempt: '12-1', step: 0 };
       const fromA = await a.push(input(x, [1, 0, 0, 0]));
       expect(fromA).toEqual({ accepted: true, version: 1, staleness: 0, scale: 1 });
       // B still holds version 0: its write conflicts, and the reload shows x applied by A.
@@ -327,9 +329,10 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
       const [a, b] = await twoReplicas({ infra, jobId, mode, discarded });
       const input = (step: number, delta: number[]) => ({
         partition: 2,
+        task: '30-0',
         attempt: '30-1',
         step,
-        stream: '2/30-1',
+        stream: '2/30-0',
         baseVersion: 0,
         load: async () => Float32Array.from(delta),
       });
@@ -341,7 +344,7 @@ describe('parameter server (2 replicas, real NATS and KV)', () => {
       const live = await infra.versions.read(jobId);
       expect(live.version).toBe(2);
       expect(Array.from(bytesToFloat32(live.bytes))).toEqual([1, 1, 0, 0]);
-      expect(live.ledger?.['2/30-1']).toMatchObject({ step: 1, applied: 2 });
+      expect(live.ledger?.['2/30-0']).toMatchObject({ step: 1, applied: 2 });
       expect(discarded).toEqual([]);
     },
   );
@@ -369,7 +372,7 @@ describe('parameter server with a small push queue (TUSK_PS_MAX_QUEUE=4)', () =>
     async (mode) => {
       const jobId = `job-burst-${mode}`;
       await setUpJob({ infra, job: asyncJob(jobId, mode), base: [0, 0, 0, 0] });
-      const ids = Array.from({ length: 24 }, (_, i) => ({ partition: i, attempt: '9-1', step: 0 }));
+      const ids = Array.from({ length: 24 }, (_, i) => ({ partition: i, task: '0-0', attempt: '9-1', step: 0 }));
       const burst = await Promise.all(ids.map((id) => sendPush({ nc, jobId, delta: [1, 0, 0, 0], baseVersion: 0, id })));
       const busy = ids.filter((_, i) => burst[i].busy);
       expect(busy.length).toBeGreaterThan(0);
@@ -399,9 +402,10 @@ describe('parameter server with a small push queue (TUSK_PS_MAX_QUEUE=4)', () =>
     // 16 task attempts pushing at once into a queue of 4, as the worker's client does it.
     const clients = Array.from(
       { length: 16 },
-      (_, p) => new ParameterServerClient({ infra, jobId, partition: p, attempt: `${p + 1}-1`, workerId: `w${p}`, timeoutMs: 10_000 }),
+      (_, p) =>
+        new ParameterServerClient({ infra, jobId, partition: p, task: '0-0', attempt: `${p + 1}-1`, workerId: `w${p}`, timeoutMs: 10_000 }),
     );
-    const replies = await Promise.all(clients.map((c) => c.push(Float32Array.from([1, 0, 0, 0]), 0)));
+    const replies = await Promise.all(clients.map((c) => c.push({ delta: Float32Array.from([1, 0, 0, 0]), baseVersion: 0, step: 0 })));
     expect(replies.every((r) => r.accepted && !r.busy && !r.duplicate)).toBe(true);
     const live = await infra.versions.read(jobId);
     expect(live.version).toBe(16);

@@ -12,7 +12,11 @@ export function computeDelta(before: Float32Array, after: Float32Array): Float32
   return out;
 }
 
-/** Sample-weighted mean of the workers' deltas (FedAvg), so a larger partition counts for more. */
+/**
+ * Sample-weighted mean of the workers' deltas (FedAvg), so a larger partition counts for more. The driver averages
+ * with DeltaSum (the same float64 arithmetic, one delta at a time); this stays as the independent reference that the
+ * bit-identity specs compare DeltaSum and streamedAverage against.
+ */
 export function averageDeltas(deltas: WeightedDelta[]): Float32Array {
   if (deltas.length === 0) throw new Error('no deltas to average');
   const length = deltas[0].delta.length;

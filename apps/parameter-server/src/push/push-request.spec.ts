@@ -5,7 +5,15 @@ import { parsePushRequest } from './push-request.js';
 
 const pushHeaders = (values: Partial<Record<keyof typeof PUSH_HEADERS, string>>) => {
   const h = headers();
-  for (const [name, value] of Object.entries({ baseVersion: '3', workerId: 'w', partition: '1', attempt: '17-2', step: '4', ...values })) {
+  for (const [name, value] of Object.entries({
+    baseVersion: '3',
+    workerId: 'w',
+    partition: '1',
+    attempt: '17-2',
+    task: '0-1',
+    step: '4',
+    ...values,
+  })) {
     if (value !== '') h.set(PUSH_HEADERS[name as keyof typeof PUSH_HEADERS], value);
   }
   return h;
@@ -16,8 +24,9 @@ describe('parsePushRequest', () => {
     expect(parsePushRequest({ jobId: 'j1', headers: pushHeaders({}) })).toEqual({
       partition: 1,
       attempt: '17-2',
+      task: '0-1',
       step: 4,
-      stream: '1/17-2',
+      stream: '1/0-1',
       baseVersion: 3,
     });
   });
@@ -31,6 +40,9 @@ describe('parsePushRequest', () => {
     );
     expect(() => parsePushRequest({ jobId: 'j1', headers: pushHeaders({ attempt: 'x/y' }) })).toThrow(
       'header Tusk-Attempt must be a task attempt id (<seq>-<delivery>), got "x/y"',
+    );
+    expect(() => parsePushRequest({ jobId: 'j1', headers: pushHeaders({ task: '' }) })).toThrow(
+      'header Tusk-Task must be a task id (<round>-<run>), got ""',
     );
     expect(() => parsePushRequest({ jobId: 'j1', headers: undefined })).toThrow(
       'header Tusk-Base-Version must be a version number, got ""',

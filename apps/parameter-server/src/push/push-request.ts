@@ -1,5 +1,5 @@
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { ATTEMPT_ID_PATTERN, pushBlobKey, pushStreamKey, PUSH_HEADERS } from '@tusk/contracts';
+import { ATTEMPT_ID_PATTERN, pushBlobKey, pushStreamKey, PUSH_HEADERS, PUSH_TASK_PATTERN } from '@tusk/contracts';
 
 /** A push no replica could ever apply (malformed headers, a bad delta, an unknown job): answered with an error, never retried. */
 export class PushRefusedError extends Error {
@@ -13,8 +13,9 @@ export class PushRefusedError extends Error {
 export interface PushRequest {
   partition: number;
   attempt: string;
+  task: string;
   step: number;
-  /** `pushStreamKey` of (partition, attempt): the ledger's key for this task attempt. */
+  /** `pushStreamKey` of (partition, task): the ledger's key for every attempt of this task. */
   stream: string;
   baseVersion: number;
   /** Set when the delta waits in the weights bucket; always `pushBlobKey` of the id. */
@@ -41,7 +42,10 @@ export function parsePushRequest({ jobId, headers }: { jobId: string; headers: M
     throw new PushRefusedError(
       `header ${PUSH_HEADERS.attempt} must be a task attempt id (<seq>-<delivery>), got ${JSON.stringify(attempt.slice(0, 40))}`,
     );
-  const request: PushRequest = { partition, attempt, step, stream: pushStreamKey({ partition, attempt }), baseVersion };
+  const task = headers?.get(PUSH_HEADERS.task) ?? '';
+  if (!PUSH_TASK_PATTERN.test(task))
+    throw new PushRefusedError(`header ${PUSH_HEADERS.task} must be a task id (<round>-<run>), got ${JSON.stringify(task.slice(0, 40))}`);
+  const request: PushRequest = { partition, attempt, task, step, stream: pushStreamKey({ partition, task }), baseVersion };
   const deltaKey = headers?.get(PUSH_HEADERS.deltaKey);
   if (deltaKey) {
     // Only the push's own key: the parameter server deletes it afterwards, so it must never name another blob.

@@ -4,7 +4,7 @@ import { PUSH_HEADERS, type PushReply } from '@tusk/contracts';
 import type { PushRequest } from './push-request.js';
 import { versionEventOf, versionPointOf } from './version-events.js';
 
-const request: PushRequest = { partition: 2, attempt: '7-1', step: 3, stream: '2/7-1', baseVersion: 10 };
+const request: PushRequest = { partition: 2, attempt: '7-1', task: '0-0', step: 3, stream: '2/0-0', baseVersion: 10 };
 const at = new Date('2026-01-01T00:00:00.000Z');
 const pushHeaders = (values: Record<string, string>) => {
   const h = headers();

@@ -1,5 +1,13 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import { formatPushMetrics, psPushSubject, pushBlobKey, PUSH_HEADERS, type PushReply } from '@tusk/contracts';
+import {
+  formatPushMetrics,
+  psPushSubject,
+  pushBlobKey,
+  pushStreamKey,
+  PUSH_HEADERS,
+  type AppliedPushes,
+  type PushReply,
+} from '@tusk/contracts';
 import { isTransientError, type Infra } from '@tusk/infra';
 import { JetStreamClientProxy } from '@tusk/messaging';
 import { bytesToFloat32, float32ToBytes } from '@tusk/model';
@@ -26,8 +34,10 @@ export class ParameterServerBusyError extends Error {
 export interface ParameterServerClientOptions {
   infra: Infra;
   jobId: string;
-  /** The task's partition and attempt: with a step counter they make each push's id. */
+  /** The task's partition and id (`pushTaskId`): with the step they make each push's id. */
   partition: number;
+  task: string;
+  /** This delivery of the task: names its push blobs. */
   attempt: string;
   workerId: string;
   /** How long one push request waits for a reply before it is sent again. */
@@ -39,14 +49,12 @@ export interface ParameterServerClientOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Pulls the newest weights from KV and pushes deltas to whichever parameter server answers. Each push of
- * a task attempt has its own id (partition, attempt, step), so a push sent again after a timeout is
- * answered from the parameter server's ledger instead of being applied twice.
+ * Pulls the newest weights from KV and pushes deltas to whichever parameter server answers. Each push of a task has
+ * its own id (partition, task, step), the same in every attempt of the task, so a push sent again after a timeout,
+ * or by another attempt, is answered from the parameter server's ledger instead of being applied twice.
  */
 export class ParameterServerClient {
   private cached: { version: number; weights: Float32Array } | null = null;
-  /** Pushes sent by this task attempt so far: the next push's step. */
-  private step = 0;
 
   private readonly client: JetStreamClientProxy;
 
@@ -57,7 +65,7 @@ export class ParameterServerClient {
   /**
    * The newest version; reads straight from KV so pulls never queue behind the parameter server. A read that
    * times out or finds NATS away (a cluster node died with the request in flight) is tried again, as a push is,
-   * instead of failing the task: a task attempt that fails starts its partition over, and its pushes count twice.
+   * instead of failing the task: another attempt would go on from the ledger, but only after the task's redelivery.
    */
   async pull(): Promise<{ version: number; weights: Float32Array }> {
     for (let failures = 1; ; failures++) {
@@ -79,19 +87,44 @@ export class ParameterServerClient {
     return this.cached;
   }
 
+  /** What the ledger holds for this task's pushes (any attempt's), as of the newest head; undefined before the first. */
+  async pushedSoFar(): Promise<AppliedPushes | undefined> {
+    const { infra, jobId, partition, task } = this.options;
+    for (let failures = 1; ; failures++) {
+      try {
+        const ledger = (await infra.versions.head(jobId))?.ledger ?? {};
+        const stream = pushStreamKey({ partition, task });
+        return Object.hasOwn(ledger, stream) ? ledger[stream] : undefined;
+      } catch (err) {
+        if (!isTransientError(err) || failures >= PUSH_ATTEMPTS) throw err;
+        await sleep(250 * 2 ** (failures - 1));
+      }
+    }
+  }
+
   /**
-   * Pushes one delta (a new step) and resends the same push until a parameter server answers for it; `metrics`
-   * (the training step's loss and metrics since the previous push) ride along for the job's per-version curve.
+   * Pushes one delta as step `step` (see `pushStep`) and resends the same push until a parameter server answers for
+   * it; `metrics` (the training step's loss and metrics since the previous push) ride along for the job's curve.
    */
-  async push(delta: Float32Array, baseVersion: number, metrics: Record<string, number> = {}): Promise<PushReply> {
-    const { infra, jobId, partition, attempt, workerId } = this.options;
-    const step = this.step++;
+  async push({
+    delta,
+    baseVersion,
+    step,
+    metrics = {},
+  }: {
+    delta: Float32Array;
+    baseVersion: number;
+    step: number;
+    metrics?: Record<string, number>;
+  }): Promise<PushReply> {
+    const { infra, jobId, partition, task, attempt, workerId } = this.options;
     const bytes = float32ToBytes(delta);
     const h = natsHeaders();
     h.set(PUSH_HEADERS.baseVersion, String(baseVersion));
     h.set(PUSH_HEADERS.workerId, workerId);
     h.set(PUSH_HEADERS.partition, String(partition));
     h.set(PUSH_HEADERS.attempt, attempt);
+    h.set(PUSH_HEADERS.task, task);
     h.set(PUSH_HEADERS.step, String(step));
     const metricsHeader = formatPushMetrics(metrics);
     if (metricsHeader) h.set(PUSH_HEADERS.metrics, metricsHeader);
@@ -104,7 +137,7 @@ export class ParameterServerClient {
       body = new Uint8Array(0);
     }
     this.options.metrics?.deltaSent(bytes.byteLength);
-    return this.send({ body, headers: h, what: `push ${partition}/${attempt}#${step} of job ${jobId}` });
+    return this.send({ body, headers: h, what: `push ${partition}/${task}#${step} (attempt ${attempt}) of job ${jobId}` });
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Headers of a push request on `tusk.ps.<job>.push`; the body is the raw float32 delta (or empty with a blob key).
- * A push is identified by (job, partition, attempt, step): the job is in the subject, the rest in headers.
+ * A push is identified by (job, partition, task, step): the job is in the subject, the rest in headers. Every attempt
+ * of a task pushes into the same stream, so a step that one attempt got applied is never applied again by another.
  */
 export const PUSH_HEADERS = {
   baseVersion: 'Tusk-Base-Version',
@@ -8,9 +9,11 @@ export const PUSH_HEADERS = {
   /** Set when the delta was too large for one message and waits in the weights bucket under this key. */
   deltaKey: 'Tusk-Delta-Key',
   partition: 'Tusk-Partition',
-  /** The task attempt (see `attemptId`): a redelivered task pushes under a new attempt. */
+  /** The task attempt (see `attemptId`): names the push's delta blob, which attempts running at once must not share. */
   attempt: 'Tusk-Attempt',
-  /** 0, 1, 2... within one attempt; a retried push repeats its step. */
+  /** The task, the same for each of its attempts (see `pushTaskId`). */
+  task: 'Tusk-Task',
+  /** `pushStep` of the step's place in the task; a retried push repeats its step. */
   step: 'Tusk-Step',
   /** The worker's training metrics over the steps since its previous push, as `loss=0.41,accuracy=0.88` (see formatPushMetrics). */
   metrics: 'Tusk-Metrics',
@@ -27,8 +30,32 @@ export function formatPushMetrics(metrics: Record<string, number>): string {
     .join(',');
 }
 
-/** The pushes of one task attempt: they arrive in step order, since a worker waits for each reply. */
-export const pushStreamKey = ({ partition, attempt }: { partition: number; attempt: string }): string => `${partition}/${attempt}`;
+/** A task's id in its pushes: `<round>-<run>` (the partition is a header of its own). */
+export const pushTaskId = ({ round, run }: { round: number; run?: number }): string => `${round}-${run ?? 0}`;
+export const PUSH_TASK_PATTERN = /^\d{1,9}-\d{1,9}$/;
+
+/**
+ * The pushes of one task, over all its attempts: they arrive in step order, since a worker waits for each reply and
+ * an attempt goes on from the step the ledger holds (see `resumePoint`).
+ */
+export const pushStreamKey = ({ partition, task }: { partition: number; task: string }): string => `${partition}/${task}`;
+
+/** Times one step's delta is recomputed from fresher weights after being refused as too stale, before the step is given up. */
+export const STALE_RETRIES = 3;
+
+/** The step header of try `retry` (0..STALE_RETRIES) of the task's step `index` (counted over all its epochs): increasing in both. */
+export const pushStep = ({ index, retry }: { index: number; retry: number }): number => index * (STALE_RETRIES + 1) + retry;
+
+/**
+ * Where an attempt of a task goes on, given what the ledger holds for the task's stream: the step after the last one
+ * done (applied, or refused on its last try), else the next try of the last one; the start when nothing was pushed.
+ */
+export function resumePoint(entry: AppliedPushes | undefined): { index: number; retry: number } {
+  if (!entry) return { index: 0, retry: 0 };
+  const index = Math.floor(entry.step / (STALE_RETRIES + 1));
+  const retry = entry.step % (STALE_RETRIES + 1);
+  return entry.reply.accepted || retry >= STALE_RETRIES ? { index: index + 1, retry: 0 } : { index, retry: retry + 1 };
+}
 
 /** The parameter server's answer to a push. */
 export interface PushReply {
@@ -51,7 +78,7 @@ export interface PushReply {
   error?: string;
 }
 
-/** What the parameter server applied for one push stream (task attempt), kept in the head with the version. */
+/** What the parameter server applied for one push stream (a task's pushes), kept in the head with the version. */
 export interface AppliedPushes {
   /** The last step answered (accepted or rejected as stale). */
   step: number;
