@@ -181,7 +181,7 @@ export async function breakdown(
         revision = await infra.buckets.weights.update(weightsHeadKey(jobId), JSON.stringify({ version: v, key: keys[0] }), revision);
       }),
     );
-    // What the parameter server writes now: the head with its stats and the push ledger (one entry per task attempt).
+    // What the parameter server writes now: the head with its stats and the push ledger (one entry per task).
     for (const streams of [4, 256]) {
       const head = JSON.stringify({ version: v, key: keys[0], stats: benchStats(1000), ledger: benchLedger(streams, 1000) });
       const added = JSON.stringify({ stats: benchStats(1000), ledger: benchLedger(streams, 1000) }).length;
