@@ -1,5 +1,14 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import { attemptId, deltaKey, parseMessage, TaskMessage, TASKS_CONSUMER, TASKS_STREAM, type ResultMessage } from '@tusk/contracts';
+import {
+  attemptId,
+  deltaKey,
+  parseMessage,
+  resultOrigin,
+  TaskMessage,
+  TASKS_CONSUMER,
+  TASKS_STREAM,
+  type ResultMessage,
+} from '@tusk/contracts';
 import type { Infra } from '@tusk/infra';
 import { JetStreamClientProxy } from '@tusk/messaging';
 import { ResultPublisher } from '../../apps/worker/src/tasks/result-publisher.js';
@@ -88,15 +97,7 @@ export class SimulatedWorkers {
         const key = deltaKey({ jobId: task.jobId, round: task.round, partition: task.partition, attempt });
         await this.infra.blobs.put(key, deltaOf(task.partition));
         results.push({
-          jobId: task.jobId,
-          kind: task.kind,
-          round: task.round,
-          partition: task.partition,
-          evaluationId: task.evaluationId,
-          run: task.run,
-          workerId: `simulated-${task.partition}`,
-          attempt,
-          backend: 'simulated',
+          ...resultOrigin(task, { workerId: `simulated-${task.partition}`, attempt, backend: 'simulated' }),
           ok: true,
           samples: samplesOf(task.partition),
           deltaKey: key,

@@ -1,7 +1,7 @@
 import { Catch, Inject, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { from, type Observable } from 'rxjs';
 import { jobContext } from '@tusk/config';
-import { attemptId, InvalidMessageError, taskId, type TaskMessage } from '@tusk/contracts';
+import { attemptId, InvalidMessageError, resultOrigin, taskId, type TaskMessage } from '@tusk/contracts';
 import { retryBackoffMs, TerminateMessage, type JetStreamContext } from '@tusk/messaging';
 import { ObsoleteTaskError, PermanentTaskError, TaskSupersededError } from '../training/task-errors.js';
 import { WorkerEnv } from '../worker-env.js';
@@ -63,15 +63,7 @@ export class TaskFailureFilter implements RpcExceptionFilter<unknown> {
       this.logger.error(`${task.kind} task failed for good after ${delivery} attempt(s): ${reason}`, jobContext(task));
       try {
         await this.results.publish({
-          jobId: task.jobId,
-          kind: task.kind,
-          round: task.round,
-          partition: task.partition,
-          evaluationId: task.evaluationId,
-          run: task.run,
-          workerId: this.identity.id,
-          attempt,
-          backend: this.identity.backend,
+          ...resultOrigin(task, { workerId: this.identity.id, attempt, backend: this.identity.backend }),
           ok: false,
           error: `${reason} (after ${delivery} attempt(s))`,
           samples: 0,

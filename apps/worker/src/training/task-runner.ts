@@ -8,6 +8,7 @@ import {
   optimizerStateKey,
   partitionLabel,
   pushTaskId,
+  resultOrigin,
   JOBS_BUCKET,
   type DatasetManifest,
   type JobRecord,
@@ -78,19 +79,7 @@ export class TaskRunner {
     const model = await this.models.get(job);
     const manifest = await this.manifest(task.datasetId);
     const data = await this.data({ task, job, manifest, model });
-    const common = {
-      jobId: task.jobId,
-      kind: task.kind,
-      round: task.round,
-      partition: task.partition,
-      evaluationId: task.evaluationId,
-      run: task.run,
-      workerId: this.workerId,
-      attempt,
-      backend: this.backend,
-      ok: true,
-      samples: data.rows,
-    };
+    const common = { ...resultOrigin(task, { workerId: this.workerId, attempt, backend: this.backend }), ok: true, samples: data.rows };
     if (task.kind === 'train' && job.spec.training.mode !== 'synchronous') {
       const ps = new ParameterServerClient({
         infra: this.infra,

@@ -1,6 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { ATTEMPT_ID_PATTERN, taskId } from '../names/nats-names.js';
-import { TASK_KINDS, type TaskKind } from './task.message.js';
+import { TASK_KINDS, type TaskKind, type TaskMessage } from './task.message.js';
 
 /** A worker's answer to one task, published on `tusk.results.<job>`; keyed by (job, round, partition). */
 export class ResultMessage {
@@ -40,3 +40,12 @@ export class ResultMessage {
  */
 export const resultMessageId = (result: Pick<ResultMessage, 'jobId' | 'kind' | 'round' | 'partition' | 'evaluationId' | 'run'>): string =>
   result.run ? `${taskId(result)}.run${result.run}` : taskId(result);
+
+/** The fields of a result that say which task it answers (copied from the task) and which delivery ran it. */
+export function resultOrigin(
+  task: TaskMessage,
+  { workerId, attempt, backend }: { workerId: string; attempt: string; backend: string },
+): Pick<ResultMessage, 'jobId' | 'kind' | 'round' | 'partition' | 'evaluationId' | 'run' | 'workerId' | 'attempt' | 'backend'> {
+  const { jobId, kind, round, partition, evaluationId, run } = task;
+  return { jobId, kind, round, partition, evaluationId, run, workerId, attempt, backend };
+}
