@@ -36,6 +36,13 @@ export interface ProbeRate {
   cpuSPerGb: number;
 }
 
+/** A probe over 8 copies of `delta`, taking `fetchAhead` of them at once as the driver does. */
+interface ProbeInput {
+  infra: Infra;
+  delta: Uint8Array;
+  fetchAhead: number;
+}
+
 /** Stores the probe's deltas, runs `rep` 3 times and measures how fast it went through them; purges them after. */
 async function overStoredDeltas(
   { infra, delta }: { infra: Infra; delta: Uint8Array },
@@ -63,15 +70,7 @@ async function overStoredDeltas(
  * The ceiling of the driver's averaging path: GB of deltas per second this process only fetches from the KV
  * (BlobStore.get, `fetchAhead` at once, as streamedAverage does), with no decode, check or sum.
  */
-export function kvFetchGbPerSecond({
-  infra,
-  delta,
-  fetchAhead,
-}: {
-  infra: Infra;
-  delta: Uint8Array;
-  fetchAhead: number;
-}): Promise<ProbeRate> {
+export function kvFetchGbPerSecond({ infra, delta, fetchAhead }: ProbeInput): Promise<ProbeRate> {
   return overStoredDeltas({ infra, delta }, async (results) => {
     let next = 0;
     const lane = async () => {
@@ -85,15 +84,7 @@ export function kvFetchGbPerSecond({
  * GB of deltas per second the driver's averaging path (`streamedAverage`: KV fetch `fetchAhead` at once, decode,
  * NaN check, fold) takes in this process, on 8 copies of `delta` stored in the weights bucket: the median of 3.
  */
-export function kvFoldGbPerSecond({
-  infra,
-  delta,
-  fetchAhead,
-}: {
-  infra: Infra;
-  delta: Uint8Array;
-  fetchAhead: number;
-}): Promise<ProbeRate> {
+export function kvFoldGbPerSecond({ infra, delta, fetchAhead }: ProbeInput): Promise<ProbeRate> {
   return overStoredDeltas({ infra, delta }, (results) =>
     streamedAverage({ results, round: 0, fetchAhead, get: (key) => infra.blobs.get(key) }),
   );

@@ -9,3 +9,7 @@ export function roundMetricNames({ model, validates }: { model: tf.LayersModel; 
   const names = internalsOf(model).getDedupedMetricsNames().map(kerasMetricName);
   return validates ? [...names, ...names.map((n) => `val_${n}`)] : names;
 }
+
+/** Every name of a metrics record as Keras reports it (see kerasMetricName). */
+export const kerasMetricNames = (metrics: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [kerasMetricName(name), value]));

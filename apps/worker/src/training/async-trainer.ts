@@ -5,7 +5,7 @@ import {
   computeDelta,
   evaluateRows,
   getFlatWeights,
-  kerasMetricName,
+  kerasMetricNames,
   learningRateAt,
   mixSeed,
   resetOptimizer,
@@ -13,7 +13,7 @@ import {
   setLearningRate,
   trainOnRows,
 } from '@tusk/model';
-import type { PartitionTensors } from './partition-tensors.js';
+import { allRows, type PartitionTensors } from './partition-tensors.js';
 import type { ParameterServerClient } from './ps-client.js';
 
 /** What the trainer needs of the parameter server client: the task's pulls, pushes and ledger entry. */
@@ -94,7 +94,7 @@ export async function trainAsynchronously({
           signal,
         });
         // The pass's own averages (what fit logs for it): this push's point on the job's per-version curve.
-        metrics = Object.fromEntries(Object.entries(pass.metrics).map(([k, v]) => [kerasMetricName(k), v]));
+        metrics = kerasMetricNames(pass.metrics);
         const delta = computeDelta(weights, getFlatWeights(model));
         const reply = await ps.push({ delta, baseVersion: version, step: pushStep({ index, retry }), metrics });
         if (reply.accepted) break;
@@ -129,7 +129,6 @@ async function evaluatedNow({
   signal?: AbortSignal;
 }): Promise<Record<string, number>> {
   setFlatWeights(model, (await ps.pull()).weights);
-  const rows = Uint32Array.from({ length: data.rows }, (_, i) => i);
-  const metrics = await evaluateRows({ model, x: data.x, y: data.y, rows, batchSize: task.batchSize, signal });
-  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [kerasMetricName(k), v]));
+  const rows = allRows(data.rows);
+  return kerasMetricNames(await evaluateRows({ model, x: data.x, y: data.y, rows, batchSize: task.batchSize, signal }));
 }

@@ -12,6 +12,9 @@ export interface PartitionTensors {
   bytes: number;
 }
 
+/** Row indices 0..n-1: every row of a partition, in order. */
+export const allRows = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
+
 /** Concatenated rows of several encoded partitions, as the model's input and the loss's target tensors. */
 export function partitionTensors({
   parts,

@@ -48,6 +48,18 @@ export interface ParameterServerClientOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Runs a KV read again, with backoff, while it fails for a transient reason (NATS away, a timeout): PUSH_ATTEMPTS in all. */
+async function retriedWhileTransient<T>(read: () => Promise<T>): Promise<T> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!isTransientError(err) || failures >= PUSH_ATTEMPTS) throw err;
+      await sleep(250 * 2 ** (failures - 1));
+    }
+  }
+}
+
 /**
  * Pulls the newest weights from KV and pushes deltas to whichever parameter server answers. Each push of a task has
  * its own id (partition, task, step), the same in every attempt of the task, so a push sent again after a timeout,
@@ -67,15 +79,8 @@ export class ParameterServerClient {
    * times out or finds NATS away (a cluster node died with the request in flight) is tried again, as a push is,
    * instead of failing the task: another attempt would go on from the ledger, but only after the task's redelivery.
    */
-  async pull(): Promise<{ version: number; weights: Float32Array }> {
-    for (let failures = 1; ; failures++) {
-      try {
-        return await this.pullOnce();
-      } catch (err) {
-        if (!isTransientError(err) || failures >= PUSH_ATTEMPTS) throw err;
-        await sleep(250 * 2 ** (failures - 1));
-      }
-    }
+  pull(): Promise<{ version: number; weights: Float32Array }> {
+    return retriedWhileTransient(() => this.pullOnce());
   }
 
   private async pullOnce(): Promise<{ version: number; weights: Float32Array }> {
@@ -88,18 +93,13 @@ export class ParameterServerClient {
   }
 
   /** What the ledger holds for this task's pushes (any attempt's), as of the newest head; undefined before the first. */
-  async pushedSoFar(): Promise<AppliedPushes | undefined> {
+  pushedSoFar(): Promise<AppliedPushes | undefined> {
     const { infra, jobId, partition, task } = this.options;
-    for (let failures = 1; ; failures++) {
-      try {
-        const ledger = (await infra.versions.head(jobId))?.ledger ?? {};
-        const stream = pushStreamKey({ partition, task });
-        return Object.hasOwn(ledger, stream) ? ledger[stream] : undefined;
-      } catch (err) {
-        if (!isTransientError(err) || failures >= PUSH_ATTEMPTS) throw err;
-        await sleep(250 * 2 ** (failures - 1));
-      }
-    }
+    const stream = pushStreamKey({ partition, task });
+    return retriedWhileTransient(async () => {
+      const ledger = (await infra.versions.head(jobId))?.ledger ?? {};
+      return Object.hasOwn(ledger, stream) ? ledger[stream] : undefined;
+    });
   }
 
   /**

@@ -23,7 +23,7 @@ import {
   evaluateRows,
   float32ToBytes,
   getFlatWeights,
-  kerasMetricName,
+  kerasMetricNames,
   loadOptimizerState,
   normalizeLoss,
   optimizerStateBytes,
@@ -37,13 +37,9 @@ import { trainAsynchronously } from './async-trainer.js';
 import { JobModels } from './job-models.js';
 import { KeptOptimizerStates } from './kept-optimizer-states.js';
 import { PartitionCache } from './partition-cache.js';
-import { partitionTensors, type PartitionTensors } from './partition-tensors.js';
+import { allRows, partitionTensors, type PartitionTensors } from './partition-tensors.js';
 import { ParameterServerClient } from './ps-client.js';
 import { ObsoleteTaskError, PermanentTaskError } from './task-errors.js';
-
-const kerasNames = (metrics: Record<string, number>) =>
-  Object.fromEntries(Object.entries(metrics).map(([name, value]) => [kerasMetricName(name), value]));
-const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
 /** Trains or evaluates one partition: loads weights and data (cached), runs tfjs, stores the delta. */
 export class TaskRunner {
@@ -99,7 +95,7 @@ export class TaskRunner {
     setFlatWeights(model, base);
     if (task.kind === 'evaluate') {
       const metrics = await evaluateRows({ model, x: data.x, y: data.y, rows: allRows(data.rows), batchSize: task.batchSize, signal });
-      return { ...common, metrics: kerasNames(metrics), seconds: (performance.now() - started) / 1000 };
+      return { ...common, metrics: kerasMetricNames(metrics), seconds: (performance.now() - started) / 1000 };
     }
     // Nothing carries over from an earlier task but the optimizer state the task names (shuffles, dropout masks): the
     // delta is a pure function of the weights, that state, the partition and the task's seed, whichever worker runs it.
@@ -141,7 +137,7 @@ export class TaskRunner {
       deltaEncoding,
       deltaHolds,
       optimizerKey: state?.key,
-      metrics: kerasNames(trained.metrics),
+      metrics: kerasMetricNames(trained.metrics),
       seconds: (performance.now() - started) / 1000,
     };
   }
